@@ -1,0 +1,36 @@
+package org.uuidmig.check;
+
+/**
+ * One line of a validation report.
+ *
+ * @param name    stable check name (e.g. users_without_uuid, orphaned_chat_messages_sender_id)
+ * @param status  outcome
+ * @param count   the number the check is about (offending rows, objects...), or null when it has none
+ * @param message one-line explanation naming the objects involved
+ * @param detailQuery SQL that lists the offending rows or objects, or null
+ * @param fix     suggested remedy, or null
+ */
+public record CheckResult(String name, CheckStatus status, Long count, String message, String detailQuery, String fix) {
+
+    public static CheckResult pass(String name, Long count, String message) {
+        return new CheckResult(name, CheckStatus.PASS, count, message, null, null);
+    }
+
+    public static CheckResult info(String name, Long count, String message) {
+        return new CheckResult(name, CheckStatus.INFO, count, message, null, null);
+    }
+
+    public static CheckResult warn(String name, Long count, String message, String detailQuery, String fix) {
+        return new CheckResult(name, CheckStatus.WARN, count, message, detailQuery, fix);
+    }
+
+    public static CheckResult fail(String name, Long count, String message, String detailQuery, String fix) {
+        return new CheckResult(name, CheckStatus.FAIL, count, message, detailQuery, fix);
+    }
+
+    /** PASS when count is 0, else FAIL with the given query and fix. */
+    public static CheckResult zero(String name, long count, String okMessage, String failMessage, String detailQuery,
+                                   String fix) {
+        return count == 0 ? pass(name, count, okMessage) : fail(name, count, failMessage, detailQuery, fix);
+    }
+}

@@ -1,0 +1,520 @@
+package org.uuidmig.check;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.db.Sql;
+import org.uuidmig.plan.Dependent;
+import org.uuidmig.plan.ForeignKey;
+import org.uuidmig.plan.IndexInfo;
+import org.uuidmig.plan.Plan;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.Progress;
+import org.uuidmig.step.StateStore;
+
+/**
+ * validate-pre: every reason the migration could fail or lose data, found before anything
+ * changes. Read-only: it runs in a READ ONLY transaction.
+ */
+public final class PreChecks {
+    /** The alembic revision the guide expects before the migration. */
+    public static final String ALEMBIC_BEFORE = "add_uuid_refresh_sessions";
+    /** The alembic revision of the migration itself. */
+    public static final String ALEMBIC_AFTER = "ed06a1b6d932";
+
+    private final Connection c;
+    private final Plan plan;
+    private final Progress progress;
+    private final List<CheckResult> out = new ArrayList<>();
+
+    public PreChecks(Connection c, Plan plan, Progress progress) {
+        this.c = c;
+        this.plan = plan;
+        this.progress = progress;
+    }
+
+    public List<CheckResult> run() {
+        try {
+            boolean wasAuto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                try (var st = c.createStatement()) {
+                    st.execute("SET TRANSACTION READ ONLY");
+                }
+                runAll();
+            } finally {
+                c.rollback();
+                c.setAutoCommit(wasAuto);
+            }
+        } catch (SQLException e) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "validate-pre query failed: " + e.getMessage(), e);
+        }
+        return List.copyOf(out);
+    }
+
+    private void runAll() throws SQLException {
+        serverVersion();
+        UsersTable users = plan.users();
+        boolean usersOk = usersTable(users);
+        columns();
+        privileges();
+        if (usersOk) {
+            usersWithoutUuid(users);
+            duplicateUserUuids(users);
+            for (PlannedColumn col : plan.toConvert()) {
+                orphans(users, col);
+            }
+            duplicateConstraintViolations(users);
+        }
+        unsupportedObjects();
+        // warnings
+        activeUserSessions();
+        openConnections();
+        if (usersOk) {
+            usersUuidConstraints(users);
+        }
+        unplannedReferences();
+        alembic();
+        estimatedDisk();
+        migrationInProgress();
+    }
+
+    private void serverVersion() {
+        int v = plan.serverVersionNum();
+        out.add(v >= 120000
+            ? CheckResult.pass("server_version", (long) (v / 10000), "PostgreSQL " + plan.serverVersion())
+            : CheckResult.fail("server_version", (long) (v / 10000), "PostgreSQL " + plan.serverVersion()
+                + " is older than 12, which uuidmig needs (SET NOT NULL from a validated CHECK, CONCURRENTLY builds)",
+                null, "upgrade the server to PostgreSQL 12 or newer"));
+    }
+
+    private boolean usersTable(UsersTable u) {
+        String t = Sql.qualified(u.schema(), u.name());
+        if (!u.exists()) {
+            out.add(CheckResult.fail("users_table", null, "table " + t + " does not exist", null,
+                "name the referenced table with --users-table (and --schema)"));
+            return false;
+        }
+        if (u.oldKeyType() == null || u.newKeyType() == null) {
+            String missing = u.oldKeyType() == null ? u.oldKey() : u.newKey();
+            out.add(CheckResult.fail("users_table", null, "column " + t + "." + Sql.ident(missing) + " does not exist",
+                null, "name the keys with --old-key and --new-key"));
+            return false;
+        }
+        if (!u.newKeyType().equals("uuid")) {
+            out.add(CheckResult.fail("users_table", null, "column " + t + "." + Sql.ident(u.newKey()) + " is "
+                + u.newKeyType() + ", not uuid", null, "convert it to uuid first, or name the uuid column with --new-key"));
+            return false;
+        }
+        out.add(CheckResult.pass("users_table", u.estimatedRows() < 0 ? null : u.estimatedRows(),
+            t + " has " + Sql.ident(u.oldKey()) + " " + u.oldKeyType() + " and " + Sql.ident(u.newKey()) + " uuid"));
+        return true;
+    }
+
+    private void columns() {
+        if (plan.columns().isEmpty()) {
+            out.add(CheckResult.fail("planned_columns", 0L, "the plan is empty: no column to convert", null,
+                "name columns with --column table.column, or use --discover"));
+            return;
+        }
+        for (PlannedColumn col : plan.columns()) {
+            String name = "column_" + checkSuffix(col);
+            String t = Sql.qualified(plan.schema(), col.ref().table());
+            switch (col.state()) {
+                case INTEGER -> out.add(CheckResult.pass(name, null, col.ref() + " is " + col.type()
+                    + (col.notNull() ? " NOT NULL" : " NULL") + ", to be converted"));
+                case ALREADY_UUID -> out.add(CheckResult.info(name, null, col.ref()
+                    + " is already uuid referencing " + plan.users().name() + "(" + plan.users().newKey() + "): already migrated"));
+                case MISSING_TABLE -> out.add(CheckResult.fail(name, null, "table " + t + " does not exist", null,
+                    "check the name, or leave it out with --exclude " + col.ref()));
+                case MISSING_COLUMN -> out.add(CheckResult.fail(name, null, "column " + t + "." + Sql.ident(col.ref().column())
+                    + " does not exist", null, "check the name, or leave it out with --exclude " + col.ref()));
+                case WRONG_TYPE -> out.add(CheckResult.fail(name, null, "column " + t + "." + Sql.ident(col.ref().column())
+                    + " is " + col.type() + ", not smallint, integer or bigint", null,
+                    "only integer references can be converted; leave it out with --exclude " + col.ref()));
+                default -> throw new IllegalStateException(col.state().name());
+            }
+        }
+    }
+
+    private void privileges() throws SQLException {
+        boolean superuser;
+        try (PreparedStatement ps = c.prepareStatement("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user");
+             ResultSet rs = ps.executeQuery()) {
+            superuser = rs.next() && rs.getBoolean(1);
+        }
+        if (superuser) {
+            out.add(CheckResult.pass("privileges", 0L, "connected as a superuser"));
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> tables = new ArrayList<>();
+        for (PlannedColumn col : plan.toConvert()) {
+            tables.add(col.ref().table());
+        }
+        if (plan.users().exists()) {
+            tables.add(plan.users().name());
+        }
+        for (String table : tables.stream().distinct().toList()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                SELECT pg_catalog.pg_has_role(c.relowner, 'USAGE'), pg_catalog.pg_get_userbyid(c.relowner)
+                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relname = ?""")) {
+                ps.setString(1, plan.schema());
+                ps.setString(2, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && !rs.getBoolean(1)) {
+                        problems.add("cannot ALTER " + Sql.qualified(plan.schema(), table) + " (owned by " + rs.getString(2) + ")");
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT CASE WHEN n.oid IS NULL THEN pg_catalog.has_database_privilege(current_database(), 'CREATE')
+                        ELSE pg_catalog.has_schema_privilege(n.oid, 'CREATE') END
+              FROM (SELECT 1) x LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ?""")) {
+            ps.setString(1, StateStore.SCHEMA);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    problems.add("cannot create the state schema \"" + StateStore.SCHEMA + "\" (needs CREATE on the database)");
+                }
+            }
+        }
+        out.add(problems.isEmpty()
+            ? CheckResult.pass("privileges", 0L, "the connected role owns every planned table")
+            : CheckResult.fail("privileges", (long) problems.size(), String.join("; ", problems), null,
+                "connect as the tables' owner (or a member of the owning role) or as a superuser"));
+    }
+
+    private void usersWithoutUuid(UsersTable u) throws SQLException {
+        String t = Sql.qualified(u.schema(), u.name());
+        String q = "SELECT * FROM " + t + " WHERE " + Sql.ident(u.newKey()) + " IS NULL";
+        long n = count("users_without_uuid", u.estimatedRows(), "SELECT count(*) FROM " + t + " WHERE " + Sql.ident(u.newKey()) + " IS NULL");
+        out.add(CheckResult.zero("users_without_uuid", n, "every user has a " + u.newKey(),
+            n + " rows of " + t + " have no " + u.newKey() + "; references to them cannot be converted", q + ";",
+            "UPDATE " + t + " SET " + Sql.ident(u.newKey()) + " = gen_random_uuid() WHERE " + Sql.ident(u.newKey()) + " IS NULL;"));
+    }
+
+    private void duplicateUserUuids(UsersTable u) throws SQLException {
+        String t = Sql.qualified(u.schema(), u.name());
+        String k = Sql.ident(u.newKey());
+        String q = "SELECT " + k + ", count(*) FROM " + t + " WHERE " + k + " IS NOT NULL GROUP BY " + k + " HAVING count(*) > 1";
+        long n = count("duplicate_user_uuids", u.estimatedRows(), "SELECT count(*) FROM (" + q + ") d");
+        out.add(CheckResult.zero("duplicate_user_uuids", n, "every " + u.newKey() + " is unique",
+            n + " " + u.newKey() + " values of " + t + " occur more than once; references would become ambiguous", q + ";",
+            "give each duplicate user a new uuid (UPDATE ... SET " + k + " = gen_random_uuid() WHERE " + Sql.ident(u.oldKey()) + " = ...)"));
+    }
+
+    private void orphans(UsersTable u, PlannedColumn col) throws SQLException {
+        String name = "orphaned_" + checkSuffix(col);
+        String t = Sql.qualified(plan.schema(), col.ref().table());
+        String colId = Sql.ident(col.ref().column());
+        String ut = Sql.qualified(u.schema(), u.name());
+        String where = " WHERE x." + colId + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + ut + " u WHERE u."
+            + Sql.ident(u.oldKey()) + " = x." + colId + ")";
+        long n = count(name, col.table().estimatedRows(), "SELECT count(*) FROM " + t + " x" + where);
+        String list = "SELECT x.* FROM " + t + " x" + where + ";";
+        out.add(CheckResult.zero(name, n, "every " + col.ref() + " points at an existing user",
+            n + " rows of " + t + " have a " + col.ref().column() + " with no matching " + u.name() + "." + u.oldKey(), list,
+            (col.notNull() ? "DELETE FROM " + t + " x" + where : "UPDATE " + t + " x SET " + colId + " = NULL" + where)
+                + ";  -- or restore the missing users"));
+    }
+
+    /**
+     * Unique constraints and unique indexes containing a planned column: groups that would
+     * collide once the column holds users.uuid, and unique indexes that are invalid.
+     */
+    private void duplicateConstraintViolations(UsersTable u) throws SQLException {
+        long total = 0;
+        List<String> where = new ArrayList<>();
+        String firstQuery = null;
+        for (PlannedColumn col : plan.toConvert()) {
+            for (IndexInfo idx : col.indexes()) {
+                if (!idx.unique()) {
+                    continue;
+                }
+                if (!idx.valid()) {
+                    total++;
+                    where.add("unique index " + Sql.ident(idx.name()) + " on " + col.ref().table() + " is INVALID");
+                    continue;
+                }
+                if (idx.expressionUsesColumn()) {
+                    continue; // reported as unsupported
+                }
+                String q = collisionQuery(u, col, idx);
+                if (q == null) {
+                    continue;
+                }
+                long n = count("duplicate_constraint_violations " + idx.name(), col.table().estimatedRows(),
+                    "SELECT count(*) FROM (" + q + ") d");
+                if (n > 0) {
+                    total += n;
+                    where.add(n + " colliding groups for " + Sql.ident(idx.name()) + " on " + col.ref().table());
+                    if (firstQuery == null) {
+                        firstQuery = q + ";";
+                    }
+                }
+            }
+        }
+        out.add(total == 0
+            ? CheckResult.pass("duplicate_constraint_violations", 0L, "no unique constraint or index would be violated")
+            : CheckResult.fail("duplicate_constraint_violations", total, String.join("; ", where), firstQuery,
+                "remove the duplicates keeping one row per group (see the guide's Issue 2), or REINDEX INDEX CONCURRENTLY an invalid index"));
+    }
+
+    /** GROUP BY the index's key columns with the planned column replaced by users.uuid; null if not expressible. */
+    private String collisionQuery(UsersTable u, PlannedColumn col, IndexInfo idx) {
+        List<String> keys = new ArrayList<>();
+        List<String> notNull = new ArrayList<>();
+        for (int k = 0; k < idx.keyColumnCount(); k++) {
+            String text = idx.columnTexts().get(k);
+            if (!idx.columnPositions().contains(k) && !isSimpleName(text)) {
+                return null; // an expression over other columns; mapping the user column cannot make it collide
+            }
+            String expr = idx.columnPositions().contains(k) ? "u." + Sql.ident(u.newKey()) : "x." + text;
+            keys.add(expr);
+            notNull.add(expr + " IS NOT NULL");
+        }
+        String t = Sql.qualified(plan.schema(), col.ref().table());
+        String source = idx.predicate() == null ? t : "(SELECT * FROM " + t + " WHERE " + idx.predicate() + ")";
+        return "SELECT " + String.join(", ", keys) + ", count(*) FROM " + source + " x JOIN "
+            + Sql.qualified(u.schema(), u.name()) + " u ON u." + Sql.ident(u.oldKey()) + " = x." + Sql.ident(col.ref().column())
+            + " WHERE " + String.join(" AND ", notNull) + " GROUP BY " + String.join(", ", keys) + " HAVING count(*) > 1";
+    }
+
+    private static boolean isSimpleName(String text) {
+        return text.matches("[a-z_][a-z0-9_$]*|\"([^\"]|\"\")+\"");
+    }
+
+    private void unsupportedObjects() throws SQLException {
+        List<String> found = new ArrayList<>();
+        List<String> advice = new ArrayList<>();
+        for (PlannedColumn col : plan.toConvert()) {
+            String where = " (on " + col.ref() + ")";
+            if (col.table().relkind() != 'r' || col.table().partitionOrInherited()) {
+                found.add("table " + col.ref().table() + " is " + (col.table().relkind() == 'p' ? "partitioned"
+                    : col.table().relkind() == 'r' ? "part of an inheritance or partition tree" : "not a plain table"));
+                advice.add("convert partitioned or inherited tables by hand, or --exclude " + col.ref());
+            }
+            for (Dependent d : col.dependents()) {
+                found.add(d.kind() + " " + d.description() + where);
+                advice.add(d.advice());
+            }
+            if (col.defaultExpr() != null) {
+                found.add("column default " + col.defaultExpr() + where);
+                advice.add("ALTER TABLE ... ALTER COLUMN ... DROP DEFAULT before the migration");
+            }
+            for (ForeignKey fk : col.foreignKeys()) {
+                if (col.userForeignKey(plan.users()) != fk) {
+                    found.add("foreign key " + fk.name() + " (" + String.join(", ", fk.columns()) + ") -> " + fk.refTable()
+                        + where + " is not a single-column reference to " + plan.users().name() + "(" + plan.users().oldKey() + ")");
+                    advice.add("drop it before the migration and recreate it afterwards");
+                }
+            }
+            for (IndexInfo idx : col.indexes()) {
+                if (idx.expressionUsesColumn()) {
+                    found.add("index " + idx.name() + " uses the column in an expression" + where);
+                    advice.add("drop the expression index before the migration and recreate it on the uuid column afterwards");
+                } else if (idx.predicateUsesColumn() && !idx.predicateOnlyNullTests()) {
+                    found.add("index " + idx.name() + " has a predicate comparing the column to integers" + where);
+                    advice.add("drop the partial index before the migration and recreate it afterwards");
+                } else if (idx.constraintType() == 'x') {
+                    found.add("exclusion constraint " + idx.constraintName() + where);
+                    advice.add("drop the exclusion constraint before the migration and recreate it afterwards");
+                }
+            }
+        }
+        out.add(found.isEmpty()
+            ? CheckResult.pass("unsupported_objects", 0L,
+                "no view, rule, policy, trigger, generated column, check, statistics or foreign key from another table depends on a planned column")
+            : CheckResult.fail("unsupported_objects", (long) found.size(), String.join("; ", found), null,
+                String.join("; ", advice.stream().distinct().toList())));
+    }
+
+    private void activeUserSessions() throws SQLException {
+        String schema = plan.schema();
+        String condition = null;
+        if (columnExists(schema, "user_sessions", "is_active")) {
+            condition = "is_active";
+        } else if (columnExists(schema, "user_sessions", "expires_at")) {
+            condition = "expires_at > now()";
+        }
+        if (condition == null) {
+            out.add(CheckResult.pass("active_user_sessions", null, "no user_sessions table with is_active or expires_at"));
+            return;
+        }
+        String q = "SELECT count(*) FROM " + Sql.qualified(schema, "user_sessions") + " WHERE " + condition;
+        long n = count("active_user_sessions", 0, q);
+        out.add(n == 0 ? CheckResult.pass("active_user_sessions", 0L, "no active sessions")
+            : CheckResult.warn("active_user_sessions", n, n + " active user sessions: the application is in use",
+                q.replace("count(*)", "*") + ";",
+                "uuidmig runs online, but a quiet hour shortens lock waits; the guide suggests a maintenance window"));
+    }
+
+    private void openConnections() throws SQLException {
+        long others;
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            others = rs.getLong(1);
+        }
+        List<String> old = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT pid, coalesce(nullif(application_name, ''), usename::text, '?'), state,
+                   extract(epoch FROM now() - xact_start)::bigint
+              FROM pg_catalog.pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()
+               AND xact_start < now() - interval '1 minute'
+             ORDER BY xact_start""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                old.add("pid " + rs.getInt(1) + " (" + rs.getString(2) + ", " + rs.getString(3) + ") open for " + rs.getLong(4) + " s");
+            }
+        }
+        if (!old.isEmpty()) {
+            out.add(CheckResult.warn("long_transactions", (long) old.size(),
+                "transactions older than 1 minute: " + String.join("; ", old)
+                    + " - they stall lock acquisition and CREATE INDEX CONCURRENTLY",
+                "SELECT pid, application_name, state, xact_start, query FROM pg_stat_activity WHERE xact_start < now() - interval '1 minute';",
+                "let them finish, or end them (pg_terminate_backend) before migrating"));
+        } else {
+            out.add(CheckResult.pass("long_transactions", 0L, "no transaction older than 1 minute"));
+        }
+        out.add(others == 0 ? CheckResult.pass("open_connections", 0L, "no other connection to this database")
+            : CheckResult.info("open_connections", others, others + " other connections to this database (the application; uuidmig works around them)"));
+    }
+
+    private void usersUuidConstraints(UsersTable u) {
+        List<String> missing = new ArrayList<>();
+        if (!u.newKeyNotNull()) {
+            missing.add("NOT NULL");
+        }
+        if (u.newKeyUniqueIndex() == null) {
+            missing.add("a unique constraint or index");
+        }
+        String col = Sql.qualified(u.schema(), u.name()) + "." + Sql.ident(u.newKey());
+        out.add(missing.isEmpty()
+            ? CheckResult.pass("users_uuid_constraints", 0L, col + " is NOT NULL and unique (" + u.newKeyUniqueIndex() + ")")
+            : CheckResult.warn("users_uuid_constraints", (long) missing.size(), col + " lacks " + String.join(" and ", missing),
+                null, "migrate adds them online (CHECK NOT VALID + VALIDATE + SET NOT NULL; unique index CONCURRENTLY + ADD CONSTRAINT USING INDEX)"));
+    }
+
+    private void unplannedReferences() {
+        List<String> refs = plan.notPlannedUserForeignKeys();
+        out.add(refs.isEmpty()
+            ? CheckResult.pass("unplanned_user_references", 0L, "every foreign key to " + plan.users().name() + "(" + plan.users().oldKey() + ") is in the plan")
+            : CheckResult.warn("unplanned_user_references", (long) refs.size(), "not in the plan, will keep pointing at "
+                + plan.users().name() + "." + plan.users().oldKey() + ": " + String.join(", ", refs), null,
+                "add them with --column or --discover if they should move to " + plan.users().newKey()));
+    }
+
+    private void alembic() throws SQLException {
+        if (!columnExists(plan.schema(), "alembic_version", "version_num")) {
+            out.add(CheckResult.pass("alembic_version", null, "no alembic_version table (Alembic not used)"));
+            return;
+        }
+        List<String> versions = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT version_num FROM " + Sql.qualified(plan.schema(), "alembic_version"));
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                versions.add(rs.getString(1));
+            }
+        }
+        if (versions.equals(List.of(ALEMBIC_BEFORE))) {
+            out.add(CheckResult.pass("alembic_version", 1L, "alembic_version is " + ALEMBIC_BEFORE));
+        } else if (versions.equals(List.of(ALEMBIC_AFTER))) {
+            out.add(CheckResult.info("alembic_version", 1L, "alembic_version is already " + ALEMBIC_AFTER));
+        } else {
+            out.add(CheckResult.warn("alembic_version", (long) versions.size(), "alembic_version is " + versions
+                + ", not " + ALEMBIC_BEFORE + "; migrate will not stamp it",
+                "SELECT * FROM alembic_version;", "bring the schema to " + ALEMBIC_BEFORE + " first (alembic upgrade add_uuid_refresh_sessions)"));
+        }
+    }
+
+    /**
+     * Extra disk the migration needs while it runs: the new 16-byte column per row, the new
+     * indexes (sized from the old ones, keys 4x wider), and the dead row versions the backfill
+     * leaves between vacuums (about a tenth of the table).
+     */
+    private void estimatedDisk() throws SQLException {
+        long total = 0;
+        List<String> parts = new ArrayList<>();
+        for (PlannedColumn col : plan.toConvert()) {
+            long rows = Math.max(col.table().estimatedRows(), 0);
+            long indexBytes = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(pg_catalog.pg_relation_size(i.indexrelid)), 0) "
+                + "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace WHERE i.indrelid = ? AND ic.relname = ANY (?)")) {
+                ps.setLong(1, col.table().oid());
+                ps.setArray(2, c.createArrayOf("text", col.indexes().stream().map(IndexInfo::name).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    indexBytes = rs.getLong(1);
+                }
+            }
+            long bytes = rows * 16 + indexBytes + rows * 12L * col.indexes().size() + col.table().tableBytes() / 10;
+            total += bytes;
+            parts.add(col.ref().table() + " " + human(bytes));
+        }
+        out.add(CheckResult.info("estimated_extra_disk", total, "about " + human(total) + " extra while migrating"
+            + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")") + "; most of it is returned after the old columns are dropped and vacuumed"));
+    }
+
+    private void migrationInProgress() throws SQLException {
+        List<String> states = StateStore.describeProgress(c);
+        out.add(states.isEmpty()
+            ? CheckResult.pass("migration_in_progress", 0L, "no uuidmig migration has started on this database")
+            : CheckResult.warn("migration_in_progress", (long) states.size(), "a migration is under way: " + String.join("; ", states),
+                null, "run uuidmig migrate to continue it, or uuidmig status for details"));
+    }
+
+    private boolean columnExists(String schema, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ? AND c.relname = ? AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped""")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            ps.setString(3, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private long count(String what, long estimatedRows, String sql) throws SQLException {
+        long t0 = System.nanoTime();
+        progress.start(what, estimatedRows);
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } finally {
+            progress.done(what, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /** table_column, lower-cased, other characters as _ (stable check-name suffix). */
+    public static String checkSuffix(PlannedColumn col) {
+        return (col.ref().table() + "_" + col.ref().column()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return (bytes / 1024) + " kB";
+        }
+        if (bytes < 1024L * 1024 * 1024) {
+            return (bytes / (1024 * 1024)) + " MB";
+        }
+        return String.format("%.1f GB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

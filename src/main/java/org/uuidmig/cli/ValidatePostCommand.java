@@ -1,0 +1,33 @@
+package org.uuidmig.cli;
+
+import org.uuidmig.check.CheckReport;
+import org.uuidmig.report.ReportWriter;
+import org.uuidmig.service.ValidationService;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** uuidmig validate-post. */
+@Command(name = "validate-post", mixinStandardHelpOptions = true,
+    description = {"Prove the migration did what it promised: columns are uuid, FKs reference users(uuid) with the",
+        "original actions, counts match, no NULL where NOT NULL, every reference joins, constraints and indexes",
+        "recreated, nothing temporary left, the pre-swap verification recorded."})
+public class ValidatePostCommand extends BaseCommand {
+    @Mixin
+    PlanOptions plan;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        var db = database();
+        CheckReport report = ValidationService.post(db, plan.settings(db.settings().schema()));
+        if (output.format == OutputOptions.Format.json) {
+            ReportWriter.json(report, out(), output.strict);
+        } else {
+            ReportWriter.text(report, out(), output.strict);
+        }
+        return report.exitCode(output.strict);
+    }
+}

@@ -1,0 +1,34 @@
+package org.uuidmig.cli;
+
+import org.uuidmig.check.CheckReport;
+import org.uuidmig.report.Progress;
+import org.uuidmig.report.ReportWriter;
+import org.uuidmig.service.ValidationService;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** uuidmig validate-pre. */
+@Command(name = "validate-pre", mixinStandardHelpOptions = true,
+    description = {"Check, without changing anything, that the database is ready for the migration:",
+        "orphans, NULL or duplicate uuids, unique-constraint collisions, unsupported dependent objects, privileges;",
+        "warnings for active sessions, long transactions, alembic version, disk needed and a migration under way."})
+public class ValidatePreCommand extends BaseCommand {
+    @Mixin
+    PlanOptions plan;
+
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        var db = database();
+        CheckReport report = ValidationService.pre(db, plan.settings(db.settings().schema()), Progress.lines(err()));
+        if (output.format == OutputOptions.Format.json) {
+            ReportWriter.json(report, out(), output.strict);
+        } else {
+            ReportWriter.text(report, out(), output.strict);
+        }
+        return report.exitCode(output.strict);
+    }
+}

@@ -1,0 +1,121 @@
+package org.uuidmig.db;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.config.ConnectionSettings;
+
+/**
+ * The one place that opens connections. Every session is tagged with {@code application_name}
+ * and gets a bounded {@code lock_timeout}, so no statement uuidmig sends can queue the
+ * application behind it for longer than that.
+ */
+public final class Database {
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(2);
+
+    private final ConnectionSettings settings;
+    private final Duration lockTimeout;
+
+    public Database(ConnectionSettings settings) {
+        this(settings, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    public Database(ConnectionSettings settings, Duration lockTimeout) {
+        this.settings = settings;
+        this.lockTimeout = lockTimeout;
+    }
+
+    public ConnectionSettings settings() {
+        return settings;
+    }
+
+    public Duration lockTimeout() {
+        return lockTimeout;
+    }
+
+    /** Opens a connection in auto-commit mode with lock_timeout set; connection failures become one clear line. */
+    public Connection connect(String purpose) {
+        Properties props = new Properties();
+        props.setProperty("user", settings.user());
+        if (settings.password() != null) {
+            props.setProperty("password", settings.password());
+        }
+        if (settings.sslMode() != null) {
+            props.setProperty("sslmode", settings.sslMode());
+        }
+        props.setProperty("ApplicationName", "uuidmig" + (purpose == null ? "" : " " + purpose));
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("tcpKeepAlive", "true");
+        Connection c;
+        try {
+            c = DriverManager.getConnection(settings.jdbcUrl(), props);
+        } catch (SQLException e) {
+            throw connectionError(settings, e);
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = " + lockTimeout.toMillis());
+            st.execute("SET statement_timeout = 0");
+            st.execute("SET idle_in_transaction_session_timeout = 0");
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot configure session: " + e.getMessage(), e);
+        }
+        return c;
+    }
+
+    /** Maps a failed connection attempt to one line that names host, port, database and user. */
+    public static UuidmigException connectionError(ConnectionSettings s, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String why;
+        switch (state) {
+            case SqlState.INVALID_PASSWORD -> why = "password authentication failed"
+                + (s.password() == null ? " (no password was given: use --password, PGPASSWORD or ~/.pgpass)"
+                                         : " (password from " + s.passwordSource() + ")");
+            case SqlState.INVALID_AUTHORIZATION -> why = "not authorized: " + firstLine(e.getMessage());
+            case SqlState.INVALID_CATALOG_NAME -> why = "database \"" + s.database() + "\" does not exist";
+            default -> {
+                if (state.startsWith("08")) {
+                    why = "server unreachable (" + firstLine(rootMessage(e)) + ")";
+                } else {
+                    why = firstLine(e.getMessage());
+                }
+            }
+        }
+        return new UuidmigException(ExitCode.USAGE_OR_CONNECTION,
+            "cannot connect to PostgreSQL at " + s.host() + ":" + s.port() + ", database \"" + s.database()
+                + "\", user \"" + s.user() + "\": " + why, e);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        String m = r.getMessage();
+        return m == null ? r.getClass().getSimpleName() : m;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    public static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing after a failure; the original error is what matters
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.uuidmig.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+
+/**
+ * Runs a unit of work that needs table locks, under lock_timeout, retrying on lock timeout
+ * (55P03) and deadlock (40P01) with growing sleeps: 250 ms, 500 ms, 1 s, 2 s, ... capped at
+ * 10 s. While uuidmig waits, the application queues behind its lock request for at most
+ * lock_timeout; between attempts, nobody waits for uuidmig at all.
+ */
+public final class LockRetry {
+    private static final Logger LOG = LoggerFactory.getLogger(LockRetry.class);
+
+    /** Work to retry; it runs in a transaction that LockRetry commits or rolls back. */
+    @FunctionalInterface
+    public interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private final int attempts;
+    private final Duration lockTimeout;
+
+    public LockRetry(int attempts, Duration lockTimeout) {
+        this.attempts = attempts;
+        this.lockTimeout = lockTimeout;
+    }
+
+    /** Sleep before attempt n (1-based; no sleep before the first). */
+    public static Duration backoff(int attempt) {
+        if (attempt <= 1) {
+            return Duration.ZERO;
+        }
+        long ms = 250L << Math.min(attempt - 2, 10);
+        return Duration.ofMillis(Math.min(ms, 10_000));
+    }
+
+    /**
+     * Runs work in one transaction on c (auto-commit is restored afterwards), with
+     * lock_timeout set for the transaction only.
+     *
+     * @throws UuidmigException with exit code INCOMPLETE when every attempt timed out
+     */
+    public void inTransaction(Connection c, String what, Work work) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            sleep(backoff(attempt));
+            c.setAutoCommit(false);
+            try {
+                try (var st = c.createStatement()) {
+                    st.execute("SET LOCAL lock_timeout = " + lockTimeout.toMillis());
+                }
+                work.run(c);
+                c.commit();
+                if (attempt > 1) {
+                    LOG.info("{}: locks granted on attempt {}", what, attempt);
+                }
+                return;
+            } catch (SQLException e) {
+                rollbackQuietly(c);
+                if (!SqlState.isRetryableLockError(e)) {
+                    throw e;
+                }
+                last = e;
+                LOG.warn("{}: {} (attempt {}/{}); backing off so the application is not held up", what,
+                    SqlState.DEADLOCK_DETECTED.equals(e.getSQLState()) ? "deadlock, chosen as victim" : "lock not granted within "
+                        + lockTimeout.toMillis() + " ms", attempt, attempts);
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        throw new UuidmigException(ExitCode.INCOMPLETE, what + ": locks not granted after " + attempts
+            + " attempts (lock_timeout " + lockTimeout.toMillis() + " ms); other transactions hold them. "
+            + "Nothing is lost: rerun uuidmig migrate to continue from here (last error: " + last.getMessage() + ")", last);
+    }
+
+    /** Runs one auto-commit statement (e.g. CREATE INDEX CONCURRENTLY) under a session lock_timeout, with retries. */
+    public void autocommit(Connection c, String what, Duration timeout, Work work) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            sleep(backoff(attempt));
+            try (var st = c.createStatement()) {
+                st.execute("SET lock_timeout = " + timeout.toMillis());
+            }
+            try {
+                work.run(c);
+                return;
+            } catch (SQLException e) {
+                if (!SqlState.isRetryableLockError(e)) {
+                    throw e;
+                }
+                last = e;
+                LOG.warn("{}: lock not granted within {} ms (attempt {}/{})", what, timeout.toMillis(), attempt, attempts);
+            } finally {
+                try (var st = c.createStatement()) {
+                    st.execute("SET lock_timeout = " + lockTimeout.toMillis());
+                }
+            }
+        }
+        throw new UuidmigException(ExitCode.INCOMPLETE, what + ": locks not granted after " + attempts
+            + " attempts; rerun uuidmig migrate to continue (last error: " + last.getMessage() + ")", last);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection may be gone; the caller sees the original error
+        }
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UuidmigException(ExitCode.INCOMPLETE, "interrupted while waiting to retry");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.uuidmig.flyway;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.uuidmig.config.ConnectionSettings;
+
+/**
+ * Flyway, configured for a database Flyway has never seen and that another tool (Alembic)
+ * manages: its own history table, baselineOnMigrate, no transactional lock (CONCURRENTLY needs
+ * that), and a failed row from an interrupted run repaired before retrying.
+ */
+public final class FlywayRunner {
+    public static final String HISTORY_TABLE = "uuidmig_schema_history";
+    public static final String VERSION = "2025.12.04.2215";
+    private static final Logger LOG = LoggerFactory.getLogger(FlywayRunner.class);
+
+    private FlywayRunner() {
+    }
+
+    public static Flyway flyway(ConnectionSettings s, V2025_12_04_2215__migrate_user_references_to_uuid migration) {
+        String url = s.jdbcUrl() + (s.sslMode() == null ? "" : "?sslmode=" + s.sslMode());
+        FluentConfiguration config = Flyway.configure()
+            .dataSource(url, s.user(), s.password())
+            .schemas(s.schema())
+            .createSchemas(false)
+            .table(HISTORY_TABLE)
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .baselineDescription("uuidmig baseline")
+            .locations("classpath:org/uuidmig/flyway/none")
+            .failOnMissingLocations(false)
+            .javaMigrations(migration);
+        // postgresql.transactional.lock=false: a session advisory lock, which CONCURRENTLY statements need
+        config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return config.load();
+    }
+
+    /** Repairs a failed row of our version (left by an interrupted non-transactional run), then migrates. */
+    public static void migrate(Flyway flyway) {
+        for (MigrationInfo info : flyway.info().all()) {
+            if (info.getVersion() != null && info.getVersion().equals(MigrationVersion.fromVersion(VERSION))
+                && info.getState() == MigrationState.FAILED) {
+                LOG.info("Flyway history has a failed row for {} from an interrupted run: repairing it, then resuming", VERSION);
+                flyway.repair();
+                break;
+            }
+        }
+        flyway.migrate();
+    }
+
+    /** Whether the history records our migration as successful. */
+    public static boolean applied(Flyway flyway) {
+        for (MigrationInfo info : flyway.info().applied()) {
+            if (info.getVersion() != null && info.getVersion().equals(MigrationVersion.fromVersion(VERSION))
+                && info.getState().isApplied() && !info.getState().isFailed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

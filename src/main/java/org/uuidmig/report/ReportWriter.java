@@ -1,0 +1,84 @@
+package org.uuidmig.report;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.uuidmig.check.CheckReport;
+import org.uuidmig.check.CheckResult;
+import org.uuidmig.check.CheckStatus;
+
+/** Writes a {@link CheckReport} for people (text) or for CI (JSON). */
+public final class ReportWriter {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportWriter() {
+    }
+
+    public static void text(CheckReport report, PrintWriter out, boolean strict) {
+        out.println(report.command() + " on " + report.database());
+        for (CheckResult r : report.results()) {
+            String mark = switch (r.status()) {
+                case PASS -> "[PASS]";
+                case INFO -> "[INFO]";
+                case WARN -> "[WARN]";
+                case FAIL -> "[FAIL]";
+            };
+            out.println(mark + " " + r.name() + (r.count() == null ? "" : ": " + r.count()) + " - " + r.message());
+            if (r.status() == CheckStatus.FAIL || r.status() == CheckStatus.WARN) {
+                if (r.detailQuery() != null) {
+                    out.println("       list them: " + r.detailQuery().replace("\n", "\n                  "));
+                }
+                if (r.fix() != null) {
+                    out.println("       fix: " + r.fix().replace("\n", "\n            "));
+                }
+            }
+        }
+        long fail = report.count(CheckStatus.FAIL);
+        long warn = report.count(CheckStatus.WARN);
+        out.println();
+        out.println(report.results().size() + " checks: " + report.count(CheckStatus.PASS) + " passed, "
+            + warn + " warnings, " + fail + " failed"
+            + (report.exitCode(strict) == 0 ? " - OK" : strict && fail == 0 ? " - FAILED (warnings with --strict)" : " - FAILED"));
+        out.flush();
+    }
+
+    public static void json(CheckReport report, PrintWriter out, boolean strict) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("command", report.command());
+        doc.put("database", report.database());
+        doc.put("ok", report.exitCode(strict) == 0);
+        doc.put("exitCode", report.exitCode(strict));
+        Map<String, Long> summary = new LinkedHashMap<>();
+        for (CheckStatus s : CheckStatus.values()) {
+            summary.put(s.name().toLowerCase(), report.count(s));
+        }
+        doc.put("summary", summary);
+        List<Map<String, Object>> checks = report.results().stream().map(r -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            m.put("status", r.status().name().toLowerCase());
+            m.put("count", r.count());
+            m.put("message", r.message());
+            m.put("detailQuery", r.detailQuery());
+            m.put("fix", r.fix());
+            return m;
+        }).toList();
+        doc.put("checks", checks);
+        out.println(toJson(doc));
+        out.flush();
+    }
+
+    public static String toJson(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package org.uuidmig.service;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.check.CheckReport;
+import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.PlanSettings;
+import org.uuidmig.db.Database;
+import org.uuidmig.db.SqlState;
+import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid;
+import org.uuidmig.plan.ColumnState;
+import org.uuidmig.plan.Plan;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.Progress;
+import org.uuidmig.report.ReportWriter;
+import org.uuidmig.step.MigrationStep;
+import org.uuidmig.step.StateStore;
+import org.uuidmig.step.StepContext;
+import org.uuidmig.step.StepRunner;
+import org.uuidmig.step.Steps;
+
+/**
+ * migrate: validate-pre, then the steps (through Flyway for the phases that finish the
+ * migration), then a summary. Resumes from the state schema when a run was interrupted.
+ */
+public final class MigrationService {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
+
+    private final Database db;
+    private final PlanSettings planSettings;
+    private final MigrationSettings settings;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean terminal;
+
+    public MigrationService(Database db, PlanSettings planSettings, MigrationSettings settings, PrintWriter out,
+                            PrintWriter err, boolean terminal) {
+        this.db = db;
+        this.planSettings = planSettings;
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    public int run() {
+        long t0 = System.nanoTime();
+        try (Connection c = db.connect("migrate")) {
+            Plan plan = PlanService.read(c, planSettings);
+            List<StateStore.ColumnRow> state = StateStore.columns(c);
+            boolean resuming = !state.isEmpty();
+
+            CheckReport pre = ValidationService.pre(c, plan, db, Progress.lines(err));
+            if (pre.hasFailures()) {
+                ReportWriter.text(pre, err, false);
+                err.println("uuidmig: migration refused: validate-pre found blocking problems (listed above). Nothing was changed.");
+                return ExitCode.CHECKS_FAILED;
+            }
+            if (!resuming && plan.toConvert().isEmpty()) {
+                out.println("Nothing to do: every planned column is already uuid referencing "
+                    + plan.users().name() + "(" + plan.users().newKey() + ").");
+                return ExitCode.OK;
+            }
+            if (resuming && state.stream().allMatch(r -> r.step().equals(Steps.DONE)) && plan.toConvert().isEmpty()) {
+                out.println("Already migrated: every planned column is uuid and the migration finished ("
+                    + state.size() + " columns). Nothing to do.");
+                return ExitCode.OK;
+            }
+
+            if (settings.dryRun()) {
+                return dryRun(c, plan, state);
+            }
+            StateStore.ensure(c);
+            List<PlannedColumn> originals = originals(c, plan, state);
+            UsersTable users = StateStore.users(c);
+            StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal);
+            List<MigrationStep> steps = Steps.forPlan(originals, settings.phase(), settings.swapPerTable());
+            StepRunner runner = new StepRunner(ctx);
+            if (resuming) {
+                out.println("Resuming an interrupted migration: " + String.join("; ", StateStore.describeProgress(c)));
+            }
+            if (settings.phase() == Phase.EXPAND) {
+                runner.run(steps);
+                summary(c, runner.millisByTarget(), t0, "expand phase complete: the sync triggers stay until migrate --phase contract");
+            } else {
+                runThroughFlyway(runner, steps);
+                summary(c, runner.millisByTarget(), t0, "migration complete");
+            }
+            return ExitCode.OK;
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private int dryRun(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
+        List<PlannedColumn> originals = state.isEmpty() ? plan.toConvert()
+            : state.stream().map(StateStore.ColumnRow::original).toList();
+        UsersTable users = state.isEmpty() ? plan.users() : StateStore.users(c);
+        StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, false);
+        out.println("-- uuidmig migrate --dry-run: nothing is changed. Plan (" + originals.size() + " columns):");
+        for (PlannedColumn col : originals) {
+            out.println("--   " + col.ref() + " " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+                + ", FK " + (col.userForeignKey(users) == null ? "none (one is added, NO ACTION)"
+                : col.userForeignKey(users).name() + " " + col.userForeignKey(users).actionsSql())
+                + ", " + col.indexes().size() + " indexes, keyset on " + (col.table().keyColumns().isEmpty() ? "ctid (no primary key)"
+                : String.join(", ", col.table().keyColumns())));
+        }
+        out.println();
+        StepRunner.printDryRun(ctx, Steps.forPlan(originals, settings.phase(), settings.swapPerTable()), out);
+        out.println("-- then Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE);
+        return ExitCode.OK;
+    }
+
+    /** The columns as they were before the migration: recorded once, then read back on every run. */
+    private List<PlannedColumn> originals(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
+        if (state.isEmpty()) {
+            StateStore.recordUsers(c, plan.users());
+            int pos = 0;
+            for (PlannedColumn col : plan.toConvert()) {
+                StateStore.recordColumn(c, plan.schema(), col, pos++);
+            }
+            state = StateStore.columns(c);
+        } else {
+            List<String> asked = plan.columns().stream().filter(col -> col.state() == ColumnState.INTEGER)
+                .map(col -> col.ref().toString()).toList();
+            List<String> recorded = state.stream().map(r -> r.original().ref().toString()).toList();
+            if (!recorded.containsAll(asked)) {
+                List<String> extra = new ArrayList<>(asked);
+                extra.removeAll(recorded);
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "a migration of " + recorded
+                    + " is under way; finish it (or roll it back) before adding " + extra);
+            }
+        }
+        return state.stream().map(StateStore.ColumnRow::original).toList();
+    }
+
+    private void runThroughFlyway(StepRunner runner, List<MigrationStep> steps) {
+        Exception[] inner = new Exception[1];
+        V2025_12_04_2215__migrate_user_references_to_uuid migration = new V2025_12_04_2215__migrate_user_references_to_uuid(() -> {
+            try {
+                runner.run(steps);
+            } catch (Exception e) {
+                inner[0] = e;
+                throw e;
+            }
+        });
+        Flyway flyway = FlywayRunner.flyway(db.settings(), migration);
+        try {
+            if (FlywayRunner.applied(flyway)) {
+                // history says done, but state says otherwise (e.g. cleanup interrupted): finish without a new row
+                runner.run(steps);
+                return;
+            }
+            FlywayRunner.migrate(flyway);
+        } catch (FlywayException e) {
+            if (inner[0] instanceof UuidmigException u) {
+                throw u;
+            }
+            if (inner[0] instanceof SQLException s) {
+                throw translate(s);
+            }
+            throw new UuidmigException(ExitCode.UNEXPECTED, "Flyway: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private UuidmigException translate(SQLException e) {
+        if (SqlState.isConnectionLost(e)) {
+            return new UuidmigException(ExitCode.INCOMPLETE, "lost the connection to the server (" + e.getMessage()
+                + "). Nothing is lost: rerun uuidmig migrate to continue where it stopped", e);
+        }
+        return new UuidmigException(ExitCode.UNEXPECTED, "migrate failed: " + e.getMessage()
+            + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]")
+            + ". Rerunning uuidmig migrate continues from the last completed step", e);
+    }
+
+    private void summary(Connection c, Map<String, Long> millis, long t0, String headline) throws SQLException {
+        Map<String, StateStore.TableRow> tables = StateStore.tables(c);
+        out.println();
+        out.println(String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
+        for (StateStore.ColumnRow r : StateStore.columns(c)) {
+            StateStore.TableRow t = tables.get(r.table());
+            long rows = t == null || t.verifiedRows() == null ? (t == null || t.baseRows() == null ? 0 : t.baseRows()) : t.verifiedRows();
+            long ms = millis.getOrDefault(r.original().ref().toString(), 0L) + millis.getOrDefault(r.table(), 0L);
+            out.println(String.format("%-40s %,12d %,12d %9.1fs  %s", r.original().ref(), rows, r.backfillRows(), ms / 1000.0,
+                r.step().equals(Steps.DONE) ? "done" : "at " + r.step()));
+        }
+        out.println();
+        out.println(String.format("%s in %.1f s", headline, (System.nanoTime() - t0) / 1e9));
+        out.flush();
+        LOG.debug("summary printed");
+    }
+}

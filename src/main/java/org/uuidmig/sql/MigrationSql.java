@@ -1,0 +1,227 @@
+package org.uuidmig.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.uuidmig.db.Sql;
+import org.uuidmig.plan.ColumnGrant;
+import org.uuidmig.plan.ForeignKey;
+import org.uuidmig.plan.IndexInfo;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
+
+/**
+ * Every DDL statement migrate sends, generated from the plan. Pure functions: the dry-run
+ * output is built from the same text, and unit tests compare it string for string.
+ */
+public final class MigrationSql {
+    static final String DOLLAR = "$uuidmig$";
+
+    private MigrationSql() {
+    }
+
+    public static String table(String schema, PlannedColumn col) {
+        return Sql.qualified(schema, col.ref().table());
+    }
+
+    /** ACCESS EXCLUSIVE, catalog only. */
+    public static String addShadowColumn(String schema, PlannedColumn col) {
+        return "ALTER TABLE " + table(schema, col) + " ADD COLUMN IF NOT EXISTS " + Sql.ident(TempNames.shadowColumn(col.ref().column())) + " uuid";
+    }
+
+    /** The row-trigger function that sets the new column from users.uuid of the old value. */
+    public static String syncFunction(String schema, PlannedColumn col, UsersTable users) {
+        String old = "NEW." + Sql.ident(col.ref().column());
+        String shadow = "NEW." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        String body = "BEGIN\n"
+            + "    IF " + old + " IS NULL THEN\n"
+            + "        " + shadow + " := NULL;\n"
+            + "    ELSE\n"
+            + "        SELECT u." + Sql.ident(users.newKey()) + " INTO " + shadow + " FROM " + Sql.qualified(users.schema(), users.name())
+            + " u WHERE u." + Sql.ident(users.oldKey()) + " = " + old + ";\n"
+            + "    END IF;\n"
+            + "    RETURN NEW;\n"
+            + "END";
+        if (body.contains(DOLLAR)) {
+            throw new IllegalArgumentException("identifier contains " + DOLLAR);
+        }
+        return "CREATE OR REPLACE FUNCTION " + Sql.qualified("uuidmig", TempNames.syncFunction(col.ref().table(), col.ref().column()))
+            + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS "
+            + DOLLAR + "\n" + body + "\n" + DOLLAR;
+    }
+
+    /** ACCESS EXCLUSIVE would be too strong: CREATE TRIGGER takes SHARE ROW EXCLUSIVE, briefly. */
+    public static String createSyncTrigger(String schema, PlannedColumn col) {
+        return "CREATE TRIGGER " + Sql.ident(TempNames.syncTrigger(col.ref().column())) + " BEFORE INSERT OR UPDATE OF "
+            + Sql.ident(col.ref().column()) + " ON " + table(schema, col) + " FOR EACH ROW EXECUTE FUNCTION "
+            + Sql.qualified("uuidmig", TempNames.syncFunction(col.ref().table(), col.ref().column())) + "()";
+    }
+
+    public static String createLedgerInsertTrigger(String schema, String table) {
+        return "CREATE TRIGGER " + Sql.ident(TempNames.ledgerInsertTrigger()) + " AFTER INSERT ON " + Sql.qualified(schema, table)
+            + " REFERENCING NEW TABLE AS uuidmig_new_rows FOR EACH STATEMENT EXECUTE FUNCTION uuidmig.ledger_insert()";
+    }
+
+    public static String createLedgerDeleteTrigger(String schema, String table) {
+        return "CREATE TRIGGER " + Sql.ident(TempNames.ledgerDeleteTrigger()) + " AFTER DELETE ON " + Sql.qualified(schema, table)
+            + " REFERENCING OLD TABLE AS uuidmig_old_rows FOR EACH STATEMENT EXECUTE FUNCTION uuidmig.ledger_delete()";
+    }
+
+    /** The copy of an index on the new column (SHARE UPDATE EXCLUSIVE, not in a transaction). */
+    public static String createIndexCopy(String schema, PlannedColumn col, IndexInfo idx) {
+        return IndexDefinitions.copyOnNewColumn(idx, col.ref().column(), TempNames.shadowColumn(col.ref().column()),
+            TempNames.index(idx.name()), table(schema, col));
+    }
+
+    public static String dropIndexConcurrently(String schema, String index) {
+        return "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(schema, index);
+    }
+
+    /** ACCESS EXCLUSIVE, brief; no scan. */
+    public static String addNotNullCheck(String schema, PlannedColumn col) {
+        return "ALTER TABLE " + table(schema, col) + " ADD CONSTRAINT " + Sql.ident(TempNames.notNullCheck(col.ref().column()))
+            + " CHECK (" + Sql.ident(TempNames.shadowColumn(col.ref().column())) + " IS NOT NULL) NOT VALID";
+    }
+
+    /** SHARE UPDATE EXCLUSIVE: scans, reads and writes continue. */
+    public static String validateConstraint(String schema, String table, String constraint) {
+        return "ALTER TABLE " + Sql.qualified(schema, table) + " VALIDATE CONSTRAINT " + Sql.ident(constraint);
+    }
+
+    /** SHARE ROW EXCLUSIVE on both tables, brief; no scan. Same actions and deferrability as the old FK. */
+    public static String addForeignKey(String schema, PlannedColumn col, ForeignKey oldFk, UsersTable users) {
+        String actions = oldFk == null ? "" : oldFk.actionsSql();
+        return "ALTER TABLE " + table(schema, col) + " ADD CONSTRAINT " + Sql.ident(TempNames.foreignKey(col.ref().column()))
+            + " FOREIGN KEY (" + Sql.ident(TempNames.shadowColumn(col.ref().column())) + ") REFERENCES "
+            + Sql.qualified(users.schema(), users.name()) + " (" + Sql.ident(users.newKey()) + ")"
+            + (actions.isEmpty() ? "" : " " + actions) + " NOT VALID";
+    }
+
+    /** One keyset batch: the rows with key in (lower, upper]; null bounds are open. */
+    public static String backfillKeyset(String schema, PlannedColumn col, UsersTable users, List<String> key,
+                                        List<String> keyTypes, boolean hasLower, boolean hasUpper) {
+        String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        List<String> conds = new ArrayList<>();
+        if (hasLower) {
+            conds.add(row("x.", key) + " > " + params(keyTypes));
+        }
+        if (hasUpper) {
+            conds.add(row("x.", key) + " <= " + params(keyTypes));
+        }
+        conds.add("u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column()));
+        conds.add("x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.newKey()));
+        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.newKey()) + " FROM "
+            + Sql.qualified(users.schema(), users.name()) + " u WHERE " + String.join(" AND ", conds);
+    }
+
+    /** The last key of the next batch of n rows after lower (or from the start). */
+    public static String nextKeysetBound(String schema, PlannedColumn col, List<String> key, List<String> keyTypes,
+                                         boolean hasLower) {
+        return "SELECT " + row("", key).replaceAll("^\\(|\\)$", "") + " FROM " + table(schema, col)
+            + (hasLower ? " WHERE " + row("", key) + " > " + params(keyTypes) : "")
+            + " ORDER BY " + String.join(", ", key.stream().map(Sql::ident).toList()) + " OFFSET ? LIMIT 1";
+    }
+
+    /** One batch over a range of heap pages [from, to), for tables without a usable key (TID range scan, PG 14+). */
+    public static String backfillCtidRange(String schema, PlannedColumn col, UsersTable users) {
+        String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.newKey()) + " FROM "
+            + Sql.qualified(users.schema(), users.name()) + " u WHERE x.ctid >= format('(%s,0)', ?::bigint)::tid"
+            + " AND x.ctid < format('(%s,0)', ?::bigint)::tid AND u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column())
+            + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.newKey());
+    }
+
+    /**
+     * The same page range for PostgreSQL 12 and 13, which have no TID range scan: an array of
+     * every possible tuple id in the pages (291 per 8 kB page), which a TID scan fetches directly.
+     */
+    public static String backfillCtidList(String schema, PlannedColumn col, UsersTable users) {
+        String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.newKey()) + " FROM "
+            + Sql.qualified(users.schema(), users.name()) + " u WHERE x.ctid = ANY (ARRAY(SELECT format('(%s,%s)', p, i)::tid"
+            + " FROM generate_series(?::bigint, ?::bigint - 1) p, generate_series(1, 291) i))"
+            + " AND u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column())
+            + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.newKey());
+    }
+
+    /**
+     * Rows whose new value is wrong or whose NULL-ness differs, and the row count, in one scan
+     * of the table, for every planned column of that table.
+     */
+    public static String verify(String schema, String table, List<PlannedColumn> cols, UsersTable users) {
+        StringBuilder sql = new StringBuilder("SELECT count(*), count(*) FILTER (WHERE ");
+        List<String> bad = new ArrayList<>();
+        StringBuilder joins = new StringBuilder();
+        int i = 0;
+        for (PlannedColumn col : cols) {
+            String u = "u" + i++;
+            String old = "x." + Sql.ident(col.ref().column());
+            String shadow = "x." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
+            joins.append(" LEFT JOIN ").append(Sql.qualified(users.schema(), users.name())).append(' ').append(u)
+                .append(" ON ").append(u).append('.').append(Sql.ident(users.oldKey())).append(" = ").append(old);
+            bad.add("(" + old + " IS NULL) <> (" + shadow + " IS NULL) OR " + shadow + " IS DISTINCT FROM " + u + "."
+                + Sql.ident(users.newKey()));
+        }
+        sql.append(String.join(" OR ", bad)).append(") FROM ").append(Sql.qualified(schema, table)).append(" x").append(joins);
+        return sql.toString();
+    }
+
+    /** Lists the rows of one column whose new value is wrong (for error messages). */
+    public static String mismatchedRows(String schema, PlannedColumn col, UsersTable users) {
+        String old = "x." + Sql.ident(col.ref().column());
+        String shadow = "x." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        return "SELECT x.* FROM " + table(schema, col) + " x LEFT JOIN " + Sql.qualified(users.schema(), users.name())
+            + " u ON u." + Sql.ident(users.oldKey()) + " = " + old + " WHERE (" + old + " IS NULL) <> (" + shadow
+            + " IS NULL) OR " + shadow + " IS DISTINCT FROM u." + Sql.ident(users.newKey());
+    }
+
+    /** The statements of the swap for one column, after its table is locked. */
+    public static List<String> swapColumn(String schema, PlannedColumn col, ForeignKey oldFk) {
+        String t = table(schema, col);
+        String column = col.ref().column();
+        String shadow = TempNames.shadowColumn(column);
+        List<String> out = new ArrayList<>();
+        out.add("DROP TRIGGER IF EXISTS " + Sql.ident(TempNames.syncTrigger(column)) + " ON " + t);
+        out.add("ALTER TABLE " + t + " DROP COLUMN " + Sql.ident(column));
+        out.add("ALTER TABLE " + t + " RENAME COLUMN " + Sql.ident(shadow) + " TO " + Sql.ident(column));
+        if (col.notNull()) {
+            out.add("ALTER TABLE " + t + " ALTER COLUMN " + Sql.ident(column) + " SET NOT NULL");
+            out.add("ALTER TABLE " + t + " DROP CONSTRAINT " + Sql.ident(TempNames.notNullCheck(column)));
+        }
+        for (IndexInfo idx : col.indexes()) {
+            String tmp = TempNames.index(idx.name());
+            if (idx.constraintType() == 'p' || idx.constraintType() == 'u') {
+                out.add("ALTER TABLE " + t + " ADD CONSTRAINT " + Sql.ident(idx.constraintName())
+                    + (idx.constraintType() == 'p' ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " + Sql.ident(tmp)
+                    + (idx.deferrable() ? " DEFERRABLE INITIALLY " + (idx.deferred() ? "DEFERRED" : "IMMEDIATE") : ""));
+            } else {
+                out.add("ALTER INDEX " + Sql.qualified(schema, tmp) + " RENAME TO " + Sql.ident(idx.name()));
+            }
+        }
+        String fkName = oldFk != null ? oldFk.name() : TempNames.defaultForeignKeyName(col.ref().table(), column);
+        out.add("ALTER TABLE " + t + " RENAME CONSTRAINT " + Sql.ident(TempNames.foreignKey(column)) + " TO " + Sql.ident(fkName));
+        if (col.comment() != null) {
+            out.add("COMMENT ON COLUMN " + t + "." + Sql.ident(column) + " IS " + Sql.literal(col.comment()));
+        }
+        for (ColumnGrant g : col.grants()) {
+            out.add("GRANT " + g.privilege() + " (" + Sql.ident(column) + ") ON " + t + " TO "
+                + (g.grantee().equals("PUBLIC") ? "PUBLIC" : Sql.ident(g.grantee())) + (g.grantable() ? " WITH GRANT OPTION" : ""));
+        }
+        out.add("DROP FUNCTION IF EXISTS " + Sql.qualified("uuidmig", TempNames.syncFunction(col.ref().table(), column)) + "()");
+        return out;
+    }
+
+    public static List<String> dropLedgerTriggers(String schema, String table) {
+        String t = Sql.qualified(schema, table);
+        return List.of("DROP TRIGGER IF EXISTS " + Sql.ident(TempNames.ledgerInsertTrigger()) + " ON " + t,
+            "DROP TRIGGER IF EXISTS " + Sql.ident(TempNames.ledgerDeleteTrigger()) + " ON " + t);
+    }
+
+    private static String row(String prefix, List<String> key) {
+        return "(" + String.join(", ", key.stream().map(k -> prefix + Sql.ident(k)).toList()) + ")";
+    }
+
+    private static String params(List<String> types) {
+        return "(" + String.join(", ", types.stream().map(t -> "?::" + t).toList()) + ")";
+    }
+}

@@ -1,0 +1,99 @@
+package org.uuidmig.sql;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Names of everything uuidmig creates. Each contains {@value #MARK}, so validate-post and
+ * cleanup can find leftovers; each fits PostgreSQL's 63-byte limit (long names are cut and
+ * given a hash suffix, deterministically, so a rerun finds what an earlier run made).
+ */
+public final class TempNames {
+    public static final String MARK = "_uuidmig_";
+    private static final int MAX = 63;
+
+    private TempNames() {
+    }
+
+    /** The new uuid column beside the old one. */
+    public static String shadowColumn(String column) {
+        return fit(MARK + column);
+    }
+
+    /** Row trigger keeping the new column in sync; "zz" makes it fire after the application's BEFORE triggers. */
+    public static String syncTrigger(String column) {
+        return fit("zz" + MARK + "sync_" + column);
+    }
+
+    /** Its function, in the uuidmig schema. */
+    public static String syncFunction(String table, String column) {
+        return fit("sync_" + table + "_" + column);
+    }
+
+    public static String ledgerInsertTrigger() {
+        return "zz" + MARK + "ledger_ins";
+    }
+
+    public static String ledgerDeleteTrigger() {
+        return "zz" + MARK + "ledger_del";
+    }
+
+    /** The copy of an index on the new column. */
+    public static String index(String originalIndex) {
+        return fit(MARK + originalIndex);
+    }
+
+    /** The CHECK (new IS NOT NULL) that makes SET NOT NULL instant. */
+    public static String notNullCheck(String column) {
+        return fit(MARK + "nn_" + column);
+    }
+
+    /** The new foreign key, before it takes the old one's name. */
+    public static String foreignKey(String column) {
+        return fit(MARK + "fk_" + column);
+    }
+
+    /** Unique index built on users(uuid) when it has none. */
+    public static String usersUniqueIndex(String table, String column) {
+        return fit(table + "_" + column + "_key");
+    }
+
+    /** CHECK making users(uuid) NOT NULL when it is not. */
+    public static String usersNotNullCheck(String column) {
+        return fit(MARK + "nn_users_" + column);
+    }
+
+    /** Name for a new FK where the column had none, as PostgreSQL would choose it. */
+    public static String defaultForeignKeyName(String table, String column) {
+        return fit(table + "_" + column + "_fkey");
+    }
+
+    static String fit(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX) {
+            return name;
+        }
+        String hash = HexFormat.of().formatHex(sha1(name)).substring(0, 8);
+        StringBuilder cut = new StringBuilder();
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            String next = new String(Character.toChars(cp));
+            if ((cut + next).getBytes(StandardCharsets.UTF_8).length > MAX - 9) {
+                break;
+            }
+            cut.append(next);
+            i += Character.charCount(cp);
+        }
+        return cut + "_" + hash;
+    }
+
+    private static byte[] sha1(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

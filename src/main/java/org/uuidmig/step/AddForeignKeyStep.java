@@ -1,0 +1,63 @@
+package org.uuidmig.step;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.sql.MigrationSql;
+import org.uuidmig.sql.TempNames;
+
+/**
+ * Adds FOREIGN KEY (new) REFERENCES users(uuid) with the old FK's ON DELETE / ON UPDATE actions
+ * and deferrability (NO ACTION where the column had no FK) as NOT VALID, then validates it.
+ * Lock: SHARE ROW EXCLUSIVE on the table and on users, briefly (lock_timeout + retries), for
+ * ADD; SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on users for VALIDATE.
+ * Transaction: ADD in one; VALIDATE auto-commit.
+ * Done when: the new FK exists and is validated.
+ */
+final class AddForeignKeyStep implements MigrationStep {
+    private final PlannedColumn col;
+
+    AddForeignKeyStep(PlannedColumn col) {
+        this.col = col;
+    }
+
+    @Override
+    public String id() {
+        return Steps.FOREIGN_KEY;
+    }
+
+    @Override
+    public String target() {
+        return col.ref().toString();
+    }
+
+    private String name() {
+        return TempNames.foreignKey(col.ref().column());
+    }
+
+    @Override
+    public boolean isDone(StepContext ctx) throws SQLException {
+        return Boolean.TRUE.equals(Catalog.constraintValidated(ctx.conn(), ctx.schema(), col.ref().table(), name()));
+    }
+
+    @Override
+    public List<PlannedStatement> statements(StepContext ctx) {
+        return List.of(
+            new PlannedStatement(MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users()),
+                "SHARE ROW EXCLUSIVE on the table and on " + ctx.users().name()),
+            new PlannedStatement(MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name()),
+                "SHARE UPDATE EXCLUSIVE + ROW SHARE on " + ctx.users().name()));
+    }
+
+    @Override
+    public void run(StepContext ctx) throws SQLException {
+        if (Catalog.constraintValidated(ctx.conn(), ctx.schema(), col.ref().table(), name()) == null) {
+            ctx.blocking().inTransaction(ctx.conn(), "add foreign key on " + col.ref(), c -> Catalog.exec(c,
+                MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users())));
+        }
+        ctx.blocking().autocommit(ctx.conn(), "validate foreign key on " + col.ref(), ctx.settings().waitTimeout(),
+            c -> Catalog.exec(c, MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name())));
+        StateStore.setStep(ctx.conn(), ctx.schema(), col.ref().table(), col.ref().column(), Steps.FOREIGN_KEY);
+    }
+}

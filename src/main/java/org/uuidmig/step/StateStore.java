@@ -1,0 +1,261 @@
+package org.uuidmig.step;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
+
+/**
+ * The tool's own state, in schema {@value #SCHEMA}: what each column looked like before the
+ * migration (so that validate-post and rollback can compare and restore), the step each
+ * column has reached, backfill checkpoints, row counts and the insert/delete ledger.
+ * It stays after the migration as its record; {@code uuidmig rollback} or a DBA may drop it.
+ */
+public final class StateStore {
+    public static final String SCHEMA = "uuidmig";
+
+    static final ObjectMapper JSON = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private static final String DDL = """
+        CREATE SCHEMA IF NOT EXISTS uuidmig;
+        CREATE TABLE IF NOT EXISTS uuidmig.columns (
+            table_schema     text NOT NULL,
+            table_name       text NOT NULL,
+            column_name      text NOT NULL,
+            position         integer NOT NULL,
+            step             text NOT NULL DEFAULT 'planned',
+            original         jsonb NOT NULL,
+            backfill_last_key text[],
+            backfill_rows    bigint NOT NULL DEFAULT 0,
+            backfill_done    boolean NOT NULL DEFAULT false,
+            started_at       timestamptz NOT NULL DEFAULT now(),
+            updated_at       timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (table_schema, table_name, column_name));
+        CREATE TABLE IF NOT EXISTS uuidmig.tables (
+            table_schema     text NOT NULL,
+            table_name       text NOT NULL,
+            base_rows        bigint,
+            counted_at       timestamptz,
+            verified_rows    bigint,
+            mismatches       bigint,
+            verified_at      timestamptz,
+            end_rows         bigint,
+            ledger_inserted  bigint,
+            ledger_deleted   bigint,
+            swapped_at       timestamptz,
+            stat_ins_at_end  bigint,
+            stat_del_at_end  bigint,
+            PRIMARY KEY (table_schema, table_name));
+        CREATE TABLE IF NOT EXISTS uuidmig.users_table (
+            table_schema     text NOT NULL,
+            table_name       text NOT NULL,
+            original         jsonb NOT NULL,
+            PRIMARY KEY (table_schema, table_name));
+        CREATE TABLE IF NOT EXISTS uuidmig.row_ledger (
+            table_schema     text NOT NULL,
+            table_name       text NOT NULL,
+            inserted         bigint NOT NULL,
+            deleted          bigint NOT NULL,
+            at               timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE IF NOT EXISTS uuidmig.events (
+            id               bigserial PRIMARY KEY,
+            at               timestamptz NOT NULL DEFAULT now(),
+            step             text NOT NULL,
+            target           text,
+            message          text NOT NULL,
+            millis           bigint);
+        CREATE OR REPLACE FUNCTION uuidmig.ledger_insert() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $uuidmig$
+        DECLARE n bigint;
+        BEGIN
+            SELECT count(*) INTO n FROM uuidmig_new_rows;
+            IF n > 0 THEN
+                INSERT INTO uuidmig.row_ledger (table_schema, table_name, inserted, deleted)
+                VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, n, 0);
+            END IF;
+            RETURN NULL;
+        END $uuidmig$;
+        CREATE OR REPLACE FUNCTION uuidmig.ledger_delete() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $uuidmig$
+        DECLARE n bigint;
+        BEGIN
+            SELECT count(*) INTO n FROM uuidmig_old_rows;
+            IF n > 0 THEN
+                INSERT INTO uuidmig.row_ledger (table_schema, table_name, inserted, deleted)
+                VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, 0, n);
+            END IF;
+            RETURN NULL;
+        END $uuidmig$;
+        """;
+
+    private StateStore() {
+    }
+
+    /** Creates the schema, tables and ledger functions if they are missing. Idempotent. */
+    public static void ensure(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(DDL);
+        }
+    }
+
+    public static boolean exists(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('uuidmig.columns') IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** A column's recorded state. */
+    public record ColumnRow(String schema, String table, String column, int position, String step,
+                            PlannedColumn original, List<String> lastKey, long backfillRows, boolean backfillDone) {
+    }
+
+    public static List<ColumnRow> columns(Connection c) throws SQLException {
+        List<ColumnRow> out = new ArrayList<>();
+        if (!exists(c)) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT table_schema, table_name, column_name, position, step, original::text, backfill_last_key,
+                   backfill_rows, backfill_done
+              FROM uuidmig.columns ORDER BY position""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                java.sql.Array key = rs.getArray(7);
+                List<String> lastKey = key == null ? null : List.of((String[]) key.getArray());
+                out.add(new ColumnRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                    fromJson(rs.getString(6), PlannedColumn.class), lastKey, rs.getLong(8), rs.getBoolean(9)));
+            }
+        }
+        return out;
+    }
+
+    /** Records a column's original definition, once: an existing row is kept as it is. */
+    public static void recordColumn(Connection c, String schema, PlannedColumn col, int position) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            INSERT INTO uuidmig.columns (table_schema, table_name, column_name, position, original)
+            VALUES (?, ?, ?, ?, ?::jsonb) ON CONFLICT DO NOTHING""")) {
+            ps.setString(1, schema);
+            ps.setString(2, col.ref().table());
+            ps.setString(3, col.ref().column());
+            ps.setInt(4, position);
+            ps.setString(5, toJson(col));
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            INSERT INTO uuidmig.tables (table_schema, table_name) VALUES (?, ?) ON CONFLICT DO NOTHING""")) {
+            ps.setString(1, schema);
+            ps.setString(2, col.ref().table());
+            ps.executeUpdate();
+        }
+    }
+
+    public static void recordUsers(Connection c, UsersTable users) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            INSERT INTO uuidmig.users_table (table_schema, table_name, original) VALUES (?, ?, ?::jsonb)
+            ON CONFLICT DO NOTHING""")) {
+            ps.setString(1, users.schema());
+            ps.setString(2, users.name());
+            ps.setString(3, toJson(users));
+            ps.executeUpdate();
+        }
+    }
+
+    public static UsersTable users(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT original::text FROM uuidmig.users_table LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? fromJson(rs.getString(1), UsersTable.class) : null;
+        }
+    }
+
+    public static void setStep(Connection c, String schema, String table, String column, String step) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            UPDATE uuidmig.columns SET step = ?, updated_at = now()
+             WHERE table_schema = ? AND table_name = ? AND column_name = ?""")) {
+            ps.setString(1, step);
+            ps.setString(2, schema);
+            ps.setString(3, table);
+            ps.setString(4, column);
+            ps.executeUpdate();
+        }
+    }
+
+    public static void event(Connection c, String step, String target, String message, Long millis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO uuidmig.events (step, target, message, millis) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, step);
+            ps.setString(2, target);
+            ps.setString(3, message);
+            ps.setObject(4, millis);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Per-table counters recorded by the migration. */
+    public record TableRow(String schema, String table, Long baseRows, Long verifiedRows, Long mismatches,
+                           java.time.OffsetDateTime verifiedAt, Long endRows, Long ledgerInserted, Long ledgerDeleted,
+                           java.time.OffsetDateTime swappedAt, Long statInsAtEnd, Long statDelAtEnd) {
+    }
+
+    public static Map<String, TableRow> tables(Connection c) throws SQLException {
+        Map<String, TableRow> out = new LinkedHashMap<>();
+        if (!exists(c)) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT table_schema, table_name, base_rows, verified_rows, mismatches, verified_at, end_rows,
+                   ledger_inserted, ledger_deleted, swapped_at, stat_ins_at_end, stat_del_at_end
+              FROM uuidmig.tables ORDER BY table_name""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(2), new TableRow(rs.getString(1), rs.getString(2), (Long) rs.getObject(3),
+                    (Long) rs.getObject(4), (Long) rs.getObject(5), rs.getObject(6, java.time.OffsetDateTime.class),
+                    (Long) rs.getObject(7), (Long) rs.getObject(8), (Long) rs.getObject(9),
+                    rs.getObject(10, java.time.OffsetDateTime.class), (Long) rs.getObject(11), (Long) rs.getObject(12)));
+            }
+        }
+        return out;
+    }
+
+    /** "table.column: step" for every column not finished, for validate-pre and status. */
+    public static List<String> describeProgress(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (ColumnRow r : columns(c)) {
+            if (!r.step().equals(Steps.DONE)) {
+                out.add(r.table() + "." + r.column() + " at step " + r.step()
+                    + (r.step().equals(Steps.BACKFILL) || r.backfillRows() > 0 ? " (" + r.backfillRows() + " rows backfilled)" : ""));
+            }
+        }
+        return out;
+    }
+
+    static String toJson(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static <T> T fromJson(String s, Class<T> type) {
+        try {
+            return JSON.readValue(s, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read uuidmig state: " + e.getMessage(), e);
+        }
+    }
+}

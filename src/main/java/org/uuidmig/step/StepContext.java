@@ -1,0 +1,38 @@
+package org.uuidmig.step;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.List;
+
+import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.db.Database;
+import org.uuidmig.db.LockRetry;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
+
+/**
+ * What a step works with: the connection (auto-commit), the columns as they were before the
+ * migration, the users table, the settings, and the lock-retry policy.
+ *
+ * @param db        connection factory (for extra connections)
+ * @param conn      the step runner's connection, auto-commit on
+ * @param schema    the application's schema
+ * @param users     the users table as it was before the migration
+ * @param columns   every planned column, as it was before the migration
+ * @param settings  migrate options
+ * @param serverVersionNum server_version_num
+ * @param err       where progress goes
+ * @param terminal  whether err is a terminal (progress bars) or a pipe (plain lines)
+ */
+public record StepContext(Database db, Connection conn, String schema, UsersTable users, List<PlannedColumn> columns,
+                          MigrationSettings settings, int serverVersionNum, PrintWriter err, boolean terminal) {
+
+    /** Retry policy for statements that make the application wait while they wait (short lock_timeout). */
+    public LockRetry blocking() {
+        return new LockRetry(settings.lockAttempts(), settings.lockTimeout());
+    }
+
+    public List<PlannedColumn> columnsOf(String table) {
+        return columns.stream().filter(c -> c.ref().table().equals(table)).toList();
+    }
+}

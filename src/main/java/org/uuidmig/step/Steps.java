@@ -1,0 +1,74 @@
+package org.uuidmig.step;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.plan.IndexInfo;
+import org.uuidmig.plan.PlannedColumn;
+
+/** Step ids and the ordered list of steps for a plan. */
+public final class Steps {
+    public static final String PREPARE = "prepare";
+    public static final String EXPAND = "expand";
+    public static final String COUNT = "count";
+    public static final String BACKFILL = "backfill";
+    public static final String INDEX = "index";
+    public static final String USERS_KEY = "users_key";
+    public static final String NOT_NULL = "not_null";
+    public static final String FOREIGN_KEY = "foreign_key";
+    public static final String VERIFY = "verify";
+    public static final String SWAP = "swap";
+    public static final String CLEANUP = "cleanup";
+    public static final String DONE = "done";
+
+    /** Order of per-column steps, to tell how far a column has come. */
+    public static final List<String> ORDER = List.of(PREPARE, "planned", EXPAND, COUNT, BACKFILL, INDEX, USERS_KEY,
+        NOT_NULL, FOREIGN_KEY, VERIFY, SWAP, CLEANUP, DONE);
+
+    private Steps() {
+    }
+
+    /** Every step for the columns, in the order they run, for the given phase. */
+    public static List<MigrationStep> forPlan(List<PlannedColumn> columns, Phase phase, boolean swapPerTable) {
+        Map<String, List<PlannedColumn>> byTable = new LinkedHashMap<>();
+        for (PlannedColumn c : columns) {
+            byTable.computeIfAbsent(c.ref().table(), k -> new ArrayList<>()).add(c);
+        }
+        List<MigrationStep> steps = new ArrayList<>();
+        steps.add(new PrepareStateStep());
+        if (phase != Phase.CONTRACT) {
+            byTable.forEach((t, cols) -> steps.add(new AddShadowColumnStep(t, cols)));
+            byTable.keySet().forEach(t -> steps.add(new CountRowsStep(t)));
+            for (PlannedColumn c : columns) {
+                steps.add(new BackfillStep(c));
+            }
+            for (PlannedColumn c : columns) {
+                for (IndexInfo idx : c.indexes()) {
+                    steps.add(new CreateIndexCopyStep(c, idx));
+                }
+            }
+            steps.add(new SecureUsersKeyStep());
+            for (PlannedColumn c : columns) {
+                if (c.notNull()) {
+                    steps.add(new AddNotNullCheckStep(c));
+                }
+            }
+            for (PlannedColumn c : columns) {
+                steps.add(new AddForeignKeyStep(c));
+            }
+            byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
+        }
+        if (phase != Phase.EXPAND) {
+            if (swapPerTable) {
+                byTable.forEach((t, cols) -> steps.add(new SwapStep(List.of(t))));
+            } else {
+                steps.add(new SwapStep(List.copyOf(byTable.keySet())));
+            }
+            steps.add(new CleanupStep());
+        }
+        return steps;
+    }
+}

@@ -1,0 +1,138 @@
+package org.uuidmig.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+
+/** Connection settings resolve like libpq: option, then URL, then PG* variables, then ~/.pgpass, then defaults. */
+class ConnectionResolverTest {
+    @TempDir
+    Path home;
+
+    private final Map<String, String> env = new HashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private ConnectionSettings resolve(String url, String user, String password) {
+        return new ConnectionResolver(env, home, "osuser", warnings::add).resolve(url, user, password, null);
+    }
+
+    @Test
+    void defaultsFollowLibpq() {
+        ConnectionSettings s = resolve(null, null, null);
+        assertEquals("localhost", s.host());
+        assertEquals(5432, s.port());
+        assertEquals("osuser", s.user());
+        assertEquals("osuser", s.database());
+        assertEquals("public", s.schema());
+        assertNull(s.password());
+    }
+
+    @Test
+    void pgVariablesAreUsed() {
+        env.put("PGHOST", "db.example");
+        env.put("PGPORT", "6543");
+        env.put("PGDATABASE", "servicecatalog");
+        env.put("PGUSER", "app");
+        env.put("PGPASSWORD", "secret");
+        env.put("PGSSLMODE", "require");
+        ConnectionSettings s = resolve(null, null, null);
+        assertEquals("db.example", s.host());
+        assertEquals(6543, s.port());
+        assertEquals("servicecatalog", s.database());
+        assertEquals("app", s.user());
+        assertEquals("secret", s.password());
+        assertEquals("PGPASSWORD", s.passwordSource());
+        assertEquals("require", s.sslMode());
+    }
+
+    @Test
+    void jdbcUrlBeatsVariablesAndOptionBeatsUrl() {
+        env.put("PGUSER", "fromenv");
+        env.put("PGPASSWORD", "envpw");
+        ConnectionSettings s = resolve("jdbc:postgresql://h1:5999/catalog?user=urluser&password=urlpw", "optuser", null);
+        assertEquals("h1", s.host());
+        assertEquals(5999, s.port());
+        assertEquals("catalog", s.database());
+        assertEquals("optuser", s.user());
+        assertEquals("urlpw", s.password());
+        assertEquals("the URL", s.passwordSource());
+        assertEquals("cli", resolve("jdbc:postgresql://h1/catalog", null, "cli").password());
+    }
+
+    @Test
+    void libpqUriIsAccepted() {
+        ConnectionSettings s = resolve("postgresql://alice:p%40ss@[::1]:5433/my%20db?sslmode=verify-full", null, null);
+        assertEquals("::1", s.host());
+        assertEquals(5433, s.port());
+        assertEquals("my db", s.database());
+        assertEquals("alice", s.user());
+        assertEquals("p@ss", s.password());
+        assertEquals("verify-full", s.sslMode());
+        assertEquals("jdbc:postgresql://[::1]:5433/my%20db", s.jdbcUrl());
+    }
+
+    @Test
+    void pgpassSuppliesThePasswordWithWildcardsAndEscapes() throws IOException {
+        Path pgpass = home.resolve(".pgpass");
+        Files.writeString(pgpass, """
+            # comment
+            otherhost:5432:*:app:wrong
+            localhost:5432:*:app:pa\\:ss\\\\word
+            *:*:*:*:fallback
+            """);
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        env.put("PGUSER", "app");
+        ConnectionSettings s = resolve(null, null, null);
+        assertEquals("pa:ss\\word", s.password());
+        assertEquals(pgpass.toString(), s.passwordSource());
+        env.put("PGUSER", "someone");
+        assertEquals("fallback", resolve(null, null, null).password());
+    }
+
+    @Test
+    void pgpassFileVariableAndUnsafePermissions() throws IOException {
+        Path file = home.resolve("custom-pgpass");
+        Files.writeString(file, "*:*:*:*:frompassfile\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        env.put("PGPASSFILE", file.toString());
+        assertNull(resolve(null, null, null).password());
+        assertTrue(warnings.get(0).contains("group or world access"), warnings.toString());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertEquals("frompassfile", resolve(null, null, null).password());
+    }
+
+    @Test
+    void badInputIsAUsageError() {
+        UuidmigException e = assertThrows(UuidmigException.class, () -> resolve("mysql://x/y", null, null));
+        assertEquals(ExitCode.USAGE_OR_CONNECTION, e.exitCode());
+        env.put("PGPORT", "notaport");
+        assertEquals(ExitCode.USAGE_OR_CONNECTION, assertThrows(UuidmigException.class, () -> resolve(null, null, null)).exitCode());
+        env.remove("PGPORT");
+        assertTrue(assertThrows(UuidmigException.class, () -> resolve("jdbc:postgresql://a,b/db", null, null))
+            .getMessage().contains("several hosts"));
+    }
+
+    @Test
+    void passwordNeverAppearsInDescriptions() {
+        ConnectionSettings s = resolve("postgresql://bob:topsecret@h/db", null, null);
+        assertTrue(!s.toString().contains("topsecret") && !s.describe().contains("topsecret"));
+        assertTrue(!ConnectionResolver.redact("postgresql://bob:topsecret@h/db").contains("topsecret"));
+        assertTrue(!ConnectionResolver.redact("jdbc:postgresql://h/db?password=topsecret").contains("topsecret"));
+    }
+}

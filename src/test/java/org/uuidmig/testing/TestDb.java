@@ -1,0 +1,134 @@
+package org.uuidmig.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.uuidmig.Main;
+
+/** A fresh database for one test, with small helpers to set it up and to run the CLI against it. */
+public final class TestDb {
+    private final PostgresServer server;
+    private final String name;
+
+    TestDb(PostgresServer server, String name) {
+        this.server = server;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public PostgresServer server() {
+        return server;
+    }
+
+    /** JDBC URL with credentials, as a user would pass to --url. */
+    public String url() {
+        return server.urlFor(name);
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url());
+    }
+
+    public void exec(String sql) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    public long queryLong(String sql, Object... params) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public String queryString(String sql, Object... params) throws SQLException {
+        List<String> rows = queryStrings(sql, params);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** First column of every row, as text. */
+    public List<String> queryStrings(String sql, Object... params) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Loads the servicecatalog fixture (src/test/resources/fixture) at the given scale, then ANALYZE. */
+    public TestDb loadFixture(int scale) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute(resource("/fixture/schema.sql"));
+            st.execute(resource("/fixture/data.sql"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_temp.uuidmig_fixture_generate(?)")) {
+                ps.setInt(1, scale);
+                ps.execute();
+            }
+            st.execute("ANALYZE");
+        }
+        return this;
+    }
+
+    public static String resource(String path) {
+        try (InputStream in = TestDb.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs the uuidmig CLI in-process against this database (--url is added unless args has it). */
+    public CliResult run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.isEmpty() && !all.contains("--url") && !all.get(0).startsWith("-")) {
+            all.add(1, "--url");
+            all.add(2, url());
+        }
+        return CliResult.run(all.toArray(new String[0]));
+    }
+
+    /** The outcome of one CLI run. */
+    public record CliResult(int exitCode, String out, String err) {
+        public static CliResult run(String... args) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+            return new CliResult(code, out.toString(), err.toString());
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+        }
+    }
+}
