@@ -329,7 +329,7 @@ public final class CatalogReader {
         while (all.find()) {
             total++;
         }
-        Matcher inNullTest = Pattern.compile("\\{NULLTEST :xpr <> :arg \\{VAR :varno 1 :varattno " + attnum + " ")
+        Matcher inNullTest = Pattern.compile("\\{NULLTEST (?::xpr <> )?:arg \\{VAR :varno 1 :varattno " + attnum + " ")
             .matcher(nodeTree);
         int nullTests = 0;
         while (inNullTest.find()) {
@@ -425,7 +425,7 @@ public final class CatalogReader {
                 return new Dependent("rule", desc, "drop the rule before the migration and recreate it afterwards");
             }
             case "pg_trigger" -> {
-                if (trigger != null && trigger.startsWith(TEMP_PREFIX)) {
+                if (trigger != null && trigger.contains(TEMP_PREFIX)) {
                     return null;
                 }
                 return new Dependent("trigger", desc,

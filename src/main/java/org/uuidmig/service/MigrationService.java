@@ -82,6 +82,10 @@ public final class MigrationService {
                 return ExitCode.OK;
             }
 
+            if (!resuming && settings.phase() == Phase.CONTRACT && !settings.dryRun()) {
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "nothing to contract: no expand phase has run on this database; "
+                    + "run uuidmig migrate --phase expand first (or plain uuidmig migrate). Nothing was changed");
+            }
             if (settings.dryRun()) {
                 return dryRun(c, plan, state);
             }

@@ -293,6 +293,7 @@ final class BackfillStep implements MigrationStep {
                 }
             });
             batches++;
+            FaultInjection.batchDone();
             done += updated[0];
             updatedThisRun += updated[0];
             sinceVacuum += updated[0];

@@ -38,6 +38,7 @@ public final class StepRunner {
             millisByTarget.merge(step.target(), ms, Long::sum);
             LOG.info("{}: done in {} ms", name, ms);
             StateStore.event(ctx.conn(), step.id(), step.target(), "done", ms);
+            FaultInjection.stepDone();
         }
     }
 

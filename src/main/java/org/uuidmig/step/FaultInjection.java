@@ -1,0 +1,29 @@
+package org.uuidmig.step;
+
+/**
+ * Crash points for the kill-and-resume tests, off unless a system property sets them:
+ * {@code -Duuidmig.fault.haltAfterSteps=N} halts the JVM (like kill -9: no shutdown hooks, no
+ * rollback sent, sockets dropped) after the N-th step that actually ran;
+ * {@code -Duuidmig.fault.haltAfterBatches=N} halts after N committed backfill batches.
+ */
+final class FaultInjection {
+    private static final int HALT_AFTER_STEPS = Integer.getInteger("uuidmig.fault.haltAfterSteps", -1);
+    private static final int HALT_AFTER_BATCHES = Integer.getInteger("uuidmig.fault.haltAfterBatches", -1);
+    private static int steps;
+    private static int batches;
+
+    private FaultInjection() {
+    }
+
+    static synchronized void stepDone() {
+        if (HALT_AFTER_STEPS >= 0 && ++steps >= HALT_AFTER_STEPS) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    static synchronized void batchDone() {
+        if (HALT_AFTER_BATCHES >= 0 && ++batches >= HALT_AFTER_BATCHES) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.uuidmig.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs uuidmig in a separate JVM (same class path), so a test can kill it or let it halt. */
+public final class Subprocess {
+    private Subprocess() {
+    }
+
+    /** Result of a finished process; output is stdout and stderr together. */
+    public record Result(int exitCode, String output) {
+    }
+
+    /** Starts uuidmig with output going to the given file. */
+    public static Process start(Path log, List<String> jvmArgs, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.uuidmig.Main");
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    public static Result run(List<String> jvmArgs, String... args) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("uuidmig-sub", ".log");
+        Process p = start(log, jvmArgs, args);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("uuidmig subprocess did not finish in 5 minutes: " + Files.readString(log));
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        return new Result(p.exitValue(), out);
+    }
+}
