@@ -55,6 +55,13 @@ public final class FlywayRunner {
         flyway.migrate();
     }
 
+    /** Whether the history table of the database records our migration as successful. */
+    public static boolean applied(ConnectionSettings s) {
+        return applied(flyway(s, new V2025_12_04_2215__migrate_user_references_to_uuid(() -> {
+            throw new IllegalStateException("only reading the history");
+        })));
+    }
+
     /** Whether the history records our migration as successful. */
     public static boolean applied(Flyway flyway) {
         for (MigrationInfo info : flyway.info().applied()) {

@@ -76,7 +76,8 @@ public final class MigrationService {
                     + plan.users().name() + "(" + plan.users().newKey() + ").");
                 return ExitCode.OK;
             }
-            if (resuming && state.stream().allMatch(r -> r.step().equals(Steps.DONE)) && plan.toConvert().isEmpty()) {
+            if (resuming && state.stream().allMatch(r -> r.step().equals(Steps.DONE)) && plan.toConvert().isEmpty()
+                && FlywayRunner.applied(db.settings())) {
                 out.println("Already migrated: every planned column is uuid and the migration finished ("
                     + state.size() + " columns). Nothing to do.");
                 return ExitCode.OK;
@@ -93,7 +94,7 @@ public final class MigrationService {
             List<PlannedColumn> originals = originals(c, plan, state);
             UsersTable users = StateStore.users(c);
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal);
-            List<MigrationStep> steps = Steps.forPlan(originals, settings.phase(), settings.swapPerTable());
+            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable());
             StepRunner runner = new StepRunner(ctx);
             if (resuming) {
                 out.println("Resuming an interrupted migration: " + String.join("; ", StateStore.describeProgress(c)));
@@ -125,9 +126,20 @@ public final class MigrationService {
                 : String.join(", ", col.table().keyColumns())));
         }
         out.println();
-        StepRunner.printDryRun(ctx, Steps.forPlan(originals, settings.phase(), settings.swapPerTable()), out);
+        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable()), out);
         out.println("-- then Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE);
         return ExitCode.OK;
+    }
+
+    /** Tables whose columns the state records as swapped (the swap transaction records it atomically). */
+    private static java.util.Set<String> swappedTables(Connection c) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (StateStore.ColumnRow r : StateStore.columns(c)) {
+            if (Steps.SWAPPED.contains(r.step())) {
+                out.add(r.table());
+            }
+        }
+        return out;
     }
 
     /** The columns as they were before the migration: recorded once, then read back on every run. */

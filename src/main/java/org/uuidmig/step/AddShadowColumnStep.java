@@ -39,6 +39,9 @@ final class AddShadowColumnStep implements MigrationStep {
     @Override
     public boolean isDone(StepContext ctx) throws SQLException {
         for (PlannedColumn c : columns) {
+            if ("uuid".equals(Catalog.columnType(ctx.conn(), ctx.schema(), table, c.ref().column()))) {
+                return true; // swapped already: never add a second shadow column
+            }
             if (!Catalog.columnExists(ctx.conn(), ctx.schema(), table, TempNames.shadowColumn(c.ref().column()))
                 || !Catalog.triggerExists(ctx.conn(), ctx.schema(), table, TempNames.syncTrigger(c.ref().column()))) {
                 return false;

@@ -3,7 +3,7 @@ package org.uuidmig.step;
 /**
  * Crash points for the kill-and-resume tests, off unless a system property sets them:
  * {@code -Duuidmig.fault.haltAfterSteps=N} halts the JVM (like kill -9: no shutdown hooks, no
- * rollback sent, sockets dropped) after the N-th step that actually ran;
+ * rollback sent, sockets dropped) after the N-th step of the list, whether it ran or was already done;
  * {@code -Duuidmig.fault.haltAfterBatches=N} halts after N committed backfill batches.
  */
 final class FaultInjection {

@@ -29,6 +29,7 @@ public final class StepRunner {
             String name = step.id() + (step.target().isEmpty() ? "" : " " + step.target());
             if (step.isDone(ctx)) {
                 LOG.debug("{}: already done", name);
+                FaultInjection.stepDone();
                 continue;
             }
             LOG.info("{}: starting", name);

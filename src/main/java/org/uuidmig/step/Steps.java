@@ -31,8 +31,17 @@ public final class Steps {
     private Steps() {
     }
 
-    /** Every step for the columns, in the order they run, for the given phase. */
-    public static List<MigrationStep> forPlan(List<PlannedColumn> columns, Phase phase, boolean swapPerTable) {
+    /** Steps after which a column holds uuids under its own name. */
+    public static final java.util.Set<String> SWAPPED = java.util.Set.of(SWAP, CLEANUP, DONE);
+
+    /**
+     * Every step for the columns, in the order they run, for the given phase. Tables already
+     * swapped get no expand-phase step: their shadow columns, triggers and checks are gone by
+     * design, and must not be made again.
+     */
+    public static List<MigrationStep> forPlan(List<PlannedColumn> all, java.util.Set<String> swappedTables, Phase phase,
+                                              boolean swapPerTable) {
+        List<PlannedColumn> columns = all.stream().filter(c -> !swappedTables.contains(c.ref().table())).toList();
         Map<String, List<PlannedColumn>> byTable = new LinkedHashMap<>();
         for (PlannedColumn c : columns) {
             byTable.computeIfAbsent(c.ref().table(), k -> new ArrayList<>()).add(c);
@@ -62,7 +71,9 @@ public final class Steps {
             byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
         }
         if (phase != Phase.EXPAND) {
-            if (swapPerTable) {
+            if (byTable.isEmpty()) {
+                // every table swapped already: only the clean-up may remain
+            } else if (swapPerTable) {
                 byTable.forEach((t, cols) -> steps.add(new SwapStep(List.of(t))));
             } else {
                 steps.add(new SwapStep(List.copyOf(byTable.keySet())));

@@ -1,0 +1,97 @@
+package org.uuidmig.step;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.uuidmig.testing.CatalogSnapshot;
+import org.uuidmig.testing.Fixture;
+import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.Subprocess;
+import org.uuidmig.testing.TestDb;
+import org.uuidmig.testing.TestDb.CliResult;
+
+/**
+ * Kill and resume: migrate runs in its own JVM and is halted (as by kill -9: no shutdown hook,
+ * no rollback sent) after a given number of steps or backfill batches; rerunning migrate must
+ * finish and leave exactly the catalog and data of an undisturbed run.
+ */
+@ExtendWith(PostgresExtension.class)
+class KillResumeIT {
+    /**
+     * Positions in the step list covering each kind of step boundary on the fixture: 1 prepare,
+     * 2..10 expand, 11..19 count, 20..28 backfill, 29..40 index copies, 41 users key (already
+     * done on the fixture), 42..48 NOT NULL checks, 49..57 FKs, 58..66 verify, 67 swap, 68
+     * clean-up (then Flyway records success: halting there leaves a failed history row).
+     */
+    @ParameterizedTest(name = "halt after {0} steps")
+    @ValueSource(ints = {1, 2, 12, 21, 33, 41, 45, 50, 60, 67, 68})
+    void haltAtStepBoundaryThenResume(int steps, TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + steps);
+    }
+
+    /** Every step boundary, for the slow suite. */
+    @Tag("slow")
+    @ParameterizedTest(name = "halt after {0} steps")
+    @ValueSource(ints = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+        34, 35, 36, 37, 38, 39, 40, 42, 43, 44, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 61, 62, 63, 64, 65, 66})
+    void haltAtEveryOtherStepBoundaryThenResume(int steps, TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + steps);
+    }
+
+    /** Halted in the middle of a backfill (batches of 100 rows, kept small by a 1 ms target), the rerun continues from the checkpoint. */
+    @ParameterizedTest(name = "halt after {0} batches")
+    @ValueSource(ints = {1, 7, 40})
+    void haltMidBackfillThenResume(int batches, TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterBatches=" + batches);
+    }
+
+    /** A killed run leaves a failed Flyway row; the rerun repairs it and ends with exactly one successful row. */
+    @Test
+    void flywayFailedRowIsRepaired(TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=68");
+        assertEquals(List.of("2025.12.04.2215 true"), db.queryStrings(
+            "SELECT version || ' ' || success FROM uuidmig_schema_history WHERE version IS NOT NULL AND version <> '0' ORDER BY installed_rank"));
+    }
+
+    /** Catalog and data of an undisturbed run, computed once (the fixture is deterministic). */
+    private static List<String> referenceCatalog;
+    private static Map<String, String> referenceData;
+
+    private static synchronized void reference(TestDb reference) throws Exception {
+        if (referenceCatalog != null) {
+            return;
+        }
+        reference.loadFixture(1);
+        CliResult ref = reference.run("migrate", "--batch-size", "100", "--max-batch-time", "1ms");
+        assertEquals(0, ref.exitCode(), ref.toString());
+        referenceCatalog = CatalogSnapshot.of(reference, "public");
+        referenceData = Fixture.digests(reference);
+    }
+
+    private void haltThenResume(TestDb db, TestDb reference, String fault) throws Exception {
+        reference(reference);
+        db.loadFixture(1);
+
+        Subprocess.Result killed = Subprocess.run(List.of(fault), "migrate", "--url", db.url(), "--batch-size", "100",
+            "--max-batch-time", "1ms");
+        assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+
+        CliResult resumed = db.run("migrate", "--batch-size", "100", "--max-batch-time", "1ms");
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.out().contains("migration complete"), resumed.toString());
+
+        assertEquals(referenceCatalog, CatalogSnapshot.of(db, "public"));
+        assertEquals(referenceData, Fixture.digests(db));
+        CliResult post = db.run("validate-post");
+        assertEquals(0, post.exitCode(), post.toString());
+    }
+}
