@@ -396,6 +396,7 @@ public final class CatalogReader {
                 }
                 return switch (contype) {
                     case "f", "p", "u" -> null; // carried across by the migration
+                    case "n" -> null; // PostgreSQL 18 records NOT NULL as a constraint; nullability is carried across
                     case "c" -> desc.contains(TEMP_PREFIX) ? null : new Dependent("check constraint", desc,
                         "drop the check before the migration and recreate it for the uuid column afterwards");
                     case "x" -> new Dependent("exclusion constraint", desc,
