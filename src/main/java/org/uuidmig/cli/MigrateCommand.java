@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
 
 /** uuidmig migrate. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-    description = {"Convert the planned columns to uuid references online: validate-pre, then expand (new column +",
-        "sync trigger), backfill in short batches, build indexes concurrently, add NOT NULL and FK as NOT VALID",
-        "and validate them, verify, then swap everything in one short transaction. Resumable: rerun after any",
-        "interruption and it continues where it stopped."})
+    description = {"Convert the planned columns to uuid references online; rerun to resume.",
+        "validate-pre, then expand (new column + sync trigger), backfill in short batches, build indexes",
+        "concurrently, add NOT NULL and FK as NOT VALID and validate them, verify, then swap everything in one",
+        "short transaction. Resumable: rerun after any interruption and it continues where it stopped."})
 public class MigrateCommand extends BaseCommand {
     /** How the swap is split. */
     enum SwapMode { all, per_table }

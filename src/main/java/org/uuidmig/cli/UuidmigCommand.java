@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
     },
     subcommands = {
         ValidatePreCommand.class,
+        PlanCommand.class,
         MigrateCommand.class,
         ValidatePostCommand.class,
         CommandLine.HelpCommand.class,

@@ -9,9 +9,10 @@ import picocli.CommandLine.Mixin;
 
 /** uuidmig validate-post. */
 @Command(name = "validate-post", mixinStandardHelpOptions = true,
-    description = {"Prove the migration did what it promised: columns are uuid, FKs reference users(uuid) with the",
-        "original actions, counts match, no NULL where NOT NULL, every reference joins, constraints and indexes",
-        "recreated, nothing temporary left, the pre-swap verification recorded."})
+    description = {"Prove the migration did what it promised, against what migrate recorded.",
+        "Columns are uuid, FKs reference users(uuid) with the original actions, counts match, no NULL where",
+        "NOT NULL, every reference joins, constraints and indexes recreated, nothing temporary left, the",
+        "pre-swap verification recorded."})
 public class ValidatePostCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;

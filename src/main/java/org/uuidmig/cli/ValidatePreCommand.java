@@ -10,9 +10,10 @@ import picocli.CommandLine.Mixin;
 
 /** uuidmig validate-pre. */
 @Command(name = "validate-pre", mixinStandardHelpOptions = true,
-    description = {"Check, without changing anything, that the database is ready for the migration:",
-        "orphans, NULL or duplicate uuids, unique-constraint collisions, unsupported dependent objects, privileges;",
-        "warnings for active sessions, long transactions, alembic version, disk needed and a migration under way."})
+    description = {"Check, read-only, that the database is ready for the migration.",
+        "Blocking: orphans, NULL or duplicate uuids, unique-constraint collisions, unsupported dependent objects,",
+        "missing or non-integer columns, server version, privileges. Warnings: active sessions, long transactions,",
+        "users.uuid constraints, unplanned references, alembic version, disk needed, a migration under way."})
 public class ValidatePreCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;

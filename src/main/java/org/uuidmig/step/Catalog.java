@@ -7,6 +7,8 @@ import java.sql.SQLException;
 
 /** Small catalog look-ups the steps use to tell whether they have already run. */
 final class Catalog {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Catalog.class);
+
     private Catalog() {
     }
 
@@ -79,6 +81,7 @@ final class Catalog {
     }
 
     static void exec(Connection c, String sql) throws SQLException {
+        LOG.debug("SQL: {}", sql);
         try (var st = c.createStatement()) {
             st.execute(sql);
         }

@@ -1,0 +1,25 @@
+package org.uuidmig.cli;
+
+import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.db.Database;
+import org.uuidmig.service.MigrationService;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** uuidmig plan: the same as migrate --dry-run with default settings. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = "Print the discovered plan and every statement migrate would run, in order, with the lock each takes. Changes nothing.")
+public class PlanCommand extends BaseCommand {
+    @Mixin
+    PlanOptions plan;
+
+    @Override
+    public Integer call() {
+        var conn = connectionSettings();
+        MigrationSettings d = MigrationSettings.defaults();
+        MigrationSettings settings = new MigrationSettings(d.lockTimeout(), d.waitTimeout(), d.lockAttempts(), d.batchSize(),
+            d.batchDelay(), d.maxBatchTime(), d.swapPerTable(), d.alembicStamp(), true, d.phase());
+        return new MigrationService(new Database(conn, d.lockTimeout()), plan.settings(conn.schema()), settings, out(), err(), false).run();
+    }
+}
