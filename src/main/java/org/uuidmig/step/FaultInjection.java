@@ -4,11 +4,13 @@ package org.uuidmig.step;
  * Crash points for the kill-and-resume tests, off unless a system property sets them:
  * {@code -Duuidmig.fault.haltAfterSteps=N} halts the JVM (like kill -9: no shutdown hooks, no
  * rollback sent, sockets dropped) after the N-th step of the list, whether it ran or was already done;
- * {@code -Duuidmig.fault.haltAfterBatches=N} halts after N committed backfill batches.
+ * {@code -Duuidmig.fault.haltAfterBatches=N} halts after N committed backfill batches;
+ * {@code -Duuidmig.fault.haltInSwap=true} halts inside the swap transaction, after all its statements, before COMMIT.
  */
 final class FaultInjection {
     private static final int HALT_AFTER_STEPS = Integer.getInteger("uuidmig.fault.haltAfterSteps", -1);
     private static final int HALT_AFTER_BATCHES = Integer.getInteger("uuidmig.fault.haltAfterBatches", -1);
+    private static final boolean HALT_IN_SWAP = Boolean.getBoolean("uuidmig.fault.haltInSwap");
     private static int steps;
     private static int batches;
 
@@ -17,6 +19,12 @@ final class FaultInjection {
 
     static synchronized void stepDone() {
         if (HALT_AFTER_STEPS >= 0 && ++steps >= HALT_AFTER_STEPS) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    static void inSwapBeforeCommit() {
+        if (HALT_IN_SWAP) {
             Runtime.getRuntime().halt(137);
         }
     }

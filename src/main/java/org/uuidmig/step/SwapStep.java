@@ -146,6 +146,7 @@ final class SwapStep implements MigrationStep {
                 Sql.qualified(ctx.schema(), "alembic_version"))) {
                 Catalog.exec(c, alembicStamp(ctx));
             }
+            FaultInjection.inSwapBeforeCommit();
         });
         LOG.info("swap {}: done in {} ms", target(), (System.nanoTime() - t0) / 1_000_000);
         recordStatistics(ctx);

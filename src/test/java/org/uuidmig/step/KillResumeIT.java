@@ -54,6 +54,12 @@ class KillResumeIT {
         haltThenResume(db, reference, "-Duuidmig.fault.haltAfterBatches=" + batches);
     }
 
+    /** Halted inside the swap transaction before COMMIT: the server rolls it back, the rerun swaps. */
+    @Test
+    void haltMidSwapThenResume(TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltInSwap=true");
+    }
+
     /** A killed run leaves a failed Flyway row; the rerun repairs it and ends with exactly one successful row. */
     @Test
     void flywayFailedRowIsRepaired(TestDb db, TestDb reference) throws Exception {
