@@ -306,7 +306,7 @@ public final class PreChecks {
                 advice.add("convert partitioned or inherited tables by hand, or --exclude " + col.ref());
             }
             for (Dependent d : col.dependents()) {
-                found.add(d.kind() + " " + d.description() + where);
+                found.add(d.kind() + ": " + d.description() + where);
                 advice.add(d.advice());
             }
             if (col.defaultExpr() != null) {
