@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.db.Sql;
@@ -31,6 +34,7 @@ public final class PreChecks {
     public static final String ALEMBIC_BEFORE = "add_uuid_refresh_sessions";
     /** The alembic revision of the migration itself. */
     public static final String ALEMBIC_AFTER = "ed06a1b6d932";
+    private static final Logger LOG = LoggerFactory.getLogger(PreChecks.class);
 
     private final Connection c;
     private final Plan plan;
@@ -571,7 +575,9 @@ public final class PreChecks {
             rs.next();
             return rs.getLong(1);
         } finally {
-            progress.done(what, (System.nanoTime() - t0) / 1_000_000);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            LOG.debug("{}: {} ms: {}", what, millis, sql);
+            progress.done(what, millis);
         }
     }
 
