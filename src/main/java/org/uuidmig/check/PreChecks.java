@@ -5,8 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
@@ -29,11 +34,13 @@ public final class PreChecks {
     public static final String ALEMBIC_BEFORE = "add_uuid_refresh_sessions";
     /** The alembic revision of the migration itself. */
     public static final String ALEMBIC_AFTER = "ed06a1b6d932";
+    private static final Logger LOG = LoggerFactory.getLogger(PreChecks.class);
 
     private final Connection c;
     private final Plan plan;
     private final Progress progress;
     private final List<CheckResult> out = new ArrayList<>();
+    private final Map<String, Boolean> selectable = new HashMap<>();
 
     public PreChecks(Connection c, Plan plan, Progress progress) {
         this.c = c;
@@ -67,10 +74,21 @@ public final class PreChecks {
         columns();
         privileges();
         if (usersOk) {
-            usersWithoutUuid(users);
-            duplicateUserUuids(users);
+            boolean readUsers = canSelect(users.name());
+            if (readUsers) {
+                usersWithoutUuid(users);
+                duplicateUserUuids(users);
+            } else {
+                notChecked("users_without_uuid", users.name());
+                notChecked("duplicate_user_uuids", users.name());
+            }
             for (PlannedColumn col : plan.toConvert()) {
-                orphans(users, col);
+                String unreadable = !readUsers ? users.name() : canSelect(col.ref().table()) ? null : col.ref().table();
+                if (unreadable == null) {
+                    orphans(users, col);
+                } else {
+                    notChecked("orphaned_" + checkSuffix(col), unreadable);
+                }
             }
             duplicateConstraintViolations(users);
         }
@@ -163,7 +181,16 @@ public final class PreChecks {
         if (plan.users().exists()) {
             tables.add(plan.users().name());
         }
+        // the tables whose rows validate-pre reads besides the planned ones and users
+        for (String extra : List.of("user_sessions", "alembic_version")) {
+            if (!tables.contains(extra) && !canSelect(extra)) {
+                problems.add("cannot SELECT from " + Sql.qualified(plan.schema(), extra));
+            }
+        }
         for (String table : tables.stream().distinct().toList()) {
+            if (!canSelect(table)) {
+                problems.add("cannot SELECT from " + Sql.qualified(plan.schema(), table));
+            }
             try (PreparedStatement ps = c.prepareStatement("""
                 SELECT pg_catalog.pg_has_role(c.relowner, 'USAGE'), pg_catalog.pg_get_userbyid(c.relowner)
                   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -193,6 +220,37 @@ public final class PreChecks {
             ? CheckResult.pass("privileges", 0L, "the connected role owns every planned table")
             : CheckResult.fail("privileges", (long) problems.size(), String.join("; ", problems), null,
                 "connect as the tables' owner (or a member of the owning role) or as a superuser"));
+    }
+
+    /**
+     * Whether the connected role may read table (in the plan's schema); true when there is no
+     * such table, which other checks report. Without SELECT a counting query would abort the
+     * whole run (exit 3); instead the privileges check fails and names the table.
+     */
+    private boolean canSelect(String table) throws SQLException {
+        Boolean known = selectable.get(table);
+        if (known != null) {
+            return known;
+        }
+        boolean can;
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT')
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ? AND c.relname = ?""")) {
+            ps.setString(1, plan.schema());
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                can = !rs.next() || rs.getBoolean(1);
+            }
+        }
+        selectable.put(table, can);
+        return can;
+    }
+
+    /** Reports check name as not run (INFO); the privileges check fails for the same table. */
+    private void notChecked(String name, String table) {
+        out.add(CheckResult.info(name, null, "not checked: the connected role cannot SELECT from "
+            + Sql.qualified(plan.schema(), table) + " (see privileges)"));
     }
 
     private void usersWithoutUuid(UsersTable u) throws SQLException {
@@ -237,7 +295,12 @@ public final class PreChecks {
         long total = 0;
         List<String> where = new ArrayList<>();
         String firstQuery = null;
+        List<String> unread = new ArrayList<>();
         for (PlannedColumn col : plan.toConvert()) {
+            if (!canSelect(u.name()) || !canSelect(col.ref().table())) {
+                unread.add(col.ref().toString());
+                continue;
+            }
             for (IndexInfo idx : col.indexes()) {
                 if (!idx.unique()) {
                     continue;
@@ -264,6 +327,11 @@ public final class PreChecks {
                     }
                 }
             }
+        }
+        if (total == 0 && !unread.isEmpty()) {
+            out.add(CheckResult.info("duplicate_constraint_violations", null, "not checked for " + String.join(", ", unread)
+                + ": the connected role cannot SELECT from the table or from " + u.name() + " (see privileges)"));
+            return;
         }
         out.add(total == 0
             ? CheckResult.pass("duplicate_constraint_violations", 0L, "no unique constraint or index would be violated")
@@ -306,7 +374,7 @@ public final class PreChecks {
                 advice.add("convert partitioned or inherited tables by hand, or --exclude " + col.ref());
             }
             for (Dependent d : col.dependents()) {
-                found.add(d.kind() + " " + d.description() + where);
+                found.add(d.kind() + ": " + d.description() + where);
                 advice.add(d.advice());
             }
             if (col.defaultExpr() != null) {
@@ -350,6 +418,10 @@ public final class PreChecks {
         }
         if (condition == null) {
             out.add(CheckResult.pass("active_user_sessions", null, "no user_sessions table with is_active or expires_at"));
+            return;
+        }
+        if (!canSelect("user_sessions")) {
+            notChecked("active_user_sessions", "user_sessions");
             return;
         }
         String q = "SELECT count(*) FROM " + Sql.qualified(schema, "user_sessions") + " WHERE " + condition;
@@ -421,6 +493,10 @@ public final class PreChecks {
     private void alembic() throws SQLException {
         if (!columnExists(plan.schema(), "alembic_version", "version_num")) {
             out.add(CheckResult.pass("alembic_version", null, "no alembic_version table (Alembic not used)"));
+            return;
+        }
+        if (!canSelect("alembic_version")) {
+            notChecked("alembic_version", "alembic_version");
             return;
         }
         List<String> versions = new ArrayList<>();
@@ -499,7 +575,9 @@ public final class PreChecks {
             rs.next();
             return rs.getLong(1);
         } finally {
-            progress.done(what, (System.nanoTime() - t0) / 1_000_000);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            LOG.debug("{}: {} ms: {}", what, millis, sql);
+            progress.done(what, millis);
         }
     }
 

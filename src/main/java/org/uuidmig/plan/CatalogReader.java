@@ -356,10 +356,12 @@ public final class CatalogReader {
                                 JOIN pg_catalog.pg_class cl ON cl.oid = r.ev_class WHERE r.oid = d.objid) END,
                    CASE WHEN d.classid = 'pg_catalog.pg_trigger'::regclass
                         THEN (SELECT tgname FROM pg_catalog.pg_trigger WHERE oid = d.objid) END,
-                   d.objsubid, d.objid
-              FROM pg_catalog.pg_depend d
-             WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ? AND d.refobjsubid = ?
-               AND d.deptype IN ('n', 'a')
+                   d.objsubid, d.objid,
+                   CASE WHEN d.classid = 'pg_catalog.pg_attrdef'::regclass
+                        THEN (SELECT adnum FROM pg_catalog.pg_attrdef WHERE oid = d.objid) END
+              FROM (SELECT DISTINCT classid, objid, objsubid FROM pg_catalog.pg_depend
+                     WHERE refclassid = 'pg_catalog.pg_class'::regclass AND refobjid = ? AND refobjsubid = ?
+                       AND deptype IN ('n', 'a')) d
              ORDER BY 2""")) {
             ps.setLong(1, table.oid());
             ps.setLong(2, table.oid());
@@ -373,7 +375,9 @@ public final class CatalogReader {
                     String rewrite = rs.getString(5);
                     String trigger = rs.getString(6);
                     long objid = rs.getLong(8);
-                    Dependent dep = classify(table, catalog, desc, contype, relkind, rewrite, trigger, rs.getInt(7), objid);
+                    boolean ownDefault = rs.getInt(9) == attnum;
+                    Dependent dep = classify(table, catalog, desc, contype, relkind, rewrite, trigger, rs.getInt(7), objid,
+                        ownDefault);
                     if (dep != null) {
                         out.add(dep);
                     }
@@ -384,7 +388,7 @@ public final class CatalogReader {
     }
 
     private Dependent classify(TableInfo table, String catalog, String desc, String contype, String relkind,
-                               String rewrite, String trigger, int objsubid, long objid) {
+                               String rewrite, String trigger, int objsubid, long objid, boolean ownDefault) {
         switch (catalog) {
             case "pg_constraint" -> {
                 if (contype == null) {
@@ -441,8 +445,12 @@ public final class CatalogReader {
                     "DROP STATISTICS before the migration and CREATE STATISTICS on the uuid column afterwards");
             }
             case "pg_attrdef" -> {
-                return new Dependent("column default", desc,
-                    "drop the default (ALTER TABLE ... ALTER COLUMN ... DROP DEFAULT); an integer default cannot become a uuid");
+                if (ownDefault) {
+                    return null; // the column's own default: PreChecks reports it from defaultExpr
+                }
+                // up to PG 15 a generated column depends on the columns it reads through its pg_attrdef
+                return new Dependent("generated column", desc,
+                    "drop the generated column before the migration and add it back for the uuid column afterwards");
             }
             default -> {
                 return new Dependent(catalog, desc, "remove the dependency before the migration");
