@@ -283,6 +283,8 @@ public final class PostChecks {
         for (PlannedColumn col : cols) {
             Object[] now = column(col);
             if (now == null || !"uuid".equals(now[1])) {
+                bad.add(col.ref() + (now == null ? " is missing" : " is still " + now[1]) + ": no reference to "
+                    + users.name() + "(" + users.newKey() + ") to check");
                 continue;
             }
             String where = " WHERE x." + Sql.ident(col.ref().column()) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
@@ -300,7 +302,8 @@ public final class PostChecks {
             }
         }
         out.add(bad.isEmpty() ? CheckResult.pass("foreign_key_joins", 0L, "every non-NULL reference joins a user (" + String.join(", ", counts) + ")")
-            : CheckResult.fail("foreign_key_joins", (long) bad.size(), String.join("; ", bad), firstQuery, "these rows violate the FK: was it dropped?"));
+            : CheckResult.fail("foreign_key_joins", (long) bad.size(), String.join("; ", bad), firstQuery,
+                "rows that join no user violate the FK: was it dropped? A column that is not uuid yet: rerun uuidmig migrate"));
     }
 
     private void indexes(CatalogReader reader, List<PlannedColumn> cols) throws SQLException {
@@ -330,6 +333,9 @@ public final class PostChecks {
                 }
                 if (!after.valid()) {
                     sink.add(before.name() + " is INVALID");
+                }
+                if (!"uuid".equals(now[1])) {
+                    sink.add(before.name() + " is still the index on the " + now[1] + " column " + col.ref() + ", not recreated on uuid");
                 }
                 if (constraint && (after.constraintType() != before.constraintType() || !before.constraintName().equals(after.constraintName())
                     || after.deferrable() != before.deferrable() || after.deferred() != before.deferred())) {
