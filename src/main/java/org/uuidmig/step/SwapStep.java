@@ -72,7 +72,8 @@ final class SwapStep implements MigrationStep {
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
         List<PlannedStatement> out = new ArrayList<>();
-        out.add(new PlannedStatement("BEGIN; SET LOCAL lock_timeout = " + ctx.settings().lockTimeout().toMillis(), "none"));
+        out.add(new PlannedStatement("BEGIN  -- every LOCK below runs with SET LOCAL lock_timeout = what is left of min(--lock-timeout "
+            + ctx.settings().lockTimeout().toMillis() + " ms, 80% of deadlock_timeout) for the whole sequence", "none"));
         out.add(new PlannedStatement(lockUsers(ctx), "ACCESS EXCLUSIVE"));
         for (String t : tables) {
             out.add(new PlannedStatement(lockTable(ctx, t), "ACCESS EXCLUSIVE"));
@@ -112,9 +113,10 @@ final class SwapStep implements MigrationStep {
         requireExpanded(ctx);
         long t0 = System.nanoTime();
         ctx.blocking().inTransaction(ctx.conn(), "swap " + target(), c -> {
-            Catalog.exec(c, lockUsers(ctx));
+            LockBudget budget = new LockBudget(c, ctx.settings().lockTimeout());
+            budget.lock(lockUsers(ctx));
             for (String t : tables) {
-                Catalog.exec(c, lockTable(ctx, t));
+                budget.lock(lockTable(ctx, t));
             }
             for (String t : tables) {
                 if (swapped(c, ctx, t)) {
@@ -150,6 +152,41 @@ final class SwapStep implements MigrationStep {
             FaultInjection.inSwapBeforeCommit();
         });
         LOG.info("swap {}: done in {} ms", target(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The swap's locks are taken under one time budget for the whole sequence, below the
+     * server's deadlock_timeout. An application transaction that holds a child table and then
+     * waits for users (insert, then FK check) closes a cycle with the swap; PostgreSQL breaks it
+     * by cancelling whichever waiter runs its deadlock check first, after deadlock_timeout. That
+     * waiter started waiting after the swap took its first lock, so if the swap gives up all its
+     * lock waits within 80% of deadlock_timeout of that moment, the swap backs off (and retries
+     * later) and the application's statement goes on, never the other way round.
+     */
+    static final class LockBudget {
+        private final java.sql.Connection c;
+        private final long budgetMs;
+        private final long start = System.nanoTime();
+
+        LockBudget(java.sql.Connection c, java.time.Duration lockTimeout) throws SQLException {
+            this.c = c;
+            long deadlockMs;
+            try (var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout'")) {
+                rs.next();
+                deadlockMs = rs.getLong(1);
+            }
+            this.budgetMs = Math.max(1, Math.min(lockTimeout.toMillis(), deadlockMs * 8 / 10));
+        }
+
+        void lock(String lockStatement) throws SQLException {
+            long remaining = budgetMs - (System.nanoTime() - start) / 1_000_000;
+            if (remaining < 1) {
+                throw new SQLException("lock budget of " + budgetMs + " ms for the swap used up", org.uuidmig.db.SqlState.LOCK_NOT_AVAILABLE);
+            }
+            Catalog.exec(c, "SET LOCAL lock_timeout = " + remaining);
+            Catalog.exec(c, lockStatement);
+        }
     }
 
     /** Refuses the swap unless the expand phase has finished for every table in it. */
