@@ -40,6 +40,9 @@ public final class PreChecks {
     private final Plan plan;
     private final Progress progress;
     private final List<CheckResult> out = new ArrayList<>();
+    /** users.uuid has no duplicate and no NULL: the id -> uuid mapping is one-to-one. */
+    private boolean uuidsUnique;
+    private boolean uuidsNotNull;
     private final Map<String, Boolean> selectable = new HashMap<>();
 
     public PreChecks(Connection c, Plan plan, Progress progress) {
@@ -257,6 +260,7 @@ public final class PreChecks {
         String t = Sql.qualified(u.schema(), u.name());
         String q = "SELECT * FROM " + t + " WHERE " + Sql.ident(u.newKey()) + " IS NULL";
         long n = count("users_without_uuid", u.estimatedRows(), "SELECT count(*) FROM " + t + " WHERE " + Sql.ident(u.newKey()) + " IS NULL");
+        uuidsNotNull = n == 0;
         out.add(CheckResult.zero("users_without_uuid", n, "every user has a " + u.newKey(),
             n + " rows of " + t + " have no " + u.newKey() + "; references to them cannot be converted", q + ";",
             "UPDATE " + t + " SET " + Sql.ident(u.newKey()) + " = gen_random_uuid() WHERE " + Sql.ident(u.newKey()) + " IS NULL;"));
@@ -267,6 +271,7 @@ public final class PreChecks {
         String k = Sql.ident(u.newKey());
         String q = "SELECT " + k + ", count(*) FROM " + t + " WHERE " + k + " IS NOT NULL GROUP BY " + k + " HAVING count(*) > 1";
         long n = count("duplicate_user_uuids", u.estimatedRows(), "SELECT count(*) FROM (" + q + ") d");
+        uuidsUnique = n == 0;
         out.add(CheckResult.zero("duplicate_user_uuids", n, "every " + u.newKey() + " is unique",
             n + " " + u.newKey() + " values of " + t + " occur more than once; references would become ambiguous", q + ";",
             "give each duplicate user a new uuid (UPDATE ... SET " + k + " = gen_random_uuid() WHERE " + Sql.ident(u.oldKey()) + " = ...)"));
@@ -293,6 +298,7 @@ public final class PreChecks {
      */
     private void duplicateConstraintViolations(UsersTable u) throws SQLException {
         long total = 0;
+        int skippedScans = 0;
         List<String> where = new ArrayList<>();
         String firstQuery = null;
         List<String> unread = new ArrayList<>();
@@ -312,6 +318,10 @@ public final class PreChecks {
                 }
                 if (idx.expressionUsesColumn()) {
                     continue; // reported as unsupported
+                }
+                if (uuidsUnique && uuidsNotNull) {
+                    skippedScans++;
+                    continue; // a valid unique index holds no duplicates, and a one-to-one mapping cannot create any
                 }
                 String q = collisionQuery(u, col, idx);
                 if (q == null) {
@@ -334,7 +344,9 @@ public final class PreChecks {
             return;
         }
         out.add(total == 0
-            ? CheckResult.pass("duplicate_constraint_violations", 0L, "no unique constraint or index would be violated")
+            ? CheckResult.pass("duplicate_constraint_violations", 0L, "no unique constraint or index would be violated"
+                + (skippedScans == 0 ? "" : " (" + skippedScans + " valid unique indexes not scanned: " + u.name() + "." + u.newKey()
+                    + " is unique and never NULL, so mapping ids to uuids is one-to-one and cannot make rows collide)"))
             : CheckResult.fail("duplicate_constraint_violations", total, String.join("; ", where), firstQuery,
                 "remove the duplicates keeping one row per group (see the guide's Issue 2), or REINDEX INDEX CONCURRENTLY an invalid index"));
     }
