@@ -9,7 +9,7 @@ scale=${UUIDMIG_QUICKSTART_SCALE:-20}
 mvn -B -q -DskipTests package
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" -c "CREATE DATABASE \"$db\""
 trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true' EXIT
-psql -X -q -d "$db" -f src/test/resources/fixture/schema.sql -f src/test/resources/fixture/data.sql \
+psql -X -q -d "$db" -f src/main/resources/fixture/schema.sql -f src/main/resources/fixture/data.sql \
   -c "SELECT pg_temp.uuidmig_fixture_generate($scale)" -c "ANALYZE" >/dev/null
 
 export PGDATABASE=$db
