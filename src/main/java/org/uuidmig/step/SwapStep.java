@@ -146,9 +146,11 @@ final class SwapStep implements MigrationStep {
                 Sql.qualified(ctx.schema(), "alembic_version"))) {
                 Catalog.exec(c, alembicStamp(ctx));
             }
+            // inside the transaction, while the locks keep the application out: read after the commit, the
+            // counters could already include the application's first writes to the swapped tables
+            recordStatistics(c, ctx);
         });
         LOG.info("swap {}: done in {} ms", target(), (System.nanoTime() - t0) / 1_000_000);
-        recordStatistics(ctx);
     }
 
     /** Refuses the swap unless the expand phase has finished for every table in it. */
@@ -176,10 +178,13 @@ final class SwapStep implements MigrationStep {
         }
     }
 
-    /** Statistics counters right after the swap, so validate-post can tell later writes from losses. */
-    private void recordStatistics(StepContext ctx) throws SQLException {
+    /**
+     * Statistics counters at the swap, so validate-post can tell later writes from losses. Called in the
+     * swap transaction: no write to these tables can come between the row count and these counters.
+     */
+    private void recordStatistics(Connection c, StepContext ctx) throws SQLException {
         for (String t : tables) {
-            try (PreparedStatement ps = ctx.conn().prepareStatement("""
+            try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE uuidmig.tables m SET stat_ins_at_end = s.n_tup_ins, stat_del_at_end = s.n_tup_del
                   FROM pg_catalog.pg_stat_user_tables s
                  WHERE s.relid = ?::regclass AND m.table_schema = ? AND m.table_name = ? AND m.stat_ins_at_end IS NULL""")) {
