@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
         ValidatePreCommand.class,
         MigrateCommand.class,
         ValidatePostCommand.class,
+        StatusCommand.class,
         CommandLine.HelpCommand.class,
     })
 public class UuidmigCommand implements Runnable {
