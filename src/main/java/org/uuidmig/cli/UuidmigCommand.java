@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
         MigrateCommand.class,
         ValidatePostCommand.class,
         StatusCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
 public class UuidmigCommand implements Runnable {
