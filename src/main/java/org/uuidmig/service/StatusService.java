@@ -67,7 +67,11 @@ public final class StatusService {
             long uuid = plan.columns().stream().filter(col -> col.state() == ColumnState.ALREADY_UUID).count();
             long integer = plan.columns().stream().filter(col -> col.state() == ColumnState.INTEGER).count();
             withoutState = uuid > 0 || flywaySuccess;
-            if (!withoutState) {
+            if (!withoutState && integer == 0) {
+                stage = Stage.UNKNOWN;
+                summary = "none of the " + plan.columns().size() + " planned columns is an integer or uuid reference in schema "
+                    + plan.schema() + " (see the column list): the wrong database or --schema, or a plan that needs --column";
+            } else if (!withoutState) {
                 stage = Stage.NOT_STARTED;
                 summary = "not started: " + integer + " of " + plan.columns().size() + " planned columns hold integers, and uuidmig "
                     + "has no state in this database";

@@ -150,6 +150,20 @@ class StatusIT {
         }
     }
 
+    /** A database without the application's tables is not reported as "not started": the plan matches nothing there. */
+    @Test
+    void wrongDatabaseIsUnknown(TestDb db) throws Exception {
+        CliResult text = db.run("status");
+        assertEquals(0, text.exitCode(), text.toString());
+        assertTrue(text.out().contains("stage: unknown") && text.out().contains("the wrong database or --schema"), text.out());
+        JsonNode j = json(db.run("status", "--format", "json"));
+        assertEquals("unknown", j.get("stage").asText());
+        for (JsonNode c : j.get("columns")) {
+            assertEquals("missing table", c.get("step").asText(), c.toString());
+            assertTrue(c.get("type").isNull(), c.toString());
+        }
+    }
+
     private static JsonNode json(CliResult r) throws Exception {
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode j = JSON.readTree(r.out());
