@@ -103,6 +103,27 @@ class StatusIT {
         assertTrue(text.out().contains(String.format("%,d / %,d (%3d%%)", rows, base, rows * 100 / base)), text.out());
     }
 
+    /** migrate halted right after the swap (step 67 of 68 on the fixture): swapped, every column uuid, clean-up pending. */
+    @Test
+    void swappedBeforeCleanup(TestDb db) throws Exception {
+        db.loadFixture(1);
+        Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=67"), "migrate", "--url", db.url());
+        assertEquals(137, halted.exitCode(), "the fault point was not reached: " + halted.output());
+
+        JsonNode j = json(db.run("status", "--format", "json"));
+        assertEquals("swapped", j.get("stage").asText());
+        for (JsonNode c : j.get("columns")) {
+            assertEquals("swap", c.get("step").asText(), c.toString());
+            assertEquals("uuid", c.get("type").asText(), c.toString());
+        }
+        // the JVM died inside Flyway's migration: Flyway wrote no row for it
+        assertEquals(0, db.queryLong("SELECT count(*) FROM uuidmig_schema_history WHERE version = '2025.12.04.2215'"));
+        assertFalse(j.get("flyway").get("recorded").asBoolean());
+        assertEquals("ed06a1b6d932", j.get("alembicVersion").asText());
+        CliResult text = db.run("status");
+        assertTrue(text.out().contains("stage: swapped") && text.out().contains("clean-up has not finished"), text.out());
+    }
+
     /** After a full migrate: done, uuid columns without triggers, Flyway's row successful with its install time, alembic stamped. */
     @Test
     void done(TestDb db) throws Exception {
