@@ -26,6 +26,12 @@ public class ConnectionOptions {
 
     /** Resolves the options against PG* variables and ~/.pgpass. */
     public ConnectionSettings resolve(java.util.function.Consumer<String> warn) {
-        return ConnectionResolver.system(warn).resolve(url, user, password == null ? null : new String(password), schema);
+        return resolve(warn, null);
+    }
+
+    /** Resolves the options; a database named neither by --url nor PGDATABASE is defaultDatabase (null: the user name). */
+    public ConnectionSettings resolve(java.util.function.Consumer<String> warn, String defaultDatabase) {
+        return ConnectionResolver.system(warn).resolve(url, user, password == null ? null : new String(password), schema,
+            defaultDatabase);
     }
 }

@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
         PlanCommand.class,
         MigrateCommand.class,
         ValidatePostCommand.class,
+        StatusCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
 public class UuidmigCommand implements Runnable {

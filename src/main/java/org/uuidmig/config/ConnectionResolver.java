@@ -41,6 +41,15 @@ public final class ConnectionResolver {
     }
 
     public ConnectionSettings resolve(String url, String user, String password, String schema) {
+        return resolve(url, user, password, schema, null);
+    }
+
+    /**
+     * As {@link #resolve(String, String, String, String)}, but a database named neither by the
+     * URL nor by PGDATABASE is {@code defaultDatabase} instead of the user name (when not null):
+     * {@code uuidmig demo} connects to the maintenance database {@code postgres} that way.
+     */
+    public ConnectionSettings resolve(String url, String user, String password, String schema, String defaultDatabase) {
         Map<String, String> fromUrl = url == null || url.isBlank() ? Map.of() : parseUrl(url.trim());
 
         String host = first(fromUrl.get("host"), env.get("PGHOST"), "localhost");
@@ -59,7 +68,7 @@ public final class ConnectionResolver {
             throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "invalid port \"" + portText + "\"");
         }
         String resolvedUser = first(user, fromUrl.get("user"), env.get("PGUSER"), osUser);
-        String database = first(fromUrl.get("database"), env.get("PGDATABASE"), resolvedUser);
+        String database = first(fromUrl.get("database"), env.get("PGDATABASE"), defaultDatabase, resolvedUser);
         String sslMode = first(fromUrl.get("sslmode"), env.get("PGSSLMODE"), null);
 
         String source = null;

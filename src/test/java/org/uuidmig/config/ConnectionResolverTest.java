@@ -43,6 +43,18 @@ class ConnectionResolverTest {
         assertNull(s.password());
     }
 
+    /** demo's maintenance database: "postgres" unless the URL or PGDATABASE names one. */
+    @Test
+    void defaultDatabaseAppliesOnlyWhenNoneIsNamed() {
+        var r = new ConnectionResolver(env, home, "osuser", warnings::add);
+        assertEquals("postgres", r.resolve(null, null, null, null, "postgres").database());
+        assertEquals("postgres", r.resolve("jdbc:postgresql://h:5433/", null, null, null, "postgres").database());
+        assertEquals("maint", r.resolve("jdbc:postgresql://h:5433/maint", null, null, null, "postgres").database());
+        assertEquals("maint", r.resolve("postgresql://u@h/maint", null, null, null, "postgres").database());
+        env.put("PGDATABASE", "fromenv");
+        assertEquals("fromenv", r.resolve(null, null, null, null, "postgres").database());
+    }
+
     @Test
     void pgVariablesAreUsed() {
         env.put("PGHOST", "db.example");

@@ -1,10 +1,7 @@
 package org.uuidmig.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -15,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.uuidmig.Main;
+import org.uuidmig.demo.ServiceCatalogFixture;
 
 /** A fresh database for one test, with small helpers to set it up and to run the CLI against it. */
 public final class TestDb {
@@ -82,29 +80,12 @@ public final class TestDb {
         }
     }
 
-    /** Loads the servicecatalog fixture (src/test/resources/fixture) at the given scale, then ANALYZE. */
+    /** Loads the servicecatalog fixture (src/main/resources/fixture, the copy the jar ships for demo) at the given scale, then ANALYZE. */
     public TestDb loadFixture(int scale) throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement()) {
-            st.execute(resource("/fixture/schema.sql"));
-            st.execute(resource("/fixture/data.sql"));
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_temp.uuidmig_fixture_generate(?)")) {
-                ps.setInt(1, scale);
-                ps.execute();
-            }
-            st.execute("ANALYZE");
+        try (Connection c = connect()) {
+            ServiceCatalogFixture.load(c, scale);
         }
         return this;
-    }
-
-    public static String resource(String path) {
-        try (InputStream in = TestDb.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Runs the uuidmig CLI in-process against this database (--url is added unless args has it). */

@@ -1,0 +1,36 @@
+package org.uuidmig.cli;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.report.StatusReport;
+import org.uuidmig.report.StatusWriter;
+import org.uuidmig.service.StatusService;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** uuidmig status. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Show where the database stands, changing nothing: not started; per column the step it has reached",
+        "and the backfill's progress; expanded; swapped; done; or migrated without uuidmig's state. Also Flyway's",
+        "history row for the migration and the alembic_version value. Exit 0 when the state could be read."})
+public class StatusCommand extends BaseCommand {
+    @Mixin
+    PlanOptions plan;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputOptions.Format format;
+
+    @Override
+    public Integer call() {
+        var db = database();
+        StatusReport status = StatusService.read(db, plan.settings(db.settings().schema()));
+        if (format == OutputOptions.Format.json) {
+            StatusWriter.json(status, out());
+        } else {
+            StatusWriter.text(status, out());
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,58 @@
+package org.uuidmig.report;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writes a {@link StatusReport} for people (text) or for scripts (JSON). */
+public final class StatusWriter {
+    private StatusWriter() {
+    }
+
+    public static void text(StatusReport s, PrintWriter out) {
+        out.println("uuidmig status of " + s.database() + ", schema " + s.schema());
+        out.println("stage: " + StatusReport.Stage.ofJson(s.stage()).text());
+        out.println(s.summary());
+        out.println();
+        out.println(String.format("%-40s %-8s %-12s %27s  %s", "column", "type", "step", "backfilled / rows", "sync trigger"));
+        for (StatusReport.Column c : s.columns()) {
+            String backfill;
+            if (c.backfilledRows() == null) {
+                backfill = "-";
+            } else if (c.baseRows() == null) {
+                backfill = String.format("%,d / ?", c.backfilledRows());
+            } else {
+                backfill = String.format("%,d / %,d (%3d%%)", c.backfilledRows(), c.baseRows(), c.backfillPercent());
+            }
+            out.println(String.format("%-40s %-8s %-12s %27s  %s", c.table() + "." + c.column(), c.type() == null ? "missing" : c.type(),
+                c.step(), backfill, c.syncTrigger() ? "yes" : "no"));
+        }
+        out.println();
+        StatusReport.FlywayRow f = s.flyway();
+        out.println("Flyway " + f.table() + ", version " + f.version() + ": " + (f.recorded()
+            ? (Boolean.TRUE.equals(f.success()) ? "success" : "FAILED (an interrupted run; uuidmig migrate repairs it and continues)")
+                + ", installed on " + f.installedOn()
+            : "not recorded"));
+        out.println("alembic_version: " + (s.alembicVersion() == null ? "no alembic_version table"
+            : s.alembicVersion().isEmpty() ? "(no row)" : s.alembicVersion()));
+        if (s.migratedWithoutState()) {
+            out.println("note: migrated without uuidmig's state (no uuidmig.columns), so validate-post has nothing to check against");
+        }
+        out.flush();
+    }
+
+    public static void json(StatusReport s, PrintWriter out) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("command", "status");
+        doc.put("database", s.database());
+        doc.put("schema", s.schema());
+        doc.put("stage", s.stage());
+        doc.put("summary", s.summary());
+        doc.put("migratedWithoutState", s.migratedWithoutState());
+        doc.put("columns", s.columns());
+        doc.put("flyway", s.flyway());
+        doc.put("alembicVersion", s.alembicVersion());
+        out.println(ReportWriter.toJson(doc));
+        out.flush();
+    }
+}

@@ -1,0 +1,193 @@
+package org.uuidmig.service;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.config.PlanSettings;
+import org.uuidmig.db.Database;
+import org.uuidmig.db.Sql;
+import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.plan.ColumnState;
+import org.uuidmig.plan.Plan;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.report.StatusReport;
+import org.uuidmig.report.StatusReport.Stage;
+import org.uuidmig.sql.TempNames;
+import org.uuidmig.step.StateStore;
+import org.uuidmig.step.Steps;
+
+/**
+ * status: reads, and changes nothing. uuidmig's state (uuidmig.columns, uuidmig.tables) says
+ * which step each column has completed and how far its backfill is; without state, the
+ * catalog says whether the columns are still integers or were converted some other way.
+ * Flyway's history row and alembic_version are reported as they are.
+ */
+public final class StatusService {
+    private StatusService() {
+    }
+
+    public static StatusReport read(Database db, PlanSettings planSettings) {
+        try (Connection c = db.connect("status")) {
+            return read(c, PlanService.read(c, planSettings), ValidationService.where(db));
+        } catch (SQLException e) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot read the migration state: " + e.getMessage()
+                + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]"), e);
+        }
+    }
+
+    static StatusReport read(Connection c, Plan plan, String where) throws SQLException {
+        List<StateStore.ColumnRow> state = StateStore.columns(c);
+        StatusReport.FlywayRow flyway = flyway(c, plan.schema());
+        String alembic = alembic(c, plan.schema());
+        boolean flywaySuccess = flyway.recorded() && Boolean.TRUE.equals(flyway.success());
+
+        List<StatusReport.Column> columns = new ArrayList<>();
+        Stage stage;
+        String summary;
+        boolean withoutState = false;
+        if (state.isEmpty()) {
+            for (PlannedColumn col : plan.columns()) {
+                String step = switch (col.state()) {
+                    case INTEGER -> "not started";
+                    case ALREADY_UUID -> "uuid, not by uuidmig";
+                    default -> col.state().name().toLowerCase().replace('_', ' ');
+                };
+                columns.add(new StatusReport.Column(col.ref().table(), col.ref().column(),
+                    type(c, plan.schema(), col.ref().table(), col.ref().column()), step, null, null, null, false,
+                    syncTrigger(c, plan.schema(), col.ref().table(), col.ref().column())));
+            }
+            long uuid = plan.columns().stream().filter(col -> col.state() == ColumnState.ALREADY_UUID).count();
+            long integer = plan.columns().stream().filter(col -> col.state() == ColumnState.INTEGER).count();
+            withoutState = uuid > 0 || flywaySuccess;
+            if (!withoutState && integer == 0) {
+                stage = Stage.UNKNOWN;
+                summary = "none of the " + plan.columns().size() + " planned columns is an integer or uuid reference in schema "
+                    + plan.schema() + " (see the column list): the wrong database or --schema, or a plan that needs --column";
+            } else if (!withoutState) {
+                stage = Stage.NOT_STARTED;
+                summary = "not started: " + integer + " of " + plan.columns().size() + " planned columns hold integers, and uuidmig "
+                    + "has no state in this database";
+            } else if (uuid == plan.columns().size()) {
+                stage = Stage.MIGRATED_WITHOUT_STATE;
+                summary = "every planned column is uuid referencing " + plan.users().name() + "(" + plan.users().newKey()
+                    + "), but uuidmig has no state here: migrated by other means, or the " + StateStore.SCHEMA
+                    + " schema was dropped (validate-post needs that state)";
+            } else {
+                stage = Stage.UNKNOWN;
+                summary = uuid + " of " + plan.columns().size() + " planned columns are uuid, " + integer + " integer"
+                    + (flywaySuccess ? ", Flyway records the migration as done" : "")
+                    + ", and uuidmig has no state: changed by other means; run uuidmig validate-pre for details";
+            }
+        } else {
+            Map<String, StateStore.TableRow> tables = StateStore.tables(c);
+            long rows = 0;
+            long base = 0;
+            for (StateStore.ColumnRow r : state) {
+                StateStore.TableRow t = tables.get(r.table());
+                Long baseRows = t == null ? null : t.baseRows();
+                Integer pct = r.backfillDone() ? Integer.valueOf(100)
+                    : baseRows == null ? null
+                    : baseRows == 0 ? Integer.valueOf(0)
+                    : Integer.valueOf((int) Math.min(100, r.backfillRows() * 100 / baseRows));
+                columns.add(new StatusReport.Column(r.table(), r.column(), type(c, r.schema(), r.table(), r.column()), r.step(),
+                    r.backfillRows(), baseRows, pct, r.backfillDone(), syncTrigger(c, r.schema(), r.table(), r.column())));
+                rows += r.backfillRows();
+                base += baseRows == null ? 0 : baseRows;
+            }
+            long done = state.stream().filter(r -> r.step().equals(Steps.DONE)).count();
+            long swapped = state.stream().filter(r -> Steps.SWAPPED.contains(r.step())).count();
+            long verified = state.stream().filter(r -> r.step().equals(Steps.VERIFY)).count();
+            long backfilled = state.stream().filter(StateStore.ColumnRow::backfillDone).count();
+            int n = state.size();
+            if (done == n) {
+                stage = Stage.DONE;
+                summary = "done: all " + n + " columns are uuid references"
+                    + (flywaySuccess ? "; Flyway records version " + FlywayRunner.VERSION + " as successful" : "");
+            } else if (swapped == n) {
+                stage = Stage.SWAPPED;
+                summary = "swapped: all " + n + " columns are uuid; the clean-up has not finished (rerun uuidmig migrate)";
+            } else if (verified == n) {
+                stage = Stage.EXPANDED;
+                summary = "expanded: all " + n + " columns backfilled and verified, kept in sync by triggers; "
+                    + "uuidmig migrate --phase contract swaps them";
+            } else {
+                stage = Stage.IN_PROGRESS;
+                summary = "in progress: " + backfilled + " of " + n + " columns backfilled ("
+                    + String.format("%,d", rows) + " of " + String.format("%,d", base) + " rows counted before the backfill)"
+                    + (swapped > 0 ? ", " + swapped + " swapped" : "") + "; rerun uuidmig migrate to continue";
+            }
+        }
+        return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic);
+    }
+
+    private static String type(Connection c, String schema, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = to_regclass(?) AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped""")) {
+            ps.setString(1, Sql.qualified(schema, table));
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static boolean syncTrigger(Connection c, String schema, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = ? AND NOT tgisinternal")) {
+            ps.setString(1, Sql.qualified(schema, table));
+            ps.setString(2, TempNames.syncTrigger(column));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean tableExists(Connection c, String qualified) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, qualified);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static StatusReport.FlywayRow flyway(Connection c, String schema) throws SQLException {
+        String table = Sql.qualified(schema, FlywayRunner.HISTORY_TABLE);
+        if (tableExists(c, table)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT description, success, installed_on FROM " + table
+                + " WHERE version = ? ORDER BY installed_rank DESC LIMIT 1")) {
+                ps.setString(1, FlywayRunner.VERSION);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        LocalDateTime on = rs.getObject(3, LocalDateTime.class);
+                        return new StatusReport.FlywayRow(table, FlywayRunner.VERSION, true, rs.getString(1), rs.getBoolean(2),
+                            on == null ? null : on.toString());
+                    }
+                }
+            }
+        }
+        return new StatusReport.FlywayRow(table, FlywayRunner.VERSION, false, null, null, null);
+    }
+
+    private static String alembic(Connection c, String schema) throws SQLException {
+        String table = Sql.qualified(schema, "alembic_version");
+        if (!tableExists(c, table)) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT string_agg(version_num, ',' ORDER BY version_num) FROM " + table);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1) == null ? "" : rs.getString(1);
+        }
+    }
+}
