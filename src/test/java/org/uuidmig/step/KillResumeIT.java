@@ -33,7 +33,7 @@ class KillResumeIT {
      * clean-up (then Flyway records success: halting there leaves a failed history row).
      */
     @ParameterizedTest(name = "halt after {0} steps")
-    @ValueSource(ints = {1, 2, 12, 21, 33, 41, 45, 50, 60, 67, 68})
+    @ValueSource(ints = {1, 12, 21, 33, 50, 60, 67, 68})
     void haltAtStepBoundaryThenResume(int steps, TestDb db, TestDb reference) throws Exception {
         haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + steps);
     }
@@ -41,7 +41,7 @@ class KillResumeIT {
     /** Every step boundary, for the slow suite. */
     @Tag("slow")
     @ParameterizedTest(name = "halt after {0} steps")
-    @ValueSource(ints = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+    @ValueSource(ints = {2, 41, 45, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
         34, 35, 36, 37, 38, 39, 40, 42, 43, 44, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 61, 62, 63, 64, 65, 66})
     void haltAtEveryOtherStepBoundaryThenResume(int steps, TestDb db, TestDb reference) throws Exception {
         haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + steps);
