@@ -8,8 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.uuidmig.ExitCode;
-import org.uuidmig.UuidmigException;
+import org.uuidmig.db.ReadOnly;
 import org.uuidmig.db.Sql;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.plan.CatalogReader;
@@ -37,20 +36,7 @@ public final class PostChecks {
     }
 
     public List<CheckResult> run() {
-        try {
-            c.setAutoCommit(false);
-            try {
-                try (var st = c.createStatement()) {
-                    st.execute("SET TRANSACTION READ ONLY");
-                }
-                runAll();
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new UuidmigException(ExitCode.UNEXPECTED, "validate-post query failed: " + e.getMessage(), e);
-        }
+        ReadOnly.run(c, "validate-post", this::runAll);
         return List.copyOf(out);
     }
 

@@ -13,8 +13,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.uuidmig.ExitCode;
-import org.uuidmig.UuidmigException;
+import org.uuidmig.db.ReadOnly;
 import org.uuidmig.db.Sql;
 import org.uuidmig.plan.Dependent;
 import org.uuidmig.plan.ForeignKey;
@@ -52,21 +51,7 @@ public final class PreChecks {
     }
 
     public List<CheckResult> run() {
-        try {
-            boolean wasAuto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                try (var st = c.createStatement()) {
-                    st.execute("SET TRANSACTION READ ONLY");
-                }
-                runAll();
-            } finally {
-                c.rollback();
-                c.setAutoCommit(wasAuto);
-            }
-        } catch (SQLException e) {
-            throw new UuidmigException(ExitCode.UNEXPECTED, "validate-pre query failed: " + e.getMessage(), e);
-        }
+        ReadOnly.run(c, "validate-pre", this::runAll);
         return List.copyOf(out);
     }
 

@@ -13,4 +13,14 @@ public class OutputOptions {
 
     @Option(names = "--strict", description = "Treat warnings as failures (exit 1).")
     boolean strict;
+
+    /** Writes the report in the chosen format; returns the exit code it implies. */
+    int write(org.uuidmig.check.CheckReport report, java.io.PrintWriter out) {
+        if (format == Format.json) {
+            org.uuidmig.report.ReportWriter.json(report, out, strict);
+        } else {
+            org.uuidmig.report.ReportWriter.text(report, out, strict);
+        }
+        return report.exitCode(strict);
+    }
 }

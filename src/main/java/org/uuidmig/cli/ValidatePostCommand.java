@@ -1,7 +1,6 @@
 package org.uuidmig.cli;
 
 import org.uuidmig.check.CheckReport;
-import org.uuidmig.report.ReportWriter;
 import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
@@ -24,11 +23,6 @@ public class ValidatePostCommand extends BaseCommand {
     public Integer call() {
         var db = database();
         CheckReport report = ValidationService.post(db, plan.settings(db.settings().schema()));
-        if (output.format == OutputOptions.Format.json) {
-            ReportWriter.json(report, out(), output.strict);
-        } else {
-            ReportWriter.text(report, out(), output.strict);
-        }
-        return report.exitCode(output.strict);
+        return output.write(report, out());
     }
 }

@@ -2,7 +2,6 @@ package org.uuidmig.cli;
 
 import org.uuidmig.check.CheckReport;
 import org.uuidmig.report.Progress;
-import org.uuidmig.report.ReportWriter;
 import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
@@ -25,11 +24,6 @@ public class ValidatePreCommand extends BaseCommand {
     public Integer call() {
         var db = database();
         CheckReport report = ValidationService.pre(db, plan.settings(db.settings().schema()), Progress.lines(err()));
-        if (output.format == OutputOptions.Format.json) {
-            ReportWriter.json(report, out(), output.strict);
-        } else {
-            ReportWriter.text(report, out(), output.strict);
-        }
-        return report.exitCode(output.strict);
+        return output.write(report, out());
     }
 }
