@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
         PlanCommand.class,
         MigrateCommand.class,
         ValidatePostCommand.class,
+        RollbackCommand.class,
         CommandLine.HelpCommand.class,
     })
 public class UuidmigCommand implements Runnable {

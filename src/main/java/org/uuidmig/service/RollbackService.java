@@ -1,0 +1,181 @@
+package org.uuidmig.service;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.db.Database;
+import org.uuidmig.db.SqlState;
+import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.flyway.RollbackFlyway;
+import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
+import org.uuidmig.step.MigrationStep;
+import org.uuidmig.step.RollbackSteps;
+import org.uuidmig.step.StateStore;
+import org.uuidmig.step.StepContext;
+import org.uuidmig.step.StepRunner;
+import org.uuidmig.step.Steps;
+
+/**
+ * rollback: undoes migrate from what it recorded in schema uuidmig, inside its own Flyway
+ * migration (version 2025.12.04.2216). Before the swap it removes everything migrate added;
+ * the last step drops schema uuidmig. Every step is idempotent, so a rerun resumes.
+ */
+public final class RollbackService {
+    private static final Logger LOG = LoggerFactory.getLogger(RollbackService.class);
+
+    private final Database db;
+    private final String schema;
+    private final MigrationSettings settings;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean terminal;
+
+    public RollbackService(Database db, String schema, MigrationSettings settings, PrintWriter out, PrintWriter err,
+                           boolean terminal) {
+        this.db = db;
+        this.schema = schema;
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    public int run() {
+        long t0 = System.nanoTime();
+        try (Connection c = db.connect("rollback")) {
+            List<StateStore.ColumnRow> state = StateStore.columns(c);
+            if (state.isEmpty()) {
+                return nothingRecorded();
+            }
+            List<PlannedColumn> originals = state.stream().map(StateStore.ColumnRow::original).toList();
+            UsersTable users = StateStore.users(c);
+            String appSchema = state.get(0).schema();
+            boolean swapped = state.stream().anyMatch(r -> Steps.SWAPPED.contains(r.step()));
+            if (swapped) {
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "rollback after the swap is not implemented yet: "
+                    + "the columns are uuid already. Nothing was changed");
+            }
+            StepContext ctx = new StepContext(db, c, appSchema, users, originals, settings, c.getMetaData().getDatabaseMajorVersion() * 10000,
+                err, terminal);
+            List<MigrationStep> steps = RollbackSteps.beforeSwap(appSchema, originals);
+            if (settings.dryRun()) {
+                out.println("-- uuidmig rollback --dry-run: nothing is changed. The migration has not swapped any column ("
+                    + originals.size() + " columns recorded); rollback removes everything it added:");
+                for (StateStore.ColumnRow r : state) {
+                    out.println("--   " + r.original().ref() + " at step " + r.step());
+                }
+                out.println();
+                RollbackSteps.printDryRun(ctx, steps, out);
+                out.println("-- then Flyway records version " + RollbackFlyway.VERSION + " (" + RollbackFlyway.DESCRIPTION
+                    + ") in " + FlywayRunner.HISTORY_TABLE + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
+                out.flush();
+                return ExitCode.OK;
+            }
+            out.println("Rolling back a migration that has not swapped any column: removing what it added ("
+                + String.join("; ", StateStore.describeProgress(c)) + ")");
+            StepRunner runner = new StepRunner(ctx);
+            runThroughFlyway(c, () -> {
+                runner.run(steps);
+                RollbackSteps.dropState(ctx);
+            });
+            out.println(String.format("rollback complete in %.1f s: the schema is as it was before the migration; "
+                + "schema uuidmig is dropped", (System.nanoTime() - t0) / 1e9));
+            out.flush();
+            return ExitCode.OK;
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** No state: either nothing was ever migrated, or a rollback finished its work but not its Flyway row. */
+    private int nothingRecorded() {
+        if (settings.dryRun()) {
+            out.println("-- uuidmig rollback --dry-run: no migration is recorded in schema uuidmig; nothing to roll back.");
+            out.flush();
+            return ExitCode.OK;
+        }
+        try (Connection c = db.connect("rollback")) {
+            Flyway flyway = RollbackFlyway.flyway(db.settings(), noWork());
+            if (RollbackFlyway.failed(flyway)) {
+                out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);
+                runThroughFlyway(c, () -> { });
+                out.println("rollback complete");
+                out.flush();
+                return ExitCode.OK;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } catch (FlywayException e) {
+            LOG.debug("no Flyway history to finish", e);
+        }
+        out.println("Nothing to roll back: no migration is recorded in schema " + StateStore.SCHEMA + ".");
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private static V2025_12_04_2216__rollback_user_references_to_integer noWork() {
+        return new V2025_12_04_2216__rollback_user_references_to_integer(() -> {
+            throw new IllegalStateException("only reading the history");
+        });
+    }
+
+    private void runThroughFlyway(Connection c, org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid.Work work)
+        throws SQLException {
+        int deleted = RollbackFlyway.deleteFailedForwardRow(c, schema);
+        if (deleted > 0) {
+            LOG.info("deleted the failed Flyway row of {} left by an interrupted migrate", FlywayRunner.VERSION);
+        }
+        Exception[] inner = new Exception[1];
+        V2025_12_04_2216__rollback_user_references_to_integer migration = new V2025_12_04_2216__rollback_user_references_to_integer(() -> {
+            try {
+                work.run();
+            } catch (Exception e) {
+                inner[0] = e;
+                throw e;
+            }
+        });
+        Flyway flyway = RollbackFlyway.flyway(db.settings(), migration);
+        try {
+            if (RollbackFlyway.applied(flyway)) {
+                // an earlier rollback is recorded (migrate, rollback, migrate again): do the work without a second row
+                work.run();
+                return;
+            }
+            RollbackFlyway.migrate(flyway);
+        } catch (FlywayException e) {
+            if (inner[0] instanceof UuidmigException u) {
+                throw u;
+            }
+            if (inner[0] instanceof SQLException s) {
+                throw translate(s);
+            }
+            throw new UuidmigException(ExitCode.UNEXPECTED, "Flyway: " + e.getMessage(), e);
+        } catch (UuidmigException | SQLException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "rollback failed: " + e.getMessage(), e);
+        }
+    }
+
+    private UuidmigException translate(SQLException e) {
+        if (SqlState.isConnectionLost(e)) {
+            return new UuidmigException(ExitCode.INCOMPLETE, "lost the connection to the server (" + e.getMessage()
+                + "). Nothing is lost: rerun uuidmig rollback to continue where it stopped", e);
+        }
+        return new UuidmigException(ExitCode.UNEXPECTED, "rollback failed: " + e.getMessage()
+            + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]")
+            + ". Rerunning uuidmig rollback continues from the last completed step", e);
+    }
+}
