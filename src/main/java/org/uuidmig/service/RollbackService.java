@@ -21,6 +21,7 @@ import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 import org.uuidmig.step.MigrationStep;
+import org.uuidmig.step.Reverse;
 import org.uuidmig.step.RollbackSteps;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
@@ -62,19 +63,25 @@ public final class RollbackService {
             List<PlannedColumn> originals = state.stream().map(StateStore.ColumnRow::original).toList();
             UsersTable users = StateStore.users(c);
             String appSchema = state.get(0).schema();
-            boolean swapped = state.stream().anyMatch(r -> Steps.SWAPPED.contains(r.step()));
-            if (swapped) {
-                throw new UuidmigException(ExitCode.CHECKS_FAILED, "rollback after the swap is not implemented yet: "
-                    + "the columns are uuid already. Nothing was changed");
+            long swappedCount = state.stream().filter(r -> Steps.SWAPPED.contains(r.step())).count();
+            boolean reverse = Reverse.started(c) || swappedCount == state.size();
+            if (!reverse && swappedCount > 0) {
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "some tables are swapped and some are not (an interrupted "
+                    + "migrate --swap per_table): finish the migration with uuidmig migrate, then roll it back. Nothing was changed");
             }
-            StepContext ctx = new StepContext(db, c, appSchema, users, originals, settings, c.getMetaData().getDatabaseMajorVersion() * 10000,
-                err, terminal);
-            List<MigrationStep> steps = RollbackSteps.beforeSwap(appSchema, originals);
+            int serverVersion = serverVersionNum(c);
+            List<PlannedColumn> columns = reverse ? Reverse.columns(originals, users) : originals;
+            StepContext ctx = new StepContext(db, c, appSchema, reverse ? Reverse.users(users) : users, columns, settings,
+                serverVersion, err, terminal);
+            List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, users) : RollbackSteps.beforeSwap(appSchema, originals, users);
             if (settings.dryRun()) {
-                out.println("-- uuidmig rollback --dry-run: nothing is changed. The migration has not swapped any column ("
-                    + originals.size() + " columns recorded); rollback removes everything it added:");
-                for (StateStore.ColumnRow r : state) {
-                    out.println("--   " + r.original().ref() + " at step " + r.step());
+                out.println("-- uuidmig rollback --dry-run: nothing is changed. " + (reverse
+                    ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
+                    : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):");
+                for (PlannedColumn col : originals) {
+                    out.println("--   " + col.ref() + " back to " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+                        + ", FK " + (col.userForeignKey(users) == null ? "none" : col.userForeignKey(users).name() + " "
+                        + col.userForeignKey(users).actionsSql()) + ", " + col.indexes().size() + " indexes");
                 }
                 out.println();
                 RollbackSteps.printDryRun(ctx, steps, out);
@@ -83,19 +90,31 @@ public final class RollbackService {
                 out.flush();
                 return ExitCode.OK;
             }
-            out.println("Rolling back a migration that has not swapped any column: removing what it added ("
-                + String.join("; ", StateStore.describeProgress(c)) + ")");
+            if (reverse) {
+                out.println((Reverse.started(c) ? "Resuming the rollback" : "Rolling back")
+                    + " a swapped migration: rebuilding the integer columns online, then swapping them back");
+                Reverse.begin(c);
+            } else {
+                out.println("Rolling back a migration that has not swapped any column: removing what it added ("
+                    + String.join("; ", StateStore.describeProgress(c)) + ")");
+            }
             StepRunner runner = new StepRunner(ctx);
-            runThroughFlyway(c, () -> {
-                runner.run(steps);
-                RollbackSteps.dropState(ctx);
-            });
-            out.println(String.format("rollback complete in %.1f s: the schema is as it was before the migration; "
+            runThroughFlyway(c, () -> runner.run(steps));
+            // after Flyway has recorded the rollback: while schema uuidmig exists, a rerun knows what to finish
+            RollbackSteps.dropState(ctx);
+            out.println(String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
                 + "schema uuidmig is dropped", (System.nanoTime() - t0) / 1e9));
             out.flush();
             return ExitCode.OK;
         } catch (SQLException e) {
             throw translate(e);
+        }
+    }
+
+    private static int serverVersionNum(Connection c) throws SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1));
         }
     }
 

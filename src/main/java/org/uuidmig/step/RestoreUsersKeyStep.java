@@ -21,6 +21,13 @@ import org.uuidmig.sql.TempNames;
  * Done when: users(uuid) has neither the added index nor a NOT NULL it did not have.
  */
 final class RestoreUsersKeyStep implements MigrationStep {
+    /** users as recorded before the migration (a rollback after the swap runs with the keys exchanged in its context). */
+    private final UsersTable original;
+
+    RestoreUsersKeyStep(UsersTable original) {
+        this.original = original;
+    }
+
     @Override
     public String id() {
         return RollbackSteps.USERS_KEY;
@@ -31,29 +38,29 @@ final class RestoreUsersKeyStep implements MigrationStep {
         return "";
     }
 
-    private static String users(StepContext ctx) {
-        return Sql.qualified(ctx.users().schema(), ctx.users().name());
+    private String users(StepContext ctx) {
+        return Sql.qualified(original.schema(), original.name());
     }
 
-    private static String uniqueName(StepContext ctx) {
-        return TempNames.usersUniqueIndex(ctx.users().name(), ctx.users().newKey());
+    private String uniqueName(StepContext ctx) {
+        return TempNames.usersUniqueIndex(original.name(), original.newKey());
     }
 
-    private static boolean addedUnique(StepContext ctx) {
-        return ctx.users().newKeyUniqueIndex() == null;
+    private boolean addedUnique(StepContext ctx) {
+        return original.newKeyUniqueIndex() == null;
     }
 
-    private static boolean indexPresent(StepContext ctx) throws SQLException {
-        return addedUnique(ctx) && Catalog.indexValid(ctx.conn(), ctx.users().schema(), uniqueName(ctx)) != null;
+    private boolean indexPresent(StepContext ctx) throws SQLException {
+        return addedUnique(ctx) && Catalog.indexValid(ctx.conn(), original.schema(), uniqueName(ctx)) != null;
     }
 
-    private static boolean checkPresent(StepContext ctx) throws SQLException {
-        return Catalog.constraintValidated(ctx.conn(), ctx.users().schema(), ctx.users().name(),
-            TempNames.usersNotNullCheck(ctx.users().newKey())) != null;
+    private boolean checkPresent(StepContext ctx) throws SQLException {
+        return Catalog.constraintValidated(ctx.conn(), original.schema(), original.name(),
+            TempNames.usersNotNullCheck(original.newKey())) != null;
     }
 
-    private static boolean notNullAdded(StepContext ctx) throws SQLException {
-        UsersTable u = ctx.users();
+    private boolean notNullAdded(StepContext ctx) throws SQLException {
+        UsersTable u = original;
         return !u.newKeyNotNull() && Catalog.exists(ctx.conn(), """
             SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::regclass AND a.attname = ? AND a.attnotnull""",
             users(ctx), u.newKey());
@@ -64,16 +71,16 @@ final class RestoreUsersKeyStep implements MigrationStep {
         return !indexPresent(ctx) && !checkPresent(ctx) && !notNullAdded(ctx);
     }
 
-    private static String dropConstraint(StepContext ctx) {
+    private String dropConstraint(StepContext ctx) {
         return "ALTER TABLE " + users(ctx) + " DROP CONSTRAINT IF EXISTS " + Sql.ident(uniqueName(ctx));
     }
 
-    private static String dropCheck(StepContext ctx) {
-        return "ALTER TABLE " + users(ctx) + " DROP CONSTRAINT IF EXISTS " + Sql.ident(TempNames.usersNotNullCheck(ctx.users().newKey()));
+    private String dropCheck(StepContext ctx) {
+        return "ALTER TABLE " + users(ctx) + " DROP CONSTRAINT IF EXISTS " + Sql.ident(TempNames.usersNotNullCheck(original.newKey()));
     }
 
-    private static String dropNotNull(StepContext ctx) {
-        return "ALTER TABLE " + users(ctx) + " ALTER COLUMN " + Sql.ident(ctx.users().newKey()) + " DROP NOT NULL";
+    private String dropNotNull(StepContext ctx) {
+        return "ALTER TABLE " + users(ctx) + " ALTER COLUMN " + Sql.ident(original.newKey()) + " DROP NOT NULL";
     }
 
     @Override
@@ -81,15 +88,15 @@ final class RestoreUsersKeyStep implements MigrationStep {
         List<PlannedStatement> out = new ArrayList<>();
         if (addedUnique(ctx)) {
             out.add(new PlannedStatement(dropConstraint(ctx) + "  -- when it was attached as a constraint", "ACCESS EXCLUSIVE (catalog only)"));
-            out.add(new PlannedStatement(MigrationSql.dropIndexConcurrently(ctx.users().schema(), uniqueName(ctx))
+            out.add(new PlannedStatement(MigrationSql.dropIndexConcurrently(original.schema(), uniqueName(ctx))
                 + "  -- when it is a bare index", "SHARE UPDATE EXCLUSIVE"));
         }
-        if (!ctx.users().newKeyNotNull()) {
+        if (!original.newKeyNotNull()) {
             out.add(new PlannedStatement(dropNotNull(ctx), "ACCESS EXCLUSIVE (catalog only)"));
         }
         out.add(new PlannedStatement(dropCheck(ctx), "ACCESS EXCLUSIVE (catalog only)"));
-        if (out.size() == 1 && ctx.users().newKeyNotNull()) {
-            out.add(0, new PlannedStatement("-- " + ctx.users().name() + "(" + ctx.users().newKey()
+        if (out.size() == 1 && original.newKeyNotNull()) {
+            out.add(0, new PlannedStatement("-- " + original.name() + "(" + original.newKey()
                 + ") was NOT NULL and unique before the migration: nothing was added, nothing to remove", "none"));
         }
         return out;
@@ -98,17 +105,17 @@ final class RestoreUsersKeyStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         if (indexPresent(ctx)) {
-            if (Catalog.constraintValidated(ctx.conn(), ctx.users().schema(), ctx.users().name(), uniqueName(ctx)) != null) {
-                ctx.blocking().inTransaction(ctx.conn(), "drop unique constraint on " + ctx.users().name(),
+            if (Catalog.constraintValidated(ctx.conn(), original.schema(), original.name(), uniqueName(ctx)) != null) {
+                ctx.blocking().inTransaction(ctx.conn(), "drop unique constraint on " + original.name(),
                     c -> Catalog.exec(c, dropConstraint(ctx)));
             } else {
                 ctx.blocking().autocommit(ctx.conn(), "drop index " + uniqueName(ctx), ctx.settings().waitTimeout(),
-                    c -> Catalog.exec(c, MigrationSql.dropIndexConcurrently(ctx.users().schema(), uniqueName(ctx))));
+                    c -> Catalog.exec(c, MigrationSql.dropIndexConcurrently(original.schema(), uniqueName(ctx))));
             }
         }
         if (checkPresent(ctx) || notNullAdded(ctx)) {
             boolean dropNn = notNullAdded(ctx);
-            ctx.blocking().inTransaction(ctx.conn(), "restore nullability of " + ctx.users().name() + "." + ctx.users().newKey(), c -> {
+            ctx.blocking().inTransaction(ctx.conn(), "restore nullability of " + original.name() + "." + original.newKey(), c -> {
                 if (dropNn) {
                     Catalog.exec(c, dropNotNull(ctx));
                 }

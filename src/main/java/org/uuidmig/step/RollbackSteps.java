@@ -11,13 +11,14 @@ import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.plan.IndexInfo;
 import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
 import org.uuidmig.sql.TempNames;
 
 /**
  * Step ids and step lists of {@code uuidmig rollback}. Before the swap it removes, in this
  * order, what migrate added: the triggers (so writes stop touching the shadow columns), the
  * index copies (concurrently), the new FKs, NOT NULL checks and shadow columns, what was added
- * to users(uuid), and finally the schema uuidmig itself ({@link #dropState}).
+ * to users(uuid), and, once Flyway has recorded the rollback, the schema uuidmig itself ({@link #dropState}).
  */
 public final class RollbackSteps {
     public static final String TRIGGERS = "rollback_triggers";
@@ -25,6 +26,8 @@ public final class RollbackSteps {
     public static final String COLUMNS = "rollback_columns";
     public static final String USERS_KEY = "rollback_users_key";
     public static final String STATE = "rollback_state";
+    public static final String EXPAND = "rollback_expand";
+    public static final String SWAP = "rollback_swap";
 
     private RollbackSteps() {
     }
@@ -38,7 +41,7 @@ public final class RollbackSteps {
     }
 
     /** Rollback of a migration that has not swapped any table: the columns are as recorded before it. */
-    public static List<MigrationStep> beforeSwap(String schema, List<PlannedColumn> columns) {
+    public static List<MigrationStep> beforeSwap(String schema, List<PlannedColumn> columns, UsersTable users) {
         Map<String, List<PlannedColumn>> byTable = byTable(columns);
         List<MigrationStep> steps = new ArrayList<>();
         byTable.forEach((t, cols) -> steps.add(new DropSyncTriggersStep(t, cols)));
@@ -48,7 +51,45 @@ public final class RollbackSteps {
             }
         }
         byTable.forEach((t, cols) -> steps.add(new DropShadowColumnStep(t, cols)));
-        steps.add(new RestoreUsersKeyStep());
+        steps.add(new RestoreUsersKeyStep(users));
+        return steps;
+    }
+
+    /**
+     * Rollback after the swap: the forward steps run backwards ({@link Reverse}): expand (integer
+     * shadow column + sync trigger), count, backfill, index copies, NOT NULL checks, FKs to
+     * users(id) where the column had one, verify, one swap back, then what migrate added to
+     * users(uuid) is removed (its FKs are gone with the uuid columns).
+     *
+     * @param reverse  the columns as {@link Reverse#columns} gives them
+     * @param original users as recorded before the migration
+     */
+    public static List<MigrationStep> afterSwap(List<PlannedColumn> reverse, UsersTable original) {
+        Map<String, List<PlannedColumn>> byTable = byTable(reverse);
+        List<MigrationStep> steps = new ArrayList<>();
+        byTable.forEach((t, cols) -> steps.add(new ReverseExpandStep(t, cols)));
+        byTable.keySet().forEach(t -> steps.add(new CountRowsStep(t)));
+        for (PlannedColumn c : reverse) {
+            steps.add(new BackfillStep(c));
+        }
+        for (PlannedColumn c : reverse) {
+            for (IndexInfo idx : c.indexes()) {
+                steps.add(new CreateIndexCopyStep(c, idx));
+            }
+        }
+        for (PlannedColumn c : reverse) {
+            if (c.notNull()) {
+                steps.add(new AddNotNullCheckStep(c));
+            }
+        }
+        for (PlannedColumn c : reverse) {
+            if (Reverse.hasForeignKey(c)) {
+                steps.add(new AddForeignKeyStep(c));
+            }
+        }
+        byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
+        steps.add(new ReverseSwapStep(List.copyOf(byTable.keySet())));
+        steps.add(new RestoreUsersKeyStep(original));
         return steps;
     }
 

@@ -127,13 +127,14 @@ class RollbackIT {
         Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=60"), args("migrate", db, MIGRATE));
         assertEquals(137, killed.exitCode(), killed.output());
 
-        // 1..9 triggers, 10..21 index copies, 22..30 columns, 31 users key, 32 the schema drop (then only the Flyway row is missing)
+        // 1..9 triggers, 10..21 index copies, 22..30 columns, 31 users key (then Flyway records the rollback), 32 the schema drop
         Subprocess.Result rbKilled = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + steps), "rollback", "--url", db.url());
         assertEquals(137, rbKilled.exitCode(), "the fault point was not reached: " + rbKilled.output());
 
         CliResult rb = db.run("rollback");
         assertEquals(0, rb.exitCode(), rb.toString());
-        assertTrue(rb.out().contains("rollback complete"), rb.toString());
+        // halted after the schema drop (32), which follows the Flyway row, the rollback was finished already
+        assertTrue(rb.out().contains(steps < 32 ? "rollback complete" : "Nothing to roll back"), rb.toString());
         before.assertRestored(db);
         assertEquals(List.of("2025.12.04.2216 rollback user references to integer true"), history(db));
     }
