@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "rollback", mixinStandardHelpOptions = true,
     description = {"Undo migrate, online and without losing writes; rerun to resume.",
         "Before the swap: removes everything migrate added (triggers, shadow columns, index copies, checks, FKs,",
-        "what it added to users(uuid), the Flyway failed row, schema uuidmig). Recorded in Flyway as",
-        "2025.12.04.2216. See docs/rollback.md."})
+        "what it added to users(uuid), the Flyway failed row, schema uuidmig). After the swap: rebuilds the",
+        "integer columns online (shadow column, sync trigger, backfill, indexes, NOT NULL, FK, verify) and swaps",
+        "them back in one short transaction. Recorded in Flyway as 2025.12.04.2216 (.1, .2 ... for later",
+        "rollbacks). See docs/rollback.md."})
 public class RollbackCommand extends BaseCommand {
     @Option(names = "--dry-run", description = "Print the plan and every statement, in order, with the lock each takes; change nothing.")
     boolean dryRun;

@@ -41,7 +41,7 @@ public final class RollbackFlyway {
             .baselineDescription("uuidmig baseline")
             .locations("classpath:org/uuidmig/flyway/none")
             .failOnMissingLocations(false)
-            .ignoreMigrationPatterns("*:missing")
+            .ignoreMigrationPatterns("*:missing", "*:future")
             .javaMigrations(migration);
         config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
         return config.load();
@@ -68,10 +68,58 @@ public final class RollbackFlyway {
         }
     }
 
+    /**
+     * The version for this rollback: {@value #VERSION} for the first, {@value #VERSION}.N when N
+     * rollbacks are recorded already, so every rollback has its own row (a failed row of an
+     * interrupted one does not count: the rerun repairs and reuses its version).
+     */
+    public static String nextVersion(Connection c, String schema) throws SQLException {
+        if (!historyExists(c, schema)) {
+            return VERSION;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + Sql.qualified(schema, FlywayRunner.HISTORY_TABLE)
+            + " WHERE description = ? AND success")) {
+            ps.setString(1, DESCRIPTION);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                return n == 0 ? VERSION : VERSION + "." + n;
+            }
+        }
+    }
+
+    /**
+     * Whether a successful rollback row was written after the migration state was created: the
+     * rollback was recorded, and only the drop of schema uuidmig was missing when it stopped.
+     */
+    public static boolean recordedSince(Connection c, String schema, java.time.OffsetDateTime since) throws SQLException {
+        if (since == null || !historyExists(c, schema)) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + Sql.qualified(schema, FlywayRunner.HISTORY_TABLE)
+            + " WHERE description = ? AND success AND installed_on >= ?")) {
+            ps.setString(1, DESCRIPTION);
+            ps.setObject(2, since);
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean historyExists(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, Sql.qualified(schema, FlywayRunner.HISTORY_TABLE));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     /** Repairs a failed row of the rollback itself (an interrupted rollback), then migrates. */
     public static void migrate(Flyway flyway) {
         for (MigrationInfo info : flyway.info().all()) {
-            if (info.getVersion() != null && info.getVersion().equals(MigrationVersion.fromVersion(VERSION))
+            if (info.getVersion() != null && DESCRIPTION.equals(info.getDescription())
                 && info.getState() == MigrationState.FAILED) {
                 LOG.info("Flyway history has a failed row for {} from an interrupted rollback: repairing it, then resuming", VERSION);
                 flyway.repair();
@@ -95,7 +143,7 @@ public final class RollbackFlyway {
     /** Whether the history has a failed rollback row (the rollback was killed after its last step). */
     public static boolean failed(Flyway flyway) {
         for (MigrationInfo info : flyway.info().all()) {
-            if (info.getVersion() != null && info.getVersion().equals(MigrationVersion.fromVersion(VERSION))
+            if (info.getVersion() != null && DESCRIPTION.equals(info.getDescription())
                 && info.getState() == MigrationState.FAILED) {
                 return true;
             }

@@ -73,7 +73,11 @@ public final class RollbackService {
             List<PlannedColumn> columns = reverse ? Reverse.columns(originals, users) : originals;
             StepContext ctx = new StepContext(db, c, appSchema, reverse ? Reverse.users(users) : users, columns, settings,
                 serverVersion, err, terminal);
-            List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, users) : RollbackSteps.beforeSwap(appSchema, originals, users);
+            java.util.Set<String> swappedBack = new java.util.HashSet<>();
+            if (Reverse.started(c)) {
+                state.stream().filter(r -> r.step().equals(Steps.SWAP)).forEach(r -> swappedBack.add(r.table()));
+            }
+            List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, originals, users);
             if (settings.dryRun()) {
                 out.println("-- uuidmig rollback --dry-run: nothing is changed. " + (reverse
                     ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
@@ -85,13 +89,13 @@ public final class RollbackService {
                 }
                 out.println();
                 RollbackSteps.printDryRun(ctx, steps, out);
-                out.println("-- then Flyway records version " + RollbackFlyway.VERSION + " (" + RollbackFlyway.DESCRIPTION
+                out.println("-- then Flyway records version " + RollbackFlyway.nextVersion(c, schema) + " (" + RollbackFlyway.DESCRIPTION
                     + ") in " + FlywayRunner.HISTORY_TABLE + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
                 out.flush();
                 return ExitCode.OK;
             }
             if (reverse) {
-                out.println((Reverse.started(c) ? "Resuming the rollback" : "Rolling back")
+                out.println((Reverse.started(c) ? "Resuming the rollback of" : "Rolling back")
                     + " a swapped migration: rebuilding the integer columns online, then swapping them back");
                 Reverse.begin(c);
             } else {
@@ -108,6 +112,16 @@ public final class RollbackService {
             return ExitCode.OK;
         } catch (SQLException e) {
             throw translate(e);
+        }
+    }
+
+    /** When migrate created its state (the earliest column record), or null without state. */
+    private static java.time.OffsetDateTime stateCreated(Connection c) throws SQLException {
+        if (!StateStore.exists(c)) {
+            return null;
+        }
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT min(started_at) FROM uuidmig.columns")) {
+            return rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class) : null;
         }
     }
 
@@ -156,8 +170,9 @@ public final class RollbackService {
         if (deleted > 0) {
             LOG.info("deleted the failed Flyway row of {} left by an interrupted migrate", FlywayRunner.VERSION);
         }
+        String version = RollbackFlyway.nextVersion(c, schema);
         Exception[] inner = new Exception[1];
-        V2025_12_04_2216__rollback_user_references_to_integer migration = new V2025_12_04_2216__rollback_user_references_to_integer(() -> {
+        V2025_12_04_2216__rollback_user_references_to_integer migration = new V2025_12_04_2216__rollback_user_references_to_integer(version, () -> {
             try {
                 work.run();
             } catch (Exception e) {
@@ -167,11 +182,12 @@ public final class RollbackService {
         });
         Flyway flyway = RollbackFlyway.flyway(db.settings(), migration);
         try {
-            if (RollbackFlyway.applied(flyway)) {
-                // an earlier rollback is recorded (migrate, rollback, migrate again): do the work without a second row
+            if (RollbackFlyway.recordedSince(c, schema, stateCreated(c))) {
+                // this rollback is recorded already; it stopped before dropping schema uuidmig
                 work.run();
                 return;
             }
+            LOG.info("Flyway records this rollback as version {}", version);
             RollbackFlyway.migrate(flyway);
         } catch (FlywayException e) {
             if (inner[0] instanceof UuidmigException u) {

@@ -61,10 +61,13 @@ public final class RollbackSteps {
      * users(id) where the column had one, verify, one swap back, then what migrate added to
      * users(uuid) is removed (its FKs are gone with the uuid columns).
      *
-     * @param reverse  the columns as {@link Reverse#columns} gives them
+     * @param all      the columns as {@link Reverse#columns} gives them
+     * @param swappedBack tables the reverse swap has recorded as done (uuidmig.columns.step = 'swap' after {@link Reverse#begin})
      * @param original users as recorded before the migration
      */
-    public static List<MigrationStep> afterSwap(List<PlannedColumn> reverse, UsersTable original) {
+    public static List<MigrationStep> afterSwap(List<PlannedColumn> all, java.util.Set<String> swappedBack, UsersTable original) {
+        // tables swapped back already get no step: their shadow columns and checks are gone by design
+        List<PlannedColumn> reverse = all.stream().filter(c -> !swappedBack.contains(c.ref().table())).toList();
         Map<String, List<PlannedColumn>> byTable = byTable(reverse);
         List<MigrationStep> steps = new ArrayList<>();
         byTable.forEach((t, cols) -> steps.add(new ReverseExpandStep(t, cols)));
@@ -88,7 +91,9 @@ public final class RollbackSteps {
             }
         }
         byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
-        steps.add(new ReverseSwapStep(List.copyOf(byTable.keySet())));
+        if (!byTable.isEmpty()) {
+            steps.add(new ReverseSwapStep(List.copyOf(byTable.keySet())));
+        }
         steps.add(new RestoreUsersKeyStep(original));
         return steps;
     }

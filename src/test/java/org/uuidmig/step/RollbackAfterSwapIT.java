@@ -51,6 +51,27 @@ class RollbackAfterSwapIT {
             "2025.12.04.2216 rollback user references to integer true"), RollbackIT.history(db));
     }
 
+    /** migrate, rollback, migrate, rollback: the second rollback gets its own Flyway row, and the end state is the original. */
+    @Test
+    void everyRollbackHasItsOwnFlywayRow(TestDb db) throws Exception {
+        db.loadFixture(1);
+        List<String> catalog = CatalogSnapshot.of(db, "public");
+        Map<String, String> data = Fixture.digests(db);
+        Map<String, String> migrated = Fixture.expectedDigests(db);
+        for (int i = 0; i < 2; i++) {
+            CliResult m = db.run("migrate");
+            assertEquals(0, m.exitCode(), m.toString());
+            assertEquals(migrated, Fixture.digests(db));
+            CliResult rb = db.run("rollback");
+            assertEquals(0, rb.exitCode(), rb.toString());
+            assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+            assertEquals(data, Fixture.digests(db));
+        }
+        assertEquals(List.of("2025.12.04.2215 migrate user references to uuid true",
+            "2025.12.04.2216 rollback user references to integer true",
+            "2025.12.04.2216.1 rollback user references to integer true"), RollbackIT.history(db));
+    }
+
     /**
      * A rollback halted after N of its steps (1..9 expand, 10..18 count, 19..27 backfill, 28..39
      * index copies, 40..46 NOT NULL checks, 47..54 FKs, 55..63 verify, 64 swap back, 65 users key,
