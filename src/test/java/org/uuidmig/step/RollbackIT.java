@@ -89,6 +89,29 @@ class RollbackIT {
         assertEquals(List.of("2025.12.04.2216 rollback user references to integer true"), history(db));
     }
 
+    /** After a rollback before the swap, migrate runs again (2215 goes in after 2216), and a second rollback gets its own row. */
+    @Test
+    void migrateAgainAfterRollbackBeforeSwap(TestDb db) throws Exception {
+        db.loadFixture(1);
+        Before before = Before.of(db);
+        Map<String, String> migrated = Fixture.expectedDigests(db);
+        CliResult expand = db.run("migrate", "--phase", "expand");
+        assertEquals(0, expand.exitCode(), expand.toString());
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+
+        CliResult m = db.run("migrate");
+        assertEquals(0, m.exitCode(), m.toString());
+        assertEquals(migrated, Fixture.digests(db));
+        CliResult rb2 = db.run("rollback");
+        assertEquals(0, rb2.exitCode(), rb2.toString());
+        assertEquals(before.catalog(), CatalogSnapshot.of(db, "public"));
+        assertEquals(before.data(), Fixture.digests(db));
+        assertEquals(List.of("2025.12.04.2216 rollback user references to integer true",
+            "2025.12.04.2215 migrate user references to uuid true",
+            "2025.12.04.2216.1 rollback user references to integer true"), history(db));
+    }
+
     /** Where users(uuid) was nullable and had no unique index, rollback removes exactly what migrate added to it. */
     @Test
     void rollbackRemovesWhatMigrateAddedToUsers(TestDb db) throws Exception {
