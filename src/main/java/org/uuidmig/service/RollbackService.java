@@ -54,6 +54,19 @@ public final class RollbackService {
     }
 
     public int run() {
+        try {
+            return runRollback();
+        } catch (UuidmigException e) {
+            // the shared lock-retry and step messages say "rerun uuidmig migrate"; here the command to rerun is rollback
+            String msg = e.getMessage() == null ? null : e.getMessage().replace("uuidmig migrate", "uuidmig rollback");
+            if (msg == null || msg.equals(e.getMessage())) {
+                throw e;
+            }
+            throw new UuidmigException(e.exitCode(), msg, e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    private int runRollback() {
         long t0 = System.nanoTime();
         try (Connection c = db.connect("rollback")) {
             List<StateStore.ColumnRow> state = StateStore.columns(c);
