@@ -80,16 +80,27 @@ class RollbackAfterSwapIT {
     @ParameterizedTest(name = "rollback halted after {0} steps, then resumed")
     @ValueSource(ints = {5, 25, 60, 64, 66})
     void killedRollbackResumes(int steps, TestDb db) throws Exception {
+        killedRollbackThenResume("-Duuidmig.fault.haltAfterSteps=" + steps, steps < 64, db);
+    }
+
+    /** Halted in the middle of the reverse backfill (batches of 100 rows), the rerun continues from the checkpoint. */
+    @ParameterizedTest(name = "rollback halted after {0} backfill batches, then resumed")
+    @ValueSource(ints = {1, 7})
+    void killedMidBackfillRollbackResumes(int batches, TestDb db) throws Exception {
+        killedRollbackThenResume("-Duuidmig.fault.haltAfterBatches=" + batches, true, db);
+    }
+
+    private void killedRollbackThenResume(String fault, boolean beforeSwapBack, TestDb db) throws Exception {
         db.loadFixture(1);
         List<String> catalog = CatalogSnapshot.of(db, "public");
         Map<String, String> data = Fixture.digests(db);
         CliResult m = db.run("migrate");
         assertEquals(0, m.exitCode(), m.toString());
 
-        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + steps), "rollback", "--url", db.url(),
+        Subprocess.Result killed = Subprocess.run(List.of(fault), "rollback", "--url", db.url(),
             "--batch-size", "100", "--max-batch-time", "1ms");
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
-        if (steps < 64) {
+        if (beforeSwapBack) {
             CliResult refused = db.run("migrate");
             assertEquals(1, refused.exitCode(), refused.toString());
             assertTrue(refused.err().contains("a rollback is under way"), refused.toString());
