@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         ValidatePostCommand.class,
         StatusCommand.class,
         DemoCommand.class,
+        RollbackCommand.class,
         CommandLine.HelpCommand.class,
     })
 public class UuidmigCommand implements Runnable {

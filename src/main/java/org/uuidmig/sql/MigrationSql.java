@@ -26,7 +26,12 @@ public final class MigrationSql {
 
     /** ACCESS EXCLUSIVE, catalog only. */
     public static String addShadowColumn(String schema, PlannedColumn col) {
-        return "ALTER TABLE " + table(schema, col) + " ADD COLUMN IF NOT EXISTS " + Sql.ident(TempNames.shadowColumn(col.ref().column())) + " uuid";
+        return addShadowColumn(schema, col, "uuid");
+    }
+
+    /** The same with the shadow column's type given (rollback: the column's original integer type, from format_type). */
+    public static String addShadowColumn(String schema, PlannedColumn col, String type) {
+        return "ALTER TABLE " + table(schema, col) + " ADD COLUMN IF NOT EXISTS " + Sql.ident(TempNames.shadowColumn(col.ref().column())) + " " + type;
     }
 
     /** The row-trigger function that sets the new column from users.uuid of the old value. */

@@ -151,11 +151,16 @@ public final class AppWorkload implements AutoCloseable {
         }
     }
 
-    /** Rows this workload wrote whose sender is not users.uuid of the user it wrote (or that are missing). */
+    /**
+     * Rows this workload wrote whose sender is not the user it wrote (or that are missing):
+     * users.uuid of it while the column is uuid, the integer itself once it is integer again
+     * (after a rollback).
+     */
     public long wrongOrLostRows() throws SQLException {
         long bad = 0;
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-            "SELECT (SELECT uuid FROM users WHERE id = ?) IS NOT DISTINCT FROM (SELECT sender_id FROM chat_messages WHERE id = ?)")) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(isUuid(c)
+            ? "SELECT (SELECT uuid FROM users WHERE id = ?) IS NOT DISTINCT FROM (SELECT sender_id FROM chat_messages WHERE id = ?)"
+            : "SELECT ?::integer IS NOT DISTINCT FROM (SELECT sender_id FROM chat_messages WHERE id = ?)")) {
             for (var e : messages.entrySet()) {
                 ps.setInt(1, e.getValue());
                 ps.setLong(2, e.getKey());

@@ -1,0 +1,229 @@
+package org.uuidmig.service;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.db.Database;
+import org.uuidmig.db.SqlState;
+import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.flyway.RollbackFlyway;
+import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
+import org.uuidmig.step.MigrationStep;
+import org.uuidmig.step.Reverse;
+import org.uuidmig.step.RollbackSteps;
+import org.uuidmig.step.StateStore;
+import org.uuidmig.step.StepContext;
+import org.uuidmig.step.StepRunner;
+import org.uuidmig.step.Steps;
+
+/**
+ * rollback: undoes migrate from what it recorded in schema uuidmig, inside its own Flyway
+ * migration (version 2025.12.04.2216). Before the swap it removes everything migrate added;
+ * the last step drops schema uuidmig. Every step is idempotent, so a rerun resumes.
+ */
+public final class RollbackService {
+    private static final Logger LOG = LoggerFactory.getLogger(RollbackService.class);
+
+    private final Database db;
+    private final String schema;
+    private final MigrationSettings settings;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean terminal;
+
+    public RollbackService(Database db, String schema, MigrationSettings settings, PrintWriter out, PrintWriter err,
+                           boolean terminal) {
+        this.db = db;
+        this.schema = schema;
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    public int run() {
+        try {
+            return runRollback();
+        } catch (UuidmigException e) {
+            // the shared lock-retry and step messages say "rerun uuidmig migrate"; here the command to rerun is rollback
+            String msg = e.getMessage() == null ? null : e.getMessage().replace("uuidmig migrate", "uuidmig rollback");
+            if (msg == null || msg.equals(e.getMessage())) {
+                throw e;
+            }
+            throw new UuidmigException(e.exitCode(), msg, e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    private int runRollback() {
+        long t0 = System.nanoTime();
+        try (Connection c = db.connect("rollback")) {
+            List<StateStore.ColumnRow> state = StateStore.columns(c);
+            if (state.isEmpty()) {
+                return nothingRecorded();
+            }
+            List<PlannedColumn> originals = state.stream().map(StateStore.ColumnRow::original).toList();
+            UsersTable users = StateStore.users(c);
+            String appSchema = state.get(0).schema();
+            long swappedCount = state.stream().filter(r -> Steps.SWAPPED.contains(r.step())).count();
+            boolean reverse = Reverse.started(c) || swappedCount == state.size();
+            if (!reverse && swappedCount > 0) {
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "some tables are swapped and some are not (an interrupted "
+                    + "migrate --swap per_table): finish the migration with uuidmig migrate, then roll it back. Nothing was changed");
+            }
+            int serverVersion = serverVersionNum(c);
+            List<PlannedColumn> columns = reverse ? Reverse.columns(originals, users) : originals;
+            StepContext ctx = new StepContext(db, c, appSchema, reverse ? Reverse.users(users) : users, columns, settings,
+                serverVersion, err, terminal);
+            java.util.Set<String> swappedBack = new java.util.HashSet<>();
+            if (Reverse.started(c)) {
+                state.stream().filter(r -> r.step().equals(Steps.SWAP)).forEach(r -> swappedBack.add(r.table()));
+            }
+            List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, originals, users);
+            if (settings.dryRun()) {
+                out.println("-- uuidmig rollback --dry-run: nothing is changed. " + (reverse
+                    ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
+                    : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):");
+                for (PlannedColumn col : originals) {
+                    out.println("--   " + col.ref() + " back to " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+                        + ", FK " + (col.userForeignKey(users) == null ? "none" : col.userForeignKey(users).name() + " "
+                        + col.userForeignKey(users).actionsSql()) + ", " + col.indexes().size() + " indexes");
+                }
+                out.println();
+                RollbackSteps.printDryRun(ctx, steps, out);
+                out.println("-- then Flyway records version " + RollbackFlyway.nextVersion(c, schema) + " (" + RollbackFlyway.DESCRIPTION
+                    + ") in " + FlywayRunner.HISTORY_TABLE + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
+                out.flush();
+                return ExitCode.OK;
+            }
+            if (reverse) {
+                out.println((Reverse.started(c) ? "Resuming the rollback of" : "Rolling back")
+                    + " a swapped migration: rebuilding the integer columns online, then swapping them back");
+                Reverse.begin(c);
+            } else {
+                out.println("Rolling back a migration that has not swapped any column: removing what it added ("
+                    + String.join("; ", StateStore.describeProgress(c)) + ")");
+            }
+            StepRunner runner = new StepRunner(ctx);
+            runThroughFlyway(c, () -> runner.run(steps));
+            // after Flyway has recorded the rollback: while schema uuidmig exists, a rerun knows what to finish
+            RollbackSteps.dropState(ctx);
+            out.println(String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
+                + "schema uuidmig is dropped", (System.nanoTime() - t0) / 1e9));
+            out.flush();
+            return ExitCode.OK;
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** When migrate created its state (the earliest column record), or null without state. */
+    private static java.time.OffsetDateTime stateCreated(Connection c) throws SQLException {
+        if (!StateStore.exists(c)) {
+            return null;
+        }
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT min(started_at) FROM uuidmig.columns")) {
+            return rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class) : null;
+        }
+    }
+
+    private static int serverVersionNum(Connection c) throws SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1));
+        }
+    }
+
+    /** No state: either nothing was ever migrated, or a rollback finished its work but not its Flyway row. */
+    private int nothingRecorded() {
+        if (settings.dryRun()) {
+            out.println("-- uuidmig rollback --dry-run: no migration is recorded in schema uuidmig; nothing to roll back.");
+            out.flush();
+            return ExitCode.OK;
+        }
+        try (Connection c = db.connect("rollback")) {
+            Flyway flyway = RollbackFlyway.flyway(db.settings(), noWork());
+            if (RollbackFlyway.failed(flyway)) {
+                out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);
+                runThroughFlyway(c, () -> { });
+                out.println("rollback complete");
+                out.flush();
+                return ExitCode.OK;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } catch (FlywayException e) {
+            LOG.debug("no Flyway history to finish", e);
+        }
+        out.println("Nothing to roll back: no migration is recorded in schema " + StateStore.SCHEMA + ".");
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private static V2025_12_04_2216__rollback_user_references_to_integer noWork() {
+        return new V2025_12_04_2216__rollback_user_references_to_integer(() -> {
+            throw new IllegalStateException("only reading the history");
+        });
+    }
+
+    private void runThroughFlyway(Connection c, org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid.Work work)
+        throws SQLException {
+        int deleted = RollbackFlyway.deleteFailedForwardRow(c, schema);
+        if (deleted > 0) {
+            LOG.info("deleted the failed Flyway row of {} left by an interrupted migrate", FlywayRunner.VERSION);
+        }
+        String version = RollbackFlyway.nextVersion(c, schema);
+        Exception[] inner = new Exception[1];
+        V2025_12_04_2216__rollback_user_references_to_integer migration = new V2025_12_04_2216__rollback_user_references_to_integer(version, () -> {
+            try {
+                work.run();
+            } catch (Exception e) {
+                inner[0] = e;
+                throw e;
+            }
+        });
+        Flyway flyway = RollbackFlyway.flyway(db.settings(), migration);
+        try {
+            if (RollbackFlyway.recordedSince(c, schema, stateCreated(c))) {
+                // this rollback is recorded already; it stopped before dropping schema uuidmig
+                work.run();
+                return;
+            }
+            LOG.info("Flyway records this rollback as version {}", version);
+            RollbackFlyway.migrate(flyway);
+        } catch (FlywayException e) {
+            if (inner[0] instanceof UuidmigException u) {
+                throw u;
+            }
+            if (inner[0] instanceof SQLException s) {
+                throw translate(s);
+            }
+            throw new UuidmigException(ExitCode.UNEXPECTED, "Flyway: " + e.getMessage(), e);
+        } catch (UuidmigException | SQLException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "rollback failed: " + e.getMessage(), e);
+        }
+    }
+
+    private UuidmigException translate(SQLException e) {
+        if (SqlState.isConnectionLost(e)) {
+            return new UuidmigException(ExitCode.INCOMPLETE, "lost the connection to the server (" + e.getMessage()
+                + "). Nothing is lost: rerun uuidmig rollback to continue where it stopped", e);
+        }
+        return new UuidmigException(ExitCode.UNEXPECTED, "rollback failed: " + e.getMessage()
+            + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]")
+            + ". Rerunning uuidmig rollback continues from the last completed step", e);
+    }
+}

@@ -1,0 +1,129 @@
+package org.uuidmig.step;
+
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.plan.IndexInfo;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.plan.UsersTable;
+import org.uuidmig.sql.TempNames;
+
+/**
+ * Step ids and step lists of {@code uuidmig rollback}. Before the swap it removes, in this
+ * order, what migrate added: the triggers (so writes stop touching the shadow columns), the
+ * index copies (concurrently), the new FKs, NOT NULL checks and shadow columns, what was added
+ * to users(uuid), and, once Flyway has recorded the rollback, the schema uuidmig itself ({@link #dropState}).
+ */
+public final class RollbackSteps {
+    public static final String TRIGGERS = "rollback_triggers";
+    public static final String INDEX = "rollback_index";
+    public static final String COLUMNS = "rollback_columns";
+    public static final String USERS_KEY = "rollback_users_key";
+    public static final String STATE = "rollback_state";
+    public static final String EXPAND = "rollback_expand";
+    public static final String SWAP = "rollback_swap";
+
+    private RollbackSteps() {
+    }
+
+    static Map<String, List<PlannedColumn>> byTable(List<PlannedColumn> columns) {
+        Map<String, List<PlannedColumn>> out = new LinkedHashMap<>();
+        for (PlannedColumn c : columns) {
+            out.computeIfAbsent(c.ref().table(), k -> new ArrayList<>()).add(c);
+        }
+        return out;
+    }
+
+    /** Rollback of a migration that has not swapped any table: the columns are as recorded before it. */
+    public static List<MigrationStep> beforeSwap(String schema, List<PlannedColumn> columns, UsersTable users) {
+        Map<String, List<PlannedColumn>> byTable = byTable(columns);
+        List<MigrationStep> steps = new ArrayList<>();
+        byTable.forEach((t, cols) -> steps.add(new DropSyncTriggersStep(t, cols)));
+        for (PlannedColumn c : columns) {
+            for (IndexInfo idx : c.indexes()) {
+                steps.add(new DropIndexCopyStep(schema, TempNames.index(idx.name()), c.ref() + " " + idx.name()));
+            }
+        }
+        byTable.forEach((t, cols) -> steps.add(new DropShadowColumnStep(t, cols)));
+        steps.add(new RestoreUsersKeyStep(users));
+        return steps;
+    }
+
+    /**
+     * Rollback after the swap: the forward steps run backwards ({@link Reverse}): expand (integer
+     * shadow column + sync trigger), count, backfill, index copies, NOT NULL checks, FKs to
+     * users(id) where the column had one, verify, one swap back, then what migrate added to
+     * users(uuid) is removed (its FKs are gone with the uuid columns).
+     *
+     * @param all      the columns as {@link Reverse#columns} gives them
+     * @param swappedBack tables the reverse swap has recorded as done (uuidmig.columns.step = 'swap' after {@link Reverse#begin})
+     * @param original users as recorded before the migration
+     */
+    public static List<MigrationStep> afterSwap(List<PlannedColumn> all, java.util.Set<String> swappedBack, UsersTable original) {
+        // tables swapped back already get no step: their shadow columns and checks are gone by design
+        List<PlannedColumn> reverse = all.stream().filter(c -> !swappedBack.contains(c.ref().table())).toList();
+        Map<String, List<PlannedColumn>> byTable = byTable(reverse);
+        List<MigrationStep> steps = new ArrayList<>();
+        byTable.forEach((t, cols) -> steps.add(new ReverseExpandStep(t, cols)));
+        byTable.keySet().forEach(t -> steps.add(new CountRowsStep(t)));
+        for (PlannedColumn c : reverse) {
+            steps.add(new BackfillStep(c));
+        }
+        for (PlannedColumn c : reverse) {
+            for (IndexInfo idx : c.indexes()) {
+                steps.add(new CreateIndexCopyStep(c, idx));
+            }
+        }
+        for (PlannedColumn c : reverse) {
+            if (c.notNull()) {
+                steps.add(new AddNotNullCheckStep(c));
+            }
+        }
+        for (PlannedColumn c : reverse) {
+            if (Reverse.hasForeignKey(c)) {
+                steps.add(new AddForeignKeyStep(c));
+            }
+        }
+        byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
+        if (!byTable.isEmpty()) {
+            steps.add(new ReverseSwapStep(List.copyOf(byTable.keySet())));
+        }
+        steps.add(new RestoreUsersKeyStep(original));
+        return steps;
+    }
+
+    /** The last statement of every rollback: the tool's schema, its state and functions. */
+    public static final String DROP_STATE = "DROP SCHEMA IF EXISTS uuidmig CASCADE";
+
+    /**
+     * Drops schema uuidmig (state tables, functions). Refuses while any trigger still calls one
+     * of its functions, so CASCADE can never take an application object with it.
+     * Lock: none on application tables. Done when: the schema is gone.
+     */
+    public static void dropState(StepContext ctx) throws SQLException {
+        if (Catalog.exists(ctx.conn(), """
+            SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+              JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'uuidmig'""")) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "rollback: a trigger still calls a function in schema uuidmig; "
+                + "not dropping the schema. Rerun uuidmig rollback");
+        }
+        Catalog.exec(ctx.conn(), DROP_STATE);
+        FaultInjection.stepDone();
+    }
+
+    /** Prints the steps and the final schema drop for --dry-run. */
+    public static void printDryRun(StepContext ctx, List<MigrationStep> steps, PrintWriter out) {
+        StepRunner.printDryRun(ctx, steps, out);
+        out.println("-- step " + (steps.size() + 1) + ": " + STATE);
+        out.println("--   lock: none on application tables");
+        out.println(DROP_STATE + ";");
+        out.println();
+        out.flush();
+    }
+}

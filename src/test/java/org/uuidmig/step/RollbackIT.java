@@ -1,0 +1,203 @@
+package org.uuidmig.step;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.uuidmig.testing.CatalogSnapshot;
+import org.uuidmig.testing.Fixture;
+import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.Subprocess;
+import org.uuidmig.testing.TestDb;
+import org.uuidmig.testing.TestDb.CliResult;
+
+/** uuidmig rollback before the swap: the database ends exactly as it was before migrate touched it. */
+@ExtendWith(PostgresExtension.class)
+class RollbackIT {
+    private static final List<String> MIGRATE = List.of("--batch-size", "100", "--max-batch-time", "1ms");
+
+    /**
+     * Halted after N steps of migrate (1 prepare, 2..10 expand, 11..19 count, 20..28 backfill,
+     * 29..40 index copies, 41 users key, 42..48 NOT NULL checks, 49..57 FKs, 58..66 verify, so
+     * 66 leaves a failed Flyway row), rollback restores the catalog (pg_dump --schema-only and
+     * the normalised snapshot) and the data, and drops schema uuidmig.
+     */
+    @ParameterizedTest(name = "migrate halted after {0} steps, then rollback")
+    @ValueSource(ints = {1, 21, 33, 50, 66})
+    void rollbackAfterHaltedMigrateRestoresEverything(int steps, TestDb db) throws Exception {
+        haltedMigrateThenRollback(steps, db);
+    }
+
+    /** More halt points, for the slow suite. */
+    @Tag("slow")
+    @ParameterizedTest(name = "migrate halted after {0} steps, then rollback")
+    @ValueSource(ints = {2, 12, 41, 45, 60})
+    void rollbackAfterHaltedMigrateMorePoints(int steps, TestDb db) throws Exception {
+        haltedMigrateThenRollback(steps, db);
+    }
+
+    private void haltedMigrateThenRollback(int steps, TestDb db) throws Exception {
+        db.loadFixture(1);
+        Before before = Before.of(db);
+
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + steps),
+            args("migrate", db, MIGRATE));
+        assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+        assertTrue(rb.out().contains("rollback complete"), rb.toString());
+        before.assertRestored(db);
+        assertEquals(List.of("2025.12.04.2216 rollback user references to integer true"), history(db));
+    }
+
+    /** After a complete expand phase (sync triggers live, no Flyway involved), rollback restores everything. */
+    @Test
+    void rollbackAfterExpandPhase(TestDb db) throws Exception {
+        db.loadFixture(1);
+        Before before = Before.of(db);
+        CliResult expand = db.run("migrate", "--phase", "expand");
+        assertEquals(0, expand.exitCode(), expand.toString());
+        // the application writes while the triggers are there
+        db.exec("INSERT INTO chat_messages (request_id, sender_id, content) SELECT request_id, 3, 'x' FROM chat_messages LIMIT 1");
+        db.exec("DELETE FROM chat_messages WHERE content = 'x'");
+
+        CliResult dry = db.run("rollback", "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertTrue(dry.out().contains("DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"_uuidmig_"), dry.out());
+        assertTrue(dry.out().contains("DROP SCHEMA IF EXISTS uuidmig CASCADE;"), dry.out());
+        assertTrue(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig'") == 1, "dry run changed nothing");
+
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+        before.assertRestored(db);
+
+        CliResult again = db.run("rollback");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.out().contains("Nothing to roll back"), again.toString());
+        assertEquals(List.of("2025.12.04.2216 rollback user references to integer true"), history(db));
+    }
+
+    /** After a rollback before the swap, migrate runs again (2215 goes in after 2216), and a second rollback gets its own row. */
+    @Test
+    void migrateAgainAfterRollbackBeforeSwap(TestDb db) throws Exception {
+        db.loadFixture(1);
+        Before before = Before.of(db);
+        Map<String, String> migrated = Fixture.expectedDigests(db);
+        CliResult expand = db.run("migrate", "--phase", "expand");
+        assertEquals(0, expand.exitCode(), expand.toString());
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+
+        CliResult m = db.run("migrate");
+        assertEquals(0, m.exitCode(), m.toString());
+        assertEquals(migrated, Fixture.digests(db));
+        CliResult rb2 = db.run("rollback");
+        assertEquals(0, rb2.exitCode(), rb2.toString());
+        assertEquals(before.catalog(), CatalogSnapshot.of(db, "public"));
+        assertEquals(before.data(), Fixture.digests(db));
+        assertEquals(List.of("2025.12.04.2216 rollback user references to integer true",
+            "2025.12.04.2215 migrate user references to uuid true",
+            "2025.12.04.2216.1 rollback user references to integer true"), history(db));
+    }
+
+    /** Where users(uuid) was nullable and had no unique index, rollback removes exactly what migrate added to it. */
+    @Test
+    void rollbackRemovesWhatMigrateAddedToUsers(TestDb db) throws Exception {
+        db.loadFixture(1);
+        // the FKs to users(uuid) need a unique key; without one, migrate adds it (and NOT NULL)
+        db.exec("ALTER TABLE users DROP CONSTRAINT users_uuid_key; ALTER TABLE users ALTER COLUMN uuid DROP NOT NULL");
+        Before before = Before.of(db);
+        CliResult expand = db.run("migrate", "--phase", "expand");
+        assertEquals(0, expand.exitCode(), expand.toString());
+        assertEquals(1, db.queryLong("SELECT count(*) FROM pg_constraint WHERE conname = 'users_uuid_key'"));
+        assertEquals("true", db.queryString("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'uuid'"));
+
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+        before.assertRestored(db);
+    }
+
+    /** A rollback killed after each of its steps resumes and ends in the same place. */
+    @ParameterizedTest(name = "rollback halted after {0} steps, then resumed")
+    @ValueSource(ints = {9, 21, 30, 32})
+    void killedRollbackResumes(int steps, TestDb db) throws Exception {
+        killedRollbackThenResume(steps, db);
+    }
+
+    /** More halt points, for the slow suite. */
+    @Tag("slow")
+    @ParameterizedTest(name = "rollback halted after {0} steps, then resumed")
+    @ValueSource(ints = {1, 10, 15, 22, 31})
+    void killedRollbackResumesMorePoints(int steps, TestDb db) throws Exception {
+        killedRollbackThenResume(steps, db);
+    }
+
+    private void killedRollbackThenResume(int steps, TestDb db) throws Exception {
+        db.loadFixture(1);
+        Before before = Before.of(db);
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=60"), args("migrate", db, MIGRATE));
+        assertEquals(137, killed.exitCode(), killed.output());
+
+        // 1..9 triggers, 10..21 index copies, 22..30 columns, 31 users key (then Flyway records the rollback), 32 the schema drop
+        Subprocess.Result rbKilled = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + steps), "rollback", "--url", db.url());
+        assertEquals(137, rbKilled.exitCode(), "the fault point was not reached: " + rbKilled.output());
+
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+        // halted after the schema drop (32), which follows the Flyway row, the rollback was finished already
+        assertTrue(rb.out().contains(steps < 32 ? "rollback complete" : "Nothing to roll back"), rb.toString());
+        before.assertRestored(db);
+        assertEquals(List.of("2025.12.04.2216 rollback user references to integer true"), history(db));
+    }
+
+    private static String[] args(String command, TestDb db, List<String> more) {
+        List<String> all = new java.util.ArrayList<>(List.of(command, "--url", db.url()));
+        all.addAll(more);
+        return all.toArray(new String[0]);
+    }
+
+    static List<String> history(TestDb db) throws Exception {
+        return db.queryStrings("SELECT version || ' ' || description || ' ' || success FROM uuidmig_schema_history "
+            + "WHERE version IS NOT NULL AND version <> '0' ORDER BY installed_rank");
+    }
+
+    /** The database before migrate: pg_dump --schema-only, the normalised catalog and the data. */
+    record Before(String dump, List<String> catalog, Map<String, String> data) {
+        static Before of(TestDb db) throws Exception {
+            return new Before(schemaDump(db), CatalogSnapshot.of(db, "public"), Fixture.digests(db));
+        }
+
+        void assertRestored(TestDb db) throws Exception {
+            assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+            assertEquals(dump, schemaDump(db));
+            assertEquals(data, Fixture.digests(db));
+            assertEquals(0, db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig'"));
+            assertEquals("add_uuid_refresh_sessions", db.queryString("SELECT version_num FROM alembic_version"));
+        }
+    }
+
+    /** pg_dump --schema-only of the whole database, without uuidmig's Flyway history table (the one thing it keeps). */
+    static String schemaDump(TestDb db) throws IOException, InterruptedException {
+        String uri = db.url().replaceFirst("^jdbc:", "");
+        Process p = new ProcessBuilder("pg_dump", "--schema-only", "--no-owner", "--exclude-table=public.uuidmig_schema_history",
+            "--dbname=" + uri).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), out);
+        // pg_dump 15.14+ brackets the dump with a restrict line <random key>: not part of the schema
+        return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
+            .collect(java.util.stream.Collectors.joining("\n"));
+    }
+}

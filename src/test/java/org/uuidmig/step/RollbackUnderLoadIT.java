@@ -1,0 +1,65 @@
+package org.uuidmig.step;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.uuidmig.testing.AppWorkload;
+import org.uuidmig.testing.CatalogSnapshot;
+import org.uuidmig.testing.Fixture;
+import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.TestDb;
+import org.uuidmig.testing.TestDb.CliResult;
+
+/**
+ * rollback after the swap while application threads insert, update, delete and read by uuid
+ * (switching to integers once, at the swap back): no application statement fails beyond that
+ * one retry, no write is lost, every row written references the right user as an integer, no
+ * statement waits much longer than lock_timeout, and the catalog is the original one.
+ */
+@ExtendWith(PostgresExtension.class)
+class RollbackUnderLoadIT {
+    private static final long LOCK_TIMEOUT_MS = 300;
+    private static final String ORIGINAL_MESSAGES = "(SELECT * FROM public.chat_messages WHERE content NOT LIKE 'app%')";
+
+    @Test
+    void rollbackUnderLoad(TestDb db) throws Exception {
+        db.loadFixture(3);
+        List<String> catalog = CatalogSnapshot.of(db, "public");
+        Map<String, String> data = Fixture.digests(db);
+        String originalMessages = CatalogSnapshot.tableDigest(db, ORIGINAL_MESSAGES);
+        CliResult m = db.run("migrate");
+        assertEquals(0, m.exitCode(), m.toString());
+
+        CliResult r;
+        try (AppWorkload app = new AppWorkload(db).start(4, 2)) {
+            Thread.sleep(300);
+            r = db.run("rollback", "--batch-size", "200", "--max-batch-time", "20ms", "--lock-timeout", LOCK_TIMEOUT_MS + "ms");
+            Thread.sleep(300);
+            app.close();
+            System.out.printf("app: %d statements, %d failures, %d type-switch retries, longest %d ms%n", app.statements.get(),
+                app.failures.get(), app.typeSwitchRetries.get(), app.maxLatencyNanos.get() / 1_000_000);
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals(0, app.failures.get(), app.failureMessages.toString());
+            assertTrue(app.statements.get() > 200, "the workload ran: " + app.statements.get());
+            assertTrue(app.typeSwitchRetries.get() <= 4 * 2, "each thread switches type once: " + app.typeSwitchRetries.get());
+            assertTrue(app.messages.size() > 0, "the application left rows to check");
+            assertEquals(0, app.wrongOrLostRows(), "rows written by the application with a wrong or missing sender");
+            long longestMs = app.maxLatencyNanos.get() / 1_000_000;
+            assertTrue(longestMs < LOCK_TIMEOUT_MS + 1000, "longest application statement " + longestMs + " ms");
+        }
+        assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+        // every table the application did not write is exactly as before migrate
+        data.remove("chat_messages");
+        Map<String, String> now = Fixture.digests(db);
+        now.remove("chat_messages");
+        assertEquals(data, now);
+        // the application's own rows aside, chat_messages holds the original rows unchanged
+        assertEquals(originalMessages, CatalogSnapshot.tableDigest(db, ORIGINAL_MESSAGES));
+    }
+}
