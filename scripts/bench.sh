@@ -8,7 +8,7 @@
 #
 # usage: scripts/bench.sh [--scale N] [--rate TPS] [--duration-idle S] [--threads N] [--warmup S]
 #                         [--out DIR] [--xmx SIZE] [--uuidmig-args "ARGS"] [--no-one-tx] [--no-heap-compare]
-#                         [--no-validate-post] [--no-build]
+#                         [--no-validate-post] [--no-compact-reference] [--no-build]
 # Server: PGHOST (default 127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD; it creates and drops
 # databases named uuidmig_bench_<pid>_*. MVN (default "mvn -B -q") builds; add -o for an offline build.
 set -euo pipefail
@@ -19,11 +19,12 @@ rate=100
 idle=30
 threads=8
 warmup=5
-xmx=256m
+xmx=64m
 uuidmig_args=""
 one_tx=1
 heap_compare=1
 validate_post=1
+compact_ref=1
 build=1
 out=""
 while [ $# -gt 0 ]; do
@@ -39,8 +40,9 @@ while [ $# -gt 0 ]; do
         --no-one-tx) one_tx=0; shift ;;
         --no-heap-compare) heap_compare=0; shift ;;
         --no-validate-post) validate_post=0; shift ;;
+        --no-compact-reference) compact_ref=0; shift ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -173,11 +175,33 @@ run_one_tx() { # db dir -> sets OT_RC, OT_FROM, OT_TO, OT_ERR
     mkdir -p "$2"
     OT_FROM=$(now_ms)
     set +e
-    timeout 3600 psql -X -q -v ON_ERROR_STOP=1 -d "$1" -f scripts/one_transaction_migration.sql > "$2/one_tx.out" 2> "$2/one_tx.err"
+    timeout 3600 psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c '\timing on' -e -f scripts/one_transaction_migration.sql \
+        > "$2/one_tx.out" 2> "$2/one_tx.err"
     OT_RC=$?
     set -e
     OT_TO=$(now_ms)
+    # time per kind of statement (psql -e echoes each statement, \timing prints its time)
+    awk '
+        /^Time: / { t = $2 / 1000; k = "catalog only (add/drop/rename column, drop index/FK, comment)";
+                    if (stmt ~ /^UPDATE public\.[a-z_]+ [a-z]+ SET [a-z_]+_temp/) k = "UPDATE ... FROM users (fill the new column)";
+                    else if (stmt ~ /CREATE (UNIQUE )?INDEX/) k = "CREATE INDEX";
+                    else if (stmt ~ /PRIMARY KEY|UNIQUE \(/) k = "ADD PRIMARY KEY / UNIQUE (index build)";
+                    else if (stmt ~ /FOREIGN KEY/) k = "ADD FOREIGN KEY (validation scan)";
+                    else if (stmt ~ /SET NOT NULL/) k = "SET NOT NULL (scan)";
+                    else if (stmt ~ /^COMMIT/) k = "COMMIT";
+                    sum[k] += t; total += t; stmt = ""; next }
+        { stmt = (stmt == "" ? $0 : stmt " " $0) }
+        END { for (k in sum) printf "    %8.1f s  %4.1f%%  %s\n", sum[k], 100 * sum[k] / (total ? total : 1), k }' \
+        "$2/one_tx.out" | sort -rn > "$2/breakdown.txt"
     OT_ERR=$(grep -m1 -E "ERROR|FATAL" "$2/one_tx.err" | sed 's/^psql:[^ ]* //' || true)
+}
+
+rel_sizes() { # db file: heap and index size per relation of schema public
+    psql -X -Atq -F' ' -d "$1" -c "SELECT c.relkind, c.relname, pg_relation_size(c.oid) FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i') ORDER BY 2" > "$2"
+}
+heap_index_mb() { # file -> "heap MB + index MB"
+    awk '$1 == "r" { h += $3 } $1 == "i" { i += $3 } END { printf "%.0f + %.0f", h / 1048576, i / 1048576 }' "$1"
 }
 
 vacuum_sizes() { # db prefix: size after, VACUUM, size after vacuum
@@ -215,6 +239,7 @@ log "fixture: $rows rows, $(mb "$(dbsize "$pristine")") MB, in $(secs "$t0" "$(n
 # ---------------------------------------------------------------- a + b: idle baseline, then uuidmig under load
 dbA="${prefix}_uuidmig"
 new_db "$dbA" "$pristine"
+rel_sizes "$dbA" "$out/relsizes_before.txt"
 log "a. idle baseline: the workload alone for $idle s ($rate tx/s, $threads threads)"
 lg_start "$dbA" "$out/idle"
 from=$(now_ms); sleep "$idle"; to=$(now_ms)
@@ -242,6 +267,13 @@ if [ $validate_post -eq 1 ]; then
     set -e
 fi
 vacuum_sizes "$dbA" UM
+rel_sizes "$dbA" "$out/uuidmig/relsizes_vacuumed.txt"
+if [ $compact_ref -eq 1 ]; then
+    log "reference: VACUUM FULL of the migrated database (the smallest it can be)"
+    psqlx -d "$dbA" -c "VACUUM FULL" >/dev/null
+    setenv UM_SIZE_COMPACT "$(dbsize "$dbA")"
+    rel_sizes "$dbA" "$out/uuidmig/relsizes_compact.txt"
+fi
 done_db "$dbA"
 
 # ---------------------------------------------------------------- c: the one-transaction migration
@@ -255,6 +287,7 @@ if [ $one_tx -eq 1 ]; then
     setenv OT_WALL_S "$(secs "$OT_FROM" "$OT_TO")"
     log "one transaction, no load: exit $OT_RC in $(secs "$OT_FROM" "$OT_TO") s ${OT_ERR}"
     vacuum_sizes "$dbB" OT
+    rel_sizes "$dbB" "$out/onetx/relsizes_vacuumed.txt"
     done_db "$dbB"
 
     dbC="${prefix}_onetx_load"
@@ -331,10 +364,17 @@ fi
     printf '%-34s %20s %20s %20s\n' "db size after VACUUM MB" "$(mb "$UM_SIZE_VACUUMED")" "$(mb "${OT_SIZE_VACUUMED:-0}")" "$(mb "${OL_SIZE_VACUUMED:-0}")"
     printf '%-34s %20s %20s %20s\n' "  after VACUUM / before" "$(ratio "$UM_SIZE_VACUUMED" "$UM_SIZE_BEFORE")" \
         "$(ratio "${OT_SIZE_VACUUMED:-}" "${OT_SIZE_BEFORE:-}")" "$(ratio "${OL_SIZE_VACUUMED:-}" "${OL_SIZE_BEFORE:-}")"
-    printf '%-34s %20s %20s %20s\n' "peak JVM heap MB (used / live)" "$UM_HEAP_PEAK_MB / $UM_HEAP_LIVE_MB" "n/a (psql)" "n/a (psql)"
+    printf '%-34s %20s %20s %20s\n' "  heap + index MB before" "$(heap_index_mb "$out/relsizes_before.txt")" \
+        "$(heap_index_mb "$out/relsizes_before.txt")" "-"
+    printf '%-34s %20s %20s %20s\n' "  heap + index MB after VACUUM" "$(heap_index_mb "$out/uuidmig/relsizes_vacuumed.txt")" \
+        "$([ -f "$out/onetx/relsizes_vacuumed.txt" ] && heap_index_mb "$out/onetx/relsizes_vacuumed.txt" || echo -)" "-"
+    [ -n "${UM_SIZE_COMPACT:-}" ] && printf '%-34s %20s %20s\n' "  reference: after VACUUM FULL MB" \
+        "$(mb "$UM_SIZE_COMPACT") ($(ratio "$UM_SIZE_COMPACT" "$UM_SIZE_BEFORE")x)" "$(heap_index_mb "$out/uuidmig/relsizes_compact.txt")"
+    printf '%-34s %20s %20s %20s\n' "peak JVM heap MB (used / live)" "$UM_HEAP_PEAK_MB / $UM_HEAP_LIVE_MB ($UM_GCS GCs)" "n/a (psql)" "n/a (psql)"
     [ -n "${UM_VALIDATE_POST_RC:-}" ] && printf '%-34s %20s\n' "validate-post exit code" "$UM_VALIDATE_POST_RC"
     [ -n "${OL_ERR:-}" ] && echo "one-tx under load: $OL_ERR"
-    [ -n "${SM_HEAP_PEAK_MB:-}" ] && echo "uuidmig at scale $SMALL_SCALE (no load): ${SM_WALL_S} s, peak heap $SM_HEAP_PEAK_MB MB used / $SM_HEAP_LIVE_MB MB live (-Xmx$xmx)"
+    [ -f "$out/onetx/breakdown.txt" ] && { echo "one-transaction migration without load, time by statement kind:"; cat "$out/onetx/breakdown.txt"; }
+    [ -n "${SM_HEAP_PEAK_MB:-}" ] && echo "uuidmig at scale $SMALL_SCALE (no load): ${SM_WALL_S} s, peak heap $SM_HEAP_PEAK_MB MB used / $SM_HEAP_LIVE_MB MB live after GC, $SM_GCS GCs (both runs -Xmx$xmx)"
     echo
     wall_ratio=$(ratio "$UM_WALL_S" "${OT_WALL_S:-}")
     p99_ratio=$(ratio "$UM_P99_MS" "$IDLE_P99_MS")
