@@ -95,8 +95,10 @@ trap 'exit 130' INT TERM
 new_db() { DBS+=("$1"); drop_db "$1"; psqlx -d postgres -c "CREATE DATABASE \"$1\"${2:+ TEMPLATE \"$2\"}"; }
 done_db() { drop_db "$1"; }
 
+fixture_dir=src/main/resources/fixture
+[ -f "$fixture_dir/schema.sql" ] || fixture_dir=src/test/resources/fixture
 load_fixture() { # db scale
-    psqlx -d "$1" -f src/test/resources/fixture/schema.sql -f src/test/resources/fixture/data.sql \
+    psqlx -d "$1" -f "$fixture_dir/schema.sql" -f "$fixture_dir/data.sql" \
         -c "SELECT pg_temp.uuidmig_fixture_generate($2)" -c "VACUUM ANALYZE" >/dev/null
 }
 
