@@ -72,14 +72,6 @@ final class ReverseSwapStep implements MigrationStep {
         return out;
     }
 
-    private static String lockUsers(StepContext ctx) {
-        return "LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " IN ACCESS EXCLUSIVE MODE";
-    }
-
-    private static String lockTable(StepContext ctx, String table) {
-        return "LOCK TABLE " + Sql.qualified(ctx.schema(), table) + " IN ACCESS EXCLUSIVE MODE";
-    }
-
     static String alembicStamp(StepContext ctx) {
         return "UPDATE " + Sql.qualified(ctx.schema(), "alembic_version") + " SET version_num = '" + PreChecks.ALEMBIC_BEFORE
             + "' WHERE version_num = '" + PreChecks.ALEMBIC_AFTER + "'";
@@ -89,9 +81,9 @@ final class ReverseSwapStep implements MigrationStep {
     public List<PlannedStatement> statements(StepContext ctx) {
         List<PlannedStatement> out = new ArrayList<>();
         out.add(new PlannedStatement("BEGIN; SET LOCAL lock_timeout = " + ctx.settings().lockTimeout().toMillis(), "none"));
-        out.add(new PlannedStatement(lockUsers(ctx), "ACCESS EXCLUSIVE"));
+        out.add(new PlannedStatement(SwapStep.lockUsers(ctx), "ACCESS EXCLUSIVE"));
         for (String t : tables) {
-            out.add(new PlannedStatement(lockTable(ctx, t), "ACCESS EXCLUSIVE"));
+            out.add(new PlannedStatement(SwapStep.lockTable(ctx, t), "ACCESS EXCLUSIVE"));
         }
         for (String t : tables) {
             for (String s : MigrationSql.dropLedgerTriggers(ctx.schema(), t)) {
@@ -114,9 +106,10 @@ final class ReverseSwapStep implements MigrationStep {
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
         ctx.blocking().inTransaction(ctx.conn(), "swap back " + target(), c -> {
-            Catalog.exec(c, lockUsers(ctx));
+            SwapStep.LockBudget budget = new SwapStep.LockBudget(c, ctx.settings().lockTimeout());
+            budget.lock(SwapStep.lockUsers(ctx));
             for (String t : tables) {
-                Catalog.exec(c, lockTable(ctx, t));
+                budget.lock(SwapStep.lockTable(ctx, t));
             }
             for (String t : tables) {
                 if (swappedBack(c, ctx, t)) {

@@ -95,11 +95,11 @@ final class SwapStep implements MigrationStep {
         return out;
     }
 
-    private static String lockUsers(StepContext ctx) {
+    static String lockUsers(StepContext ctx) {
         return "LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " IN ACCESS EXCLUSIVE MODE";
     }
 
-    private static String lockTable(StepContext ctx, String table) {
+    static String lockTable(StepContext ctx, String table) {
         return "LOCK TABLE " + Sql.qualified(ctx.schema(), table) + " IN ACCESS EXCLUSIVE MODE";
     }
 
