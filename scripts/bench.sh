@@ -93,6 +93,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 new_db() { DBS+=("$1"); drop_db "$1"; psqlx -d postgres -c "CREATE DATABASE \"$1\"${2:+ TEMPLATE \"$2\"}"; }
+# before each measured phase: flush what the copy (CREATE DATABASE writes the whole copy to WAL) or a VACUUM
+# left dirty, so one phase does not pay for the previous one's checkpoints (needs superuser; skipped otherwise)
+settle() { psql -X -q -d postgres -c "CHECKPOINT" >/dev/null 2>&1 || true; }
 done_db() { drop_db "$1"; }
 
 fixture_dir=src/main/resources/fixture
@@ -242,6 +245,7 @@ log "fixture: $rows rows, $(mb "$(dbsize "$pristine")") MB, in $(secs "$t0" "$(n
 dbA="${prefix}_uuidmig"
 new_db "$dbA" "$pristine"
 rel_sizes "$dbA" "$out/relsizes_before.txt"
+settle
 log "a. idle baseline: the workload alone for $idle s ($rate tx/s, $threads threads)"
 lg_start "$dbA" "$out/idle"
 from=$(now_ms); sleep "$idle"; to=$(now_ms)
@@ -282,6 +286,7 @@ done_db "$dbA"
 if [ $one_tx -eq 1 ]; then
     dbB="${prefix}_onetx"
     new_db "$dbB" "$pristine"
+    settle
     log "c1. one-transaction migration without load"
     setenv OT_SIZE_BEFORE "$(dbsize "$dbB")"
     run_one_tx "$dbB" "$out/onetx"
@@ -294,6 +299,7 @@ if [ $one_tx -eq 1 ]; then
 
     dbC="${prefix}_onetx_load"
     new_db "$dbC" "$pristine"
+    settle
     log "c2. one-transaction migration under the workload"
     setenv OL_SIZE_BEFORE "$(dbsize "$dbC")"
     lg_start "$dbC" "$out/onetx_load"
