@@ -25,6 +25,17 @@ public final class FlywayRunner {
     }
 
     public static Flyway flyway(ConnectionSettings s, V2025_12_04_2215__migrate_user_references_to_uuid migration) {
+        // after a rollback (2025.12.04.2216[.N], not resolvable here) migrate may run again: 2215 then goes in out of order
+        return configure(s).outOfOrder(true).javaMigrations(migration).load();
+    }
+
+    /**
+     * The configuration migrate and rollback share: the tool's own history table in the application's schema,
+     * baselineOnMigrate for a database Flyway has never seen, no SQL locations, rows of the other command's
+     * versions accepted ("*:missing"; "*:future" is Flyway's default, which setting the patterns would drop),
+     * and postgresql.transactional.lock=false: a session advisory lock, which CONCURRENTLY statements need.
+     */
+    static FluentConfiguration configure(ConnectionSettings s) {
         String url = s.jdbcUrl() + (s.sslMode() == null ? "" : "?sslmode=" + s.sslMode());
         FluentConfiguration config = Flyway.configure()
             .dataSource(url, s.user(), s.password())
@@ -36,14 +47,9 @@ public final class FlywayRunner {
             .baselineDescription("uuidmig baseline")
             .locations("classpath:org/uuidmig/flyway/none")
             .failOnMissingLocations(false)
-            // after a rollback (2025.12.04.2216[.N], not resolvable here) migrate may run again: 2215 then goes in out of order;
-            // *:future is Flyway's default, which setting the patterns would otherwise drop
-            .ignoreMigrationPatterns("*:missing", "*:future")
-            .outOfOrder(true)
-            .javaMigrations(migration);
-        // postgresql.transactional.lock=false: a session advisory lock, which CONCURRENTLY statements need
+            .ignoreMigrationPatterns("*:missing", "*:future");
         config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        return config.load();
+        return config;
     }
 
     /** Repairs a failed row of our version (left by an interrupted non-transactional run), then migrates. */

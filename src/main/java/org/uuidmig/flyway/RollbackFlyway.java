@@ -8,8 +8,6 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,21 +28,7 @@ public final class RollbackFlyway {
     }
 
     public static Flyway flyway(ConnectionSettings s, V2025_12_04_2216__rollback_user_references_to_integer migration) {
-        String url = s.jdbcUrl() + (s.sslMode() == null ? "" : "?sslmode=" + s.sslMode());
-        FluentConfiguration config = Flyway.configure()
-            .dataSource(url, s.user(), s.password())
-            .schemas(s.schema())
-            .createSchemas(false)
-            .table(FlywayRunner.HISTORY_TABLE)
-            .baselineOnMigrate(true)
-            .baselineVersion("0")
-            .baselineDescription("uuidmig baseline")
-            .locations("classpath:org/uuidmig/flyway/none")
-            .failOnMissingLocations(false)
-            .ignoreMigrationPatterns("*:missing", "*:future")
-            .javaMigrations(migration);
-        config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        return config.load();
+        return FlywayRunner.configure(s).javaMigrations(migration).load();
     }
 
     /**
