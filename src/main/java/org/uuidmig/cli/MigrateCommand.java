@@ -1,7 +1,5 @@
 package org.uuidmig.cli;
 
-import java.time.Duration;
-
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
 import org.uuidmig.db.Database;
@@ -24,36 +22,12 @@ public class MigrateCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;
 
-    @Option(names = "--dry-run", description = "Print the plan and every statement, in order, with the lock each takes; change nothing.")
-    boolean dryRun;
+    @Mixin
+    TuningOptions tuning;
 
     @Option(names = "--phase", paramLabel = "PHASE", description = "expand (everything up to and including verification; the sync "
         + "trigger stays) or contract (swap and clean-up only). Default: both.")
     Phase phase;
-
-    @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "1000",
-        description = "Rows in the first backfill batch; later batches adapt to --max-batch-time (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--batch-delay", paramLabel = "DURATION", defaultValue = "0ms", converter = DurationConverter.class,
-        description = "Pause between backfill batches (default: ${DEFAULT-VALUE}).")
-    Duration batchDelay;
-
-    @Option(names = "--max-batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
-        description = "Target duration of one backfill batch; the batch size adapts to it (default: ${DEFAULT-VALUE}).")
-    Duration maxBatchTime;
-
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
-        description = "lock_timeout for statements that make the application wait (default: ${DEFAULT-VALUE}).")
-    Duration lockTimeout;
-
-    @Option(names = "--lock-attempts", paramLabel = "N", defaultValue = "12",
-        description = "Attempts per such statement, with growing sleeps, before giving up with exit 4 (default: ${DEFAULT-VALUE}).")
-    int lockAttempts;
-
-    @Option(names = "--wait-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-        description = "lock_timeout for statements that block nobody (CREATE INDEX CONCURRENTLY, VALIDATE) (default: ${DEFAULT-VALUE}).")
-    Duration waitTimeout;
 
     @Option(names = "--swap", paramLabel = "MODE", defaultValue = "all",
         description = "all: swap every table in one transaction; per_table: one transaction per table (default: ${DEFAULT-VALUE}).")
@@ -62,15 +36,16 @@ public class MigrateCommand extends BaseCommand {
     @Option(names = "--no-alembic-stamp", description = "Do not set alembic_version to ed06a1b6d932 in the swap transaction.")
     boolean noAlembicStamp;
 
+    @Option(names = "--no-reindex", description = "Do not rebuild (REINDEX CONCURRENTLY) the indexes each table's backfill bloated; "
+        + "saves their build time, and the indexes stay about twice their size until you rebuild them.")
+    boolean noReindex;
+
     @Override
     public Integer call() {
-        if (batchSize < 1 || lockAttempts < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size and --lock-attempts must be positive");
-        }
-        MigrationSettings settings = new MigrationSettings(lockTimeout, waitTimeout, lockAttempts, batchSize, batchDelay,
-            maxBatchTime, swap == SwapMode.per_table, !noAlembicStamp, dryRun, phase == null ? Phase.ALL : phase);
+        MigrationSettings settings = tuning.settings(swap == SwapMode.per_table, !noAlembicStamp, phase == null ? Phase.ALL : phase,
+            !noReindex);
         var conn = connectionSettings();
-        Database db = new Database(conn, lockTimeout);
+        Database db = new Database(conn, settings.lockTimeout());
         return new MigrationService(db, plan.settings(conn.schema()), settings, out(), err(), System.console() != null).run();
     }
 }

@@ -18,8 +18,7 @@ public class PlanCommand extends BaseCommand {
     public Integer call() {
         var conn = connectionSettings();
         MigrationSettings d = MigrationSettings.defaults();
-        MigrationSettings settings = new MigrationSettings(d.lockTimeout(), d.waitTimeout(), d.lockAttempts(), d.batchSize(),
-            d.batchDelay(), d.maxBatchTime(), d.swapPerTable(), d.alembicStamp(), true, d.phase());
+        MigrationSettings settings = d.withDryRun(true);
         return new MigrationService(new Database(conn, d.lockTimeout()), plan.settings(conn.schema()), settings, out(), err(), false).run();
     }
 }

@@ -98,7 +98,7 @@ public final class MigrationService {
             List<PlannedColumn> originals = originals(c, plan, state);
             UsersTable users = StateStore.users(c);
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal);
-            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable());
+            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable(), settings.reindex());
             StepRunner runner = new StepRunner(ctx);
             if (resuming) {
                 out.println("Resuming an interrupted migration: " + String.join("; ", StateStore.describeProgress(c)));
@@ -130,7 +130,7 @@ public final class MigrationService {
                 : String.join(", ", col.table().keyColumns())));
         }
         out.println();
-        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable()), out);
+        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable(), settings.reindex()), out);
         out.println("-- then Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE);
         return ExitCode.OK;
     }

@@ -57,6 +57,17 @@ final class BackfillStep implements MigrationStep {
             ctx.schema(), col.ref().table(), col.ref().column());
     }
 
+    /** Backfills of different tables run side by side with --jobs; two columns of one table do not (same rows). */
+    @Override
+    public String parallelGroup() {
+        return col.ref().table();
+    }
+
+    /** Rows the planner expects, to start the largest tables first. */
+    long estimatedRows() {
+        return col.table().estimatedRows();
+    }
+
     private boolean keyset() {
         return !col.table().keyColumns().isEmpty();
     }
@@ -274,6 +285,9 @@ final class BackfillStep implements MigrationStep {
          * @param scanned    rows the batch covered (for progress), 0 when unknown
          */
         int batch(List<String> checkpoint, BatchWork work, int scanned) throws SQLException {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new StepRunner.Stopped("backfill " + col.ref() + " stopped: another backfill failed");
+            }
             int[] updated = new int[1];
             long[] elapsed = new long[1];
             ctx.blocking().inTransaction(ctx.conn(), "backfill " + col.ref(), c -> {

@@ -55,6 +55,7 @@ final class CleanupStep implements MigrationStep {
 
     @Override
     public void run(StepContext ctx) throws SQLException {
+        SwapStep.recordLedgerTotals(ctx.conn(), ctx.schema()); // in case uuidmig stopped right after a swap committed
         for (String s : sql(ctx)) {
             Catalog.exec(ctx.conn(), s);
         }

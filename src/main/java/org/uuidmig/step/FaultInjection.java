@@ -5,12 +5,14 @@ package org.uuidmig.step;
  * {@code -Duuidmig.fault.haltAfterSteps=N} halts the JVM (like kill -9: no shutdown hooks, no
  * rollback sent, sockets dropped) after the N-th step of the list, whether it ran or was already done;
  * {@code -Duuidmig.fault.haltAfterBatches=N} halts after N committed backfill batches;
- * {@code -Duuidmig.fault.haltInSwap=true} halts inside the swap transaction, after all its statements, before COMMIT.
+ * {@code -Duuidmig.fault.haltInSwap=true} halts inside the swap transaction, after all its statements, before COMMIT;
+ * {@code -Duuidmig.fault.haltAfterSwapCommit=true} halts right after the swap's COMMIT, before the ledger totals are recorded.
  */
 final class FaultInjection {
     private static final int HALT_AFTER_STEPS = Integer.getInteger("uuidmig.fault.haltAfterSteps", -1);
     private static final int HALT_AFTER_BATCHES = Integer.getInteger("uuidmig.fault.haltAfterBatches", -1);
     private static final boolean HALT_IN_SWAP = Boolean.getBoolean("uuidmig.fault.haltInSwap");
+    private static final boolean HALT_AFTER_SWAP_COMMIT = Boolean.getBoolean("uuidmig.fault.haltAfterSwapCommit");
     private static int steps;
     private static int batches;
 
@@ -25,6 +27,12 @@ final class FaultInjection {
 
     static void inSwapBeforeCommit() {
         if (HALT_IN_SWAP) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    static void afterSwapCommit() {
+        if (HALT_AFTER_SWAP_COMMIT) {
             Runtime.getRuntime().halt(137);
         }
     }

@@ -21,6 +21,14 @@ public interface MigrationStep {
 
     void run(StepContext ctx) throws SQLException;
 
+    /**
+     * Non-null when the step may run at the same time as neighbouring steps of other groups, on a
+     * connection of its own (--jobs); steps of one group run one after another. Null: run alone.
+     */
+    default String parallelGroup() {
+        return null;
+    }
+
     /** A statement and the lock it takes. */
     record PlannedStatement(String sql, String lock) {
     }

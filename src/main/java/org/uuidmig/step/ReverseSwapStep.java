@@ -1,7 +1,6 @@
 package org.uuidmig.step;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +21,8 @@ import org.uuidmig.sql.TempNames;
  * KEY / UNIQUE constraints USING INDEX and renames the other index copies and the FK to their
  * original names, restores the comment and column grants, and stamps alembic_version back to
  * add_uuid_refresh_sessions. Built from {@link MigrationSql#swapColumn} with the reverse columns.
- * Lock: ACCESS EXCLUSIVE on users and the tables, catalog work only, under lock_timeout, the
- * whole transaction retried with growing sleeps. Done when: no column is uuid, no shadow column.
+ * Lock: ACCESS EXCLUSIVE on users and the tables, catalog work only, the same transaction shape
+ * as the swap ({@link SwapTransaction}), retried with growing sleeps. Done when: no column is uuid, no shadow column.
  */
 final class ReverseSwapStep implements MigrationStep {
     private final List<String> tables;
@@ -80,61 +79,49 @@ final class ReverseSwapStep implements MigrationStep {
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
         List<PlannedStatement> out = new ArrayList<>();
-        out.add(new PlannedStatement("BEGIN; SET LOCAL lock_timeout = " + ctx.settings().lockTimeout().toMillis(), "none"));
-        out.add(new PlannedStatement(SwapStep.lockUsers(ctx), "ACCESS EXCLUSIVE"));
+        out.add(new PlannedStatement(SwapTransaction.budgetDescription(ctx), "none"));
+        out.add(new PlannedStatement(SwapTransaction.lockUsers(ctx), "ACCESS EXCLUSIVE"));
         for (String t : tables) {
-            out.add(new PlannedStatement(SwapStep.lockTable(ctx, t), "ACCESS EXCLUSIVE"));
+            out.add(new PlannedStatement(SwapTransaction.lockTable(ctx, t), "ACCESS EXCLUSIVE"));
         }
-        for (String t : tables) {
-            for (String s : MigrationSql.dropLedgerTriggers(ctx.schema(), t)) {
-                out.add(new PlannedStatement(s, "held"));
-            }
-            for (PlannedColumn col : ctx.columnsOf(t)) {
-                for (String s : swapColumn(ctx, col)) {
-                    out.add(new PlannedStatement(s, "held"));
-                }
-            }
-        }
-        if (ctx.settings().alembicStamp()) {
-            out.add(new PlannedStatement(alembicStamp(ctx) + "  -- only where alembic_version exists", "ROW EXCLUSIVE"));
+        for (String s : lockedStatements(ctx, tables, ctx.settings().alembicStamp())) {
+            out.add(new PlannedStatement(s, "held"));
         }
         out.add(new PlannedStatement("COMMIT  -- retried with growing sleeps if a lock is not granted in time", "released"));
+        return out;
+    }
+
+    /** Everything the swap back does while it holds the locks, for the given tables. */
+    private static List<String> lockedStatements(StepContext ctx, List<String> pending, boolean stamp) {
+        List<String> out = new ArrayList<>();
+        for (String t : pending) {
+            out.addAll(MigrationSql.dropLedgerTriggers(ctx.schema(), t));
+            for (PlannedColumn col : ctx.columnsOf(t)) {
+                out.addAll(swapColumn(ctx, col));
+                out.add(StateStore.setStepSql(ctx.schema(), t, col.ref().column(), Steps.SWAP));
+            }
+            out.add("UPDATE uuidmig.tables SET swapped_at = now() WHERE table_schema = " + Sql.literal(ctx.schema())
+                + " AND table_name = " + Sql.literal(t));
+        }
+        if (stamp) {
+            out.add(alembicStamp(ctx));
+        }
         return out;
     }
 
     @Override
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
-        ctx.blocking().inTransaction(ctx.conn(), "swap back " + target(), c -> {
-            SwapStep.LockBudget budget = new SwapStep.LockBudget(c, ctx.settings().lockTimeout());
-            budget.lock(SwapStep.lockUsers(ctx));
+        SwapTransaction.run(ctx, "swap back " + target(), c -> {
+            List<String> pending = new ArrayList<>();
             for (String t : tables) {
-                budget.lock(SwapStep.lockTable(ctx, t));
-            }
-            for (String t : tables) {
-                if (swappedBack(c, ctx, t)) {
-                    continue;
-                }
-                for (String s : MigrationSql.dropLedgerTriggers(ctx.schema(), t)) {
-                    Catalog.exec(c, s);
-                }
-                for (PlannedColumn col : ctx.columnsOf(t)) {
-                    for (String s : swapColumn(ctx, col)) {
-                        Catalog.exec(c, s);
-                    }
-                    StateStore.setStep(c, ctx.schema(), t, col.ref().column(), Steps.SWAP);
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE uuidmig.tables SET swapped_at = now() WHERE table_schema = ? AND table_name = ?")) {
-                    ps.setString(1, ctx.schema());
-                    ps.setString(2, t);
-                    ps.executeUpdate();
+                if (!swappedBack(c, ctx, t)) {
+                    pending.add(t);
                 }
             }
-            if (ctx.settings().alembicStamp() && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL",
-                Sql.qualified(ctx.schema(), "alembic_version"))) {
-                Catalog.exec(c, alembicStamp(ctx));
-            }
+            boolean stamp = !pending.isEmpty() && ctx.settings().alembicStamp()
+                && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", Sql.qualified(ctx.schema(), "alembic_version"));
+            return new SwapTransaction.Locked(pending, pending.isEmpty() ? List.of() : lockedStatements(ctx, pending, stamp));
         });
     }
 

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.uuidmig.db.Sql;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 
@@ -58,7 +59,9 @@ public final class StateStore {
             swapped_at       timestamptz,
             stat_ins_at_end  bigint,
             stat_del_at_end  bigint,
+            reindexed_at     timestamptz,
             PRIMARY KEY (table_schema, table_name));
+        ALTER TABLE uuidmig.tables ADD COLUMN IF NOT EXISTS reindexed_at timestamptz; -- state made by uuidmig 0.1
         CREATE TABLE IF NOT EXISTS uuidmig.users_table (
             table_schema     text NOT NULL,
             table_name       text NOT NULL,
@@ -192,6 +195,12 @@ public final class StateStore {
             ps.setString(4, column);
             ps.executeUpdate();
         }
+    }
+
+    /** The same as {@link #setStep} as one literal statement, for the swap's single round trip. */
+    static String setStepSql(String schema, String table, String column, String step) {
+        return "UPDATE uuidmig.columns SET step = " + Sql.literal(step) + ", updated_at = now() WHERE table_schema = "
+            + Sql.literal(schema) + " AND table_name = " + Sql.literal(table) + " AND column_name = " + Sql.literal(column);
     }
 
     public static void event(Connection c, String step, String target, String message, Long millis) throws SQLException {

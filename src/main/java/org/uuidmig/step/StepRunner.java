@@ -1,21 +1,45 @@
 package org.uuidmig.step;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
 
 /**
  * Runs steps in order: a step the catalog shows as done is skipped, any other is run, logged
  * with its duration and recorded in uuidmig.events. Stops at the first failure; because every
  * step is idempotent, running the list again continues where it stopped.
+ * <p>
+ * Neighbouring steps that declare a {@link MigrationStep#parallelGroup()} (the backfills) run
+ * with up to --jobs workers, each on a connection of its own; the steps of one group (one table)
+ * stay in order on one worker. The first failure stops the other workers after their current
+ * batch and is the one reported.
  */
 public final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
+
+    /** Thrown inside a worker that was told to stop because another one failed. */
+    static final class Stopped extends SQLException {
+        Stopped(String message) {
+            super(message);
+        }
+    }
 
     private final StepContext ctx;
     private final Map<String, Long> millisByTarget = new LinkedHashMap<>();
@@ -25,22 +49,120 @@ public final class StepRunner {
     }
 
     public void run(List<MigrationStep> steps) throws SQLException {
-        for (MigrationStep step : steps) {
-            String name = step.id() + (step.target().isEmpty() ? "" : " " + step.target());
-            if (step.isDone(ctx)) {
-                LOG.debug("{}: already done", name);
-                FaultInjection.stepDone();
-                continue;
+        for (int i = 0; i < steps.size(); ) {
+            int end = i;
+            while (end < steps.size() && steps.get(end).parallelGroup() != null) {
+                end++;
             }
-            LOG.info("{}: starting", name);
-            long t0 = System.nanoTime();
-            step.run(ctx);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            millisByTarget.merge(step.target(), ms, Long::sum);
-            LOG.info("{}: done in {} ms", name, ms);
-            StateStore.event(ctx.conn(), step.id(), step.target(), "done", ms);
-            FaultInjection.stepDone();
+            if (end > i + 1 && ctx.settings().jobs() > 1) {
+                runParallel(steps.subList(i, end));
+                i = end;
+            } else {
+                runOne(steps.get(i), ctx);
+                i++;
+            }
         }
+    }
+
+    private void runOne(MigrationStep step, StepContext c) throws SQLException {
+        String name = step.id() + (step.target().isEmpty() ? "" : " " + step.target());
+        if (step.isDone(c)) {
+            LOG.debug("{}: already done", name);
+            FaultInjection.stepDone();
+            return;
+        }
+        LOG.info("{}: starting", name);
+        long t0 = System.nanoTime();
+        step.run(c);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        synchronized (millisByTarget) {
+            millisByTarget.merge(step.target(), ms, Long::sum);
+        }
+        LOG.info("{}: done in {} ms", name, ms);
+        StateStore.event(c.conn(), step.id(), step.target(), "done", ms);
+        FaultInjection.stepDone();
+    }
+
+    private void runParallel(List<MigrationStep> steps) throws SQLException {
+        Map<String, List<MigrationStep>> groups = new LinkedHashMap<>();
+        for (MigrationStep s : steps) {
+            groups.computeIfAbsent(s.parallelGroup(), k -> new ArrayList<>()).add(s);
+        }
+        Deque<List<MigrationStep>> queue = new ArrayDeque<>(groups.values());
+        int workers = Math.min(ctx.settings().jobs(), queue.size());
+        LOG.info("{} steps over {} tables, {} at a time", steps.size(), queue.size(), workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "uuidmig-job");
+            t.setDaemon(true);
+            return t;
+        });
+        String purpose = workerPurpose(ctx.conn());
+        AtomicReference<Throwable> first = new AtomicReference<>();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            futures.add(pool.submit(() -> {
+                try (Connection conn = ctx.db().connect(purpose)) {
+                    // Several progress bars cannot share one terminal line: workers print progress lines.
+                    StepContext wc = new StepContext(ctx.db(), conn, ctx.schema(), ctx.users(), ctx.columns(), ctx.settings(),
+                        ctx.serverVersionNum(), ctx.err(), false);
+                    while (true) {
+                        List<MigrationStep> group;
+                        synchronized (queue) {
+                            group = queue.poll();
+                        }
+                        if (group == null || Thread.currentThread().isInterrupted()) {
+                            return null;
+                        }
+                        for (MigrationStep s : group) {
+                            runOne(s, wc);
+                        }
+                    }
+                } catch (Throwable t) {
+                    if (first.compareAndSet(null, t)) {
+                        pool.shutdownNow(); // the other workers stop after their current batch
+                    }
+                    throw t;
+                }
+            }));
+        }
+        pool.shutdown();
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                // the first failure is in `first`; the others are workers told to stop
+            } catch (InterruptedException e) {
+                pool.shutdownNow();
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the backfill workers", e);
+            }
+        }
+        Throwable t = first.get();
+        if (t instanceof SQLException e) {
+            throw e;
+        }
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "backfill worker failed: " + t, t);
+        }
+    }
+
+    /** Workers carry the main connection's application_name plus " job" (e.g. "uuidmig migrate job"), so DBAs see whose they are. */
+    private static String workerPurpose(Connection main) {
+        try {
+            String name = main.getClientInfo("ApplicationName");
+            if (name != null && name.startsWith("uuidmig ")) {
+                return name.substring("uuidmig ".length()) + " job";
+            }
+        } catch (SQLException e) {
+            LOG.debug("application_name not available: {}", e.getMessage());
+        }
+        return "job";
     }
 
     /** Milliseconds spent per step target in this run (table, column, or "" for global steps). */

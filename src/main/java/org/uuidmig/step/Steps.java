@@ -15,6 +15,7 @@ public final class Steps {
     public static final String EXPAND = "expand";
     public static final String COUNT = "count";
     public static final String BACKFILL = "backfill";
+    public static final String REINDEX = "reindex";
     public static final String INDEX = "index";
     public static final String USERS_KEY = "users_key";
     public static final String NOT_NULL = "not_null";
@@ -40,7 +41,7 @@ public final class Steps {
      * design, and must not be made again.
      */
     public static List<MigrationStep> forPlan(List<PlannedColumn> all, java.util.Set<String> swappedTables, Phase phase,
-                                              boolean swapPerTable) {
+                                              boolean swapPerTable, boolean reindex) {
         List<PlannedColumn> columns = all.stream().filter(c -> !swappedTables.contains(c.ref().table())).toList();
         Map<String, List<PlannedColumn>> byTable = new LinkedHashMap<>();
         for (PlannedColumn c : columns) {
@@ -51,8 +52,12 @@ public final class Steps {
         if (phase != Phase.CONTRACT) {
             byTable.forEach((t, cols) -> steps.add(new AddShadowColumnStep(t, cols)));
             byTable.keySet().forEach(t -> steps.add(new CountRowsStep(t)));
-            for (PlannedColumn c : columns) {
-                steps.add(new BackfillStep(c));
+            // largest tables first, so that with --jobs the last one to finish is a small one
+            columns.stream().sorted(java.util.Comparator.comparingLong((PlannedColumn c) -> -c.table().estimatedRows()))
+                .forEach(c -> steps.add(new BackfillStep(c)));
+            if (reindex) {
+                // each table's reindex joins its backfill's group (same worker, right after it)
+                byTable.keySet().forEach(t -> steps.add(new ReindexStep(t)));
             }
             for (PlannedColumn c : columns) {
                 for (IndexInfo idx : c.indexes()) {

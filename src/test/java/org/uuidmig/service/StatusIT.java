@@ -73,12 +73,15 @@ class StatusIT {
         assertEquals("add_uuid_refresh_sessions", j.get("alembicVersion").asText());
     }
 
-    /** migrate halted (as by kill -9) after 3 backfill batches: in progress, the first column part-way, rows below its table's count. */
+    /**
+     * migrate halted (as by kill -9) after 3 backfill batches: in progress, the first column part-way, rows below its
+     * table's count. One job, so that exactly one column is part-way.
+     */
     @Test
     void midBackfill(TestDb db) throws Exception {
         db.loadFixture(1);
         Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfterBatches=3"), "migrate", "--url", db.url(),
-            "--batch-size", "100", "--max-batch-time", "1ms");
+            "--batch-size", "100", "--max-batch-time", "1ms", "--jobs", "1");
         assertEquals(137, halted.exitCode(), "the fault point was not reached: " + halted.output());
 
         JsonNode j = json(db.run("status", "--format", "json"));

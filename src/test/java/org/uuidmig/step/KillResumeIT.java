@@ -60,6 +60,16 @@ class KillResumeIT {
         haltThenResume(db, reference, "-Duuidmig.fault.haltInSwap=true");
     }
 
+    /**
+     * Halted right after the swap committed, before the ledger totals (summed outside the lock window) were recorded:
+     * the rerun's clean-up records them, and validate-post's exact counts pass.
+     */
+    @Test
+    void haltAfterSwapCommitThenResume(TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSwapCommit=true");
+        assertEquals(0, db.queryLong("SELECT count(*) FROM uuidmig.tables WHERE end_rows IS NULL"));
+    }
+
     /** A killed run leaves a failed Flyway row; the rerun repairs it and ends with exactly one successful row. */
     @Test
     void flywayFailedRowIsRepaired(TestDb db, TestDb reference) throws Exception {

@@ -105,7 +105,7 @@ class LockContentionIT {
                 && db.queryLong("SELECT coalesce(to_regclass('uuidmig.columns')::oid::bigint, 0)") > 0
                 && db.queryLong("SELECT count(*) FROM uuidmig.columns WHERE backfill_rows > 0") > 0) {
                 terminated = db.queryLong("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    + "WHERE datname = current_database() AND application_name = 'uuidmig migrate') t");
+                    + "WHERE datname = current_database() AND application_name LIKE 'uuidmig migrate%') t");
             }
         }
         assertTrue(terminated > 0, "the backfill was observed and its connection terminated");

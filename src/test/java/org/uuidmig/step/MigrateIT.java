@@ -54,6 +54,41 @@ class MigrateIT {
         assertEquals(1, db.queryLong("SELECT count(*) FROM uuidmig_schema_history WHERE version = '2025.12.04.2215'"));
     }
 
+    /**
+     * After each table's backfill, the indexes it bloated are rebuilt concurrently (a new index under the old
+     * name, so a new oid) and the definitions are unchanged; an invalid leftover of an interrupted REINDEX
+     * CONCURRENTLY is dropped first. --no-reindex leaves the indexes as they were.
+     */
+    @Test
+    void rebuildsTheIndexesTheBackfillBloated(TestDb db, TestDb other) throws Exception {
+        db.loadFixture(1);
+        List<String> before = CatalogSnapshot.of(db, "public");
+        long pkey = db.queryLong("SELECT 'chat_messages_pkey'::regclass::oid::bigint");
+        long notes = db.queryLong("SELECT 'ix_service_request_notes_request_id_created_at'::regclass::oid::bigint");
+        // what an interrupted REINDEX CONCURRENTLY of chat_messages_pkey leaves: an invalid chat_messages_pkey_ccnew
+        try {
+            db.exec("CREATE UNIQUE INDEX CONCURRENTLY chat_messages_pkey_ccnew ON chat_messages (request_id)");
+        } catch (java.sql.SQLException expected) {
+            // duplicate key: the build fails and leaves the index invalid
+        }
+        assertEquals("false", db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'chat_messages_pkey_ccnew'::regclass"));
+
+        CliResult r = db.run("migrate");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertNotEquals(pkey, db.queryLong("SELECT 'chat_messages_pkey'::regclass::oid::bigint"));
+        assertNotEquals(notes, db.queryLong("SELECT 'ix_service_request_notes_request_id_created_at'::regclass::oid::bigint"));
+        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_class WHERE relname LIKE '%\\_cc%'"));
+        List<String> after = CatalogSnapshot.of(db, "public").stream().filter(l -> !l.startsWith("function uuidmig.")).toList();
+        assertEquals(Fixture.expectedCatalogAfter(before), after);
+        assertEquals(0, db.run("validate-post").exitCode());
+
+        other.loadFixture(1);
+        long otherPkey = other.queryLong("SELECT 'chat_messages_pkey'::regclass::oid::bigint");
+        CliResult noReindex = other.run("migrate", "--no-reindex");
+        assertEquals(0, noReindex.exitCode(), noReindex.toString());
+        assertEquals(otherPkey, other.queryLong("SELECT 'chat_messages_pkey'::regclass::oid::bigint"));
+    }
+
     /** --dry-run prints every statement with its lock and changes nothing at all. */
     @Test
     void dryRunChangesNothing(TestDb db) throws Exception {

@@ -1,0 +1,73 @@
+package org.uuidmig.cli;
+
+import java.time.Duration;
+
+import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.MigrationSettings.Phase;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The options migrate and rollback share: how hard they may push and how long they may make the application wait. */
+public class TuningOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--dry-run", description = "Print the plan and every statement, in order, with the lock each takes; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "1000",
+        description = "Rows in the first backfill batch; later batches adapt to --max-batch-time (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-delay", paramLabel = "DURATION", defaultValue = "0ms", converter = DurationConverter.class,
+        description = "Pause between backfill batches (default: ${DEFAULT-VALUE}).")
+    Duration batchDelay;
+
+    @Option(names = "--max-batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
+        description = "Target duration of one backfill batch; the batch size adapts to it (default: ${DEFAULT-VALUE}).")
+    Duration maxBatchTime;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "" + MigrationSettings.DEFAULT_JOBS,
+        description = "Tables backfilled at the same time, each on its own connection (default: ${DEFAULT-VALUE}). "
+            + "With more than one, progress is printed as lines.")
+    int jobs;
+
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+        description = "lock_timeout for statements that make the application wait (default: ${DEFAULT-VALUE}).")
+    Duration lockTimeout;
+
+    @Option(names = "--swap-lock-wait", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
+        description = "How long one attempt of the swap may wait for all its locks together; the application queues behind "
+            + "it for at most this long plus the few milliseconds the swap holds them. Also capped by --lock-timeout and "
+            + "80% of the server's deadlock_timeout (default: ${DEFAULT-VALUE}).")
+    Duration swapLockWait;
+
+    @Option(names = "--lock-attempts", paramLabel = "N", defaultValue = "12",
+        description = "Attempts per such statement, with growing sleeps, before giving up with exit 4 (default: ${DEFAULT-VALUE}).")
+    int lockAttempts;
+
+    @Option(names = "--wait-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+        description = "lock_timeout for statements that block nobody (CREATE/DROP INDEX CONCURRENTLY, VALIDATE) (default: ${DEFAULT-VALUE}).")
+    Duration waitTimeout;
+
+    /** The settings these options give, after checking them. */
+    MigrationSettings settings(boolean swapPerTable, boolean alembicStamp, Phase phase, boolean reindex) {
+        if (batchSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be positive");
+        }
+        if (lockAttempts < 1) {
+            throw new ParameterException(spec.commandLine(), "--lock-attempts must be positive");
+        }
+        if (jobs < 1 || jobs > 16) {
+            throw new ParameterException(spec.commandLine(), "--jobs must be between 1 and 16");
+        }
+        if (swapLockWait.isZero() || swapLockWait.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--swap-lock-wait must be positive");
+        }
+        return new MigrationSettings(lockTimeout, waitTimeout, lockAttempts, batchSize, batchDelay, maxBatchTime, swapPerTable,
+            alembicStamp, dryRun, phase, swapLockWait, jobs, reindex);
+    }
+}

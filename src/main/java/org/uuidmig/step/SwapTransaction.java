@@ -1,0 +1,119 @@
+package org.uuidmig.step;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.uuidmig.db.Sql;
+import org.uuidmig.db.SqlState;
+
+/**
+ * The transaction of the swap and of the swap back. Everything that can be prepared without
+ * locks is: which tables still need it, the statements, whether alembic_version exists. Then it
+ * locks users and the tables under one time budget, sends every statement in <b>one</b> round
+ * trip and commits. The application therefore waits for at most the budget (a failed attempt
+ * gives up within it) plus one round trip of catalog work; the whole attempt is retried with
+ * growing sleeps by {@link org.uuidmig.db.LockRetry}.
+ */
+final class SwapTransaction {
+    private static final Logger LOG = LoggerFactory.getLogger(SwapTransaction.class);
+
+    /** What to do once the locks are held: the tables to lock (besides users) and the statements, in order. */
+    record Locked(List<String> tables, List<String> statements) {
+    }
+
+    /** Prepares the work inside the transaction, before any table lock (catalog reads only). */
+    @FunctionalInterface
+    interface Preparation {
+        Locked prepare(Connection c) throws SQLException;
+    }
+
+    private SwapTransaction() {
+    }
+
+    /** Runs the swap transaction; returns false when there was nothing left to do. */
+    static boolean run(StepContext ctx, String what, Preparation preparation) throws SQLException {
+        boolean[] did = new boolean[1];
+        long t0 = System.nanoTime();
+        long[] held = new long[1];
+        ctx.blocking().inTransaction(ctx.conn(), what, c -> {
+            Locked work = preparation.prepare(c);
+            did[0] = !work.statements().isEmpty();
+            if (!did[0]) {
+                return;
+            }
+            LockBudget budget = new LockBudget(c, ctx.settings().lockTimeout(), ctx.settings().swapLockWait());
+            budget.lock(lockUsers(ctx));
+            for (String t : work.tables()) {
+                budget.lock(lockTable(ctx, t));
+            }
+            long locked = System.nanoTime();
+            Catalog.exec(c, String.join(";\n", work.statements()));
+            FaultInjection.inSwapBeforeCommit();
+            held[0] = locked;
+        });
+        if (did[0]) {
+            long now = System.nanoTime();
+            LOG.info("{}: committed; locks held about {} ms, {} ms in all", what, (now - held[0]) / 1_000_000, (now - t0) / 1_000_000);
+        }
+        return did[0];
+    }
+
+    static String lockUsers(StepContext ctx) {
+        return "LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " IN ACCESS EXCLUSIVE MODE";
+    }
+
+    static String lockTable(StepContext ctx, String table) {
+        return "LOCK TABLE " + Sql.qualified(ctx.schema(), table) + " IN ACCESS EXCLUSIVE MODE";
+    }
+
+    /** How the plan (--dry-run) describes the lock budget. */
+    static String budgetDescription(StepContext ctx) {
+        return "BEGIN  -- every LOCK below runs with SET LOCAL lock_timeout = what is left of min(--swap-lock-wait "
+            + ctx.settings().swapLockWait().toMillis() + " ms, --lock-timeout " + ctx.settings().lockTimeout().toMillis()
+            + " ms, 80% of deadlock_timeout) for the whole sequence; the statements after the locks go in one round trip";
+    }
+
+    /**
+     * The swap's locks are taken under one time budget for the whole sequence: --swap-lock-wait,
+     * capped by --lock-timeout and by 80% of the server's deadlock_timeout. The cap matters for
+     * deadlocks: an application transaction that holds a child table and then waits for users
+     * (insert, then FK check) closes a cycle with the swap; PostgreSQL breaks it by cancelling
+     * whichever waiter runs its deadlock check first, after deadlock_timeout. That waiter started
+     * waiting after the swap took its first lock, so if the swap gives up all its lock waits within
+     * 80% of deadlock_timeout of that moment, the swap backs off (and retries later) and the
+     * application's statement goes on, never the other way round.
+     */
+    static final class LockBudget {
+        private final Connection c;
+        private final long budgetMs;
+        private long start;
+
+        LockBudget(Connection c, Duration lockTimeout, Duration swapLockWait) throws SQLException {
+            this.c = c;
+            long deadlockMs;
+            try (var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout'")) {
+                rs.next();
+                deadlockMs = rs.getLong(1);
+            }
+            this.budgetMs = Math.max(1, Math.min(Math.min(lockTimeout.toMillis(), swapLockWait.toMillis()), deadlockMs * 8 / 10));
+        }
+
+        /** Takes one lock with what is left of the budget, in one round trip. */
+        void lock(String lockStatement) throws SQLException {
+            if (start == 0) {
+                start = System.nanoTime();
+            }
+            long remaining = budgetMs - (System.nanoTime() - start) / 1_000_000;
+            if (remaining < 1) {
+                throw new SQLException("lock budget of " + budgetMs + " ms for the swap used up", SqlState.LOCK_NOT_AVAILABLE);
+            }
+            Catalog.exec(c, "SET LOCAL lock_timeout = " + remaining + ";\n" + lockStatement);
+        }
+    }
+}
