@@ -306,7 +306,8 @@ class ValidatePostIT {
         writer.start();
         try {
             long t0 = System.nanoTime();
-            CliResult r = db.run("migrate", "--max-batch-time", "20ms", "--batch-size", "100");
+            // small batches with a pause between them keep the migration going for well over a second even on a fast server
+            CliResult r = db.run("migrate", "--max-batch-time", "20ms", "--batch-size", "100", "--batch-delay", "10ms");
             assertEquals(ExitCode.OK, r.exitCode(), r.toString());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms > 1000, "the migration must take long enough for the writer to matter, took " + ms + " ms");
