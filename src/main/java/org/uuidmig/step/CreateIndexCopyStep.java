@@ -14,7 +14,8 @@ import org.uuidmig.sql.TempNames;
  * interrupted build is dropped (concurrently) and built again.
  * Lock: SHARE UPDATE EXCLUSIVE (reads and writes continue), under the long wait timeout
  * because it waits for older transactions rather than blocking anyone.
- * Transaction: none (CONCURRENTLY cannot run in one).
+ * Transaction: none (CONCURRENTLY cannot run in one). With --jobs it runs on the worker that
+ * backfilled the table, one concurrent index build at a time.
  * Done when: the copy exists and indisvalid.
  */
 final class CreateIndexCopyStep implements MigrationStep {
@@ -36,6 +37,12 @@ final class CreateIndexCopyStep implements MigrationStep {
         return col.ref() + " " + idx.name();
     }
 
+    /** Built on the worker that backfilled the table, right after it, while another table's backfill goes on. */
+    @Override
+    public String parallelGroup() {
+        return col.ref().table();
+    }
+
     @Override
     public boolean isDone(StepContext ctx) throws SQLException {
         return Boolean.TRUE.equals(Catalog.indexValid(ctx.conn(), ctx.schema(), TempNames.index(idx.name())));
@@ -48,6 +55,16 @@ final class CreateIndexCopyStep implements MigrationStep {
 
     @Override
     public void run(StepContext ctx) throws SQLException {
+        ReindexStep.ONE_AT_A_TIME.lock();
+        try {
+            build(ctx);
+        } finally {
+            ReindexStep.ONE_AT_A_TIME.unlock();
+        }
+        StateStore.setStep(ctx.conn(), ctx.schema(), col.ref().table(), col.ref().column(), Steps.INDEX);
+    }
+
+    private void build(StepContext ctx) throws SQLException {
         String tmp = TempNames.index(idx.name());
         for (int attempt = 1; attempt <= 3; attempt++) {
             Boolean valid = Catalog.indexValid(ctx.conn(), ctx.schema(), tmp);
@@ -67,6 +84,5 @@ final class CreateIndexCopyStep implements MigrationStep {
                 }
             }
         }
-        StateStore.setStep(ctx.conn(), ctx.schema(), col.ref().table(), col.ref().column(), Steps.INDEX);
     }
 }

@@ -33,7 +33,11 @@ import org.uuidmig.plan.PlannedColumn;
  */
 final class ReindexStep implements MigrationStep {
     private static final Logger LOG = LoggerFactory.getLogger(ReindexStep.class);
-    private static final ReentrantLock ONE_AT_A_TIME = new ReentrantLock();
+    /**
+     * One concurrent index build at a time per uuidmig process (REINDEX here, the copies in {@link CreateIndexCopyStep}):
+     * on PostgreSQL before 14, concurrent builds on different tables wait for each other's snapshots and can deadlock.
+     */
+    static final ReentrantLock ONE_AT_A_TIME = new ReentrantLock();
 
     private final String table;
 

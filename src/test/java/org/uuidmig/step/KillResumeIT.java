@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
 import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.StepPositions;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
@@ -26,14 +28,11 @@ import org.uuidmig.testing.TestDb.CliResult;
  */
 @ExtendWith(PostgresExtension.class)
 class KillResumeIT {
-    /**
-     * Positions in the step list covering each kind of step boundary on the fixture: 1 prepare,
-     * 2..10 expand, 11..19 count, 20..28 backfill, 29..40 index copies, 41 users key (already
-     * done on the fixture), 42..48 NOT NULL checks, 49..57 FKs, 58..66 verify, 67 swap, 68
-     * clean-up (then Flyway records success: halting there leaves a failed history row).
-     */
+    /** One halt point per kind of step boundary on the fixture (see {@link StepPositions}). */
     @ParameterizedTest(name = "halt after {0} steps")
-    @ValueSource(ints = {1, 12, 21, 33, 50, 60, 67, 68})
+    @ValueSource(ints = {StepPositions.PREPARE, StepPositions.FIRST_COUNT + 1, StepPositions.FIRST_BACKFILL + 1,
+        StepPositions.FIRST_REINDEX + 1, StepPositions.FIRST_INDEX + 4, StepPositions.FIRST_FK + 1, StepPositions.FIRST_VERIFY + 2,
+        StepPositions.SWAP, StepPositions.CLEANUP})
     void haltAtStepBoundaryThenResume(int steps, TestDb db, TestDb reference) throws Exception {
         haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + steps);
     }
@@ -41,10 +40,16 @@ class KillResumeIT {
     /** Every step boundary, for the slow suite. */
     @Tag("slow")
     @ParameterizedTest(name = "halt after {0} steps")
-    @ValueSource(ints = {2, 41, 45, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
-        34, 35, 36, 37, 38, 39, 40, 42, 43, 44, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 59, 61, 62, 63, 64, 65, 66})
+    @MethodSource("everyOtherStep")
     void haltAtEveryOtherStepBoundaryThenResume(int steps, TestDb db, TestDb reference) throws Exception {
         haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + steps);
+    }
+
+    static java.util.stream.IntStream everyOtherStep() {
+        java.util.Set<Integer> fast = java.util.Set.of(StepPositions.PREPARE, StepPositions.FIRST_COUNT + 1, StepPositions.FIRST_BACKFILL + 1,
+            StepPositions.FIRST_REINDEX + 1, StepPositions.FIRST_INDEX + 4, StepPositions.FIRST_FK + 1, StepPositions.FIRST_VERIFY + 2,
+            StepPositions.SWAP, StepPositions.CLEANUP);
+        return java.util.stream.IntStream.range(StepPositions.PREPARE, StepPositions.SWAP).filter(n -> !fast.contains(n));
     }
 
     /** Halted in the middle of a backfill (batches of 100 rows, kept small by a 1 ms target), the rerun continues from the checkpoint. */
@@ -73,7 +78,7 @@ class KillResumeIT {
     /** A killed run leaves a failed Flyway row; the rerun repairs it and ends with exactly one successful row. */
     @Test
     void flywayFailedRowIsRepaired(TestDb db, TestDb reference) throws Exception {
-        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=68");
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + StepPositions.CLEANUP);
         assertEquals(List.of("2025.12.04.2215 true"), db.queryStrings(
             "SELECT version || ' ' || success FROM uuidmig_schema_history WHERE version IS NOT NULL AND version <> '0' ORDER BY installed_rank"));
     }

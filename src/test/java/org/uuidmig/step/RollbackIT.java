@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
 import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.StepPositions;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
@@ -28,13 +29,13 @@ class RollbackIT {
     private static final List<String> MIGRATE = List.of("--batch-size", "100", "--max-batch-time", "1ms");
 
     /**
-     * Halted after N steps of migrate (1 prepare, 2..10 expand, 11..19 count, 20..28 backfill,
-     * 29..40 index copies, 41 users key, 42..48 NOT NULL checks, 49..57 FKs, 58..66 verify, so
-     * 66 leaves a failed Flyway row), rollback restores the catalog (pg_dump --schema-only and
+     * Halted after N steps of migrate (positions in {@link StepPositions}; the last verify leaves a
+     * failed Flyway row), rollback restores the catalog (pg_dump --schema-only and
      * the normalised snapshot) and the data, and drops schema uuidmig.
      */
     @ParameterizedTest(name = "migrate halted after {0} steps, then rollback")
-    @ValueSource(ints = {1, 21, 33, 50, 66})
+    @ValueSource(ints = {StepPositions.PREPARE, StepPositions.FIRST_BACKFILL + 1, StepPositions.FIRST_REINDEX + 1,
+        StepPositions.FIRST_INDEX + 4, StepPositions.FIRST_FK + 1, StepPositions.SWAP - 1})
     void rollbackAfterHaltedMigrateRestoresEverything(int steps, TestDb db) throws Exception {
         haltedMigrateThenRollback(steps, db);
     }
@@ -42,7 +43,7 @@ class RollbackIT {
     /** More halt points, for the slow suite. */
     @Tag("slow")
     @ParameterizedTest(name = "migrate halted after {0} steps, then rollback")
-    @ValueSource(ints = {2, 12, 41, 45, 60})
+    @ValueSource(ints = {2, 12, StepPositions.USERS_KEY, StepPositions.FIRST_NOT_NULL + 3, StepPositions.FIRST_VERIFY + 2})
     void rollbackAfterHaltedMigrateMorePoints(int steps, TestDb db) throws Exception {
         haltedMigrateThenRollback(steps, db);
     }
@@ -147,7 +148,7 @@ class RollbackIT {
     private void killedRollbackThenResume(int steps, TestDb db) throws Exception {
         db.loadFixture(1);
         Before before = Before.of(db);
-        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=60"), args("migrate", db, MIGRATE));
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + (StepPositions.FIRST_VERIFY + 2)), args("migrate", db, MIGRATE));
         assertEquals(137, killed.exitCode(), killed.output());
 
         // 1..9 triggers, 10..21 index copies, 22..30 columns, 31 users key (then Flyway records the rollback), 32 the schema drop
