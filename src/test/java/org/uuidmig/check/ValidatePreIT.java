@@ -81,6 +81,24 @@ class ValidatePreIT {
         assertEquals(3L, assertBlocks(r, "orphaned_chat_messages_sender_id", "\"public\".\"chat_messages\"", "sender_id").count());
     }
 
+    /**
+     * A validated FK with enabled triggers guarantees no orphans, so that column is not scanned; once its triggers
+     * are disabled (as a bulk load might leave them), it is scanned again and an orphan written meanwhile blocks.
+     */
+    @Test
+    void orphanScanSkippedOnlyWhileTheForeignKeyIsEnforced(TestDb db) throws Exception {
+        fixture(db);
+        CliResult clean = db.run("validate-pre");
+        assertTrue(clean.out().contains("guaranteed by the validated foreign key fk_chat_messages_sender_id_users (not scanned)"),
+            clean.out());
+        assertFalse(clean.out().contains("created_by points at an existing user: guaranteed"), "created_by has no FK: " + clean.out());
+
+        db.exec("ALTER TABLE chat_messages DISABLE TRIGGER ALL");
+        db.exec("UPDATE chat_messages SET sender_id = 500000 + id WHERE id IN (1, 2)");
+        CliResult r = db.run("validate-pre");
+        assertEquals(2L, assertBlocks(r, "orphaned_chat_messages_sender_id", "\"public\".\"chat_messages\"", "sender_id").count());
+    }
+
     /** A NOT NULL user column with an orphan gets a DELETE as its fix (it cannot be set NULL). */
     @Test
     void orphanInNotNullColumnSuggestsDelete(TestDb db) throws Exception {
