@@ -59,6 +59,12 @@ final class VerifyStep implements MigrationStep {
             + "  -- in one REPEATABLE READ snapshot with the ledger's sums; mismatches must be 0", "ACCESS SHARE"));
     }
 
+    /** Tables are verified side by side with --jobs: each is one read-only scan in its own snapshot. */
+    @Override
+    public String parallelGroup() {
+        return table;
+    }
+
     @Override
     public void run(StepContext ctx) throws SQLException {
         long[] r = check(ctx);
