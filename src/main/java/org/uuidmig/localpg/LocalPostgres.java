@@ -92,20 +92,46 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     /**
-     * A hot standby of this server: pg_basebackup -R (streaming replication from this server)
-     * into a directory of its own, started on another port. Close it before this one.
+     * A hot standby of this server, streaming from it, started on another port. The binaries have
+     * no pg_basebackup, so this server is stopped for a moment and its data directory copied (a
+     * consistent cold copy); the copy gets standby.signal and primary_conninfo. Close it before this one.
      */
-    public LocalPostgres startStandby() {
+    public synchronized LocalPostgres startStandby() {
         LocalPostgres s = new LocalPostgres(version, home);
         try {
-            s.run(START_TIMEOUT, "pg_basebackup", "-D", s.data.toString(), "-h", HOST, "-p", Integer.toString(port), "-U", SUPERUSER,
-                "-R", "-X", "stream", "-c", "fast", "--no-sync");
+            appendConf("wal_keep_size = '256MB'"); // the WAL the standby starts from stays until it has streamed it
+            stop();
+            try {
+                copyTree(data, s.data);
+            } finally {
+                start();
+            }
+            s.appendConf("primary_conninfo = 'host=" + HOST + " port=" + port + " user=" + SUPERUSER + " application_name=standby'",
+                "hot_standby = on");
+            Files.createFile(s.data.resolve("standby.signal"));
             s.startOnFreePort();
             return s;
+        } catch (IOException e) {
+            s.failed = true;
+            s.close();
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot copy " + data + " for a standby: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             s.failed = true;
             s.close();
             throw e;
+        }
+    }
+
+    /** cp -a: files keep their mode and (as root) their owner, the server user. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (p.getFileName().toString().equals("postmaster.pid")) {
+                    continue;
+                }
+                Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
         }
     }
 

@@ -54,6 +54,11 @@ public final class PostgresServer {
         return new TestDb(this, name);
     }
 
+    /** A database on this server that exists already (e.g. on a standby, where it cannot be created). */
+    public TestDb database(String name) {
+        return new TestDb(this, name);
+    }
+
     public static synchronized PostgresServer get() {
         if (instance != null) {
             return instance;
