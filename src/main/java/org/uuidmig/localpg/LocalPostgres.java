@@ -183,14 +183,23 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Starts the server again after {@link #stop()}, on the same port and data directory. */
     public synchronized void start() {
+        refuseIfClosed();
         pgCtl(START_TIMEOUT, "start", "-l", log.toString());
         running = true;
     }
 
     /** pg_ctl restart with the given shutdown mode: fast (clean) or immediate (a crash, then recovery). */
     public synchronized void restart(String mode) {
+        refuseIfClosed();
         pgCtl(START_TIMEOUT, "restart", "-m", mode, "-l", log.toString());
         running = true;
+    }
+
+    /** After close (e.g. by the shutdown hook while initdb ran), starting again would leave a server nobody stops. */
+    private void refuseIfClosed() {
+        if (closed) {
+            throw new UuidmigException(ExitCode.INCOMPLETE, "local PostgreSQL " + version + " was closed (is the JVM shutting down?)");
+        }
     }
 
     /** Stops the server (fast, else immediate, else kill) and deletes its directory; the log too unless something failed. */
