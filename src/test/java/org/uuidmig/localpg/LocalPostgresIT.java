@@ -52,6 +52,19 @@ class LocalPostgresIT {
         assertFalse(accepting(port), "still accepting on " + port + " after close");
     }
 
+    /** A version Maven Central does not have: one clear line naming the artifact and the URL, nothing left behind. */
+    @Test
+    void unknownVersionFailsClearly() {
+        String v = "99.99.99";
+        org.uuidmig.UuidmigException e = org.junit.jupiter.api.Assertions.assertThrows(org.uuidmig.UuidmigException.class,
+            () -> LocalPostgres.start(v, msg -> { }));
+        assertTrue(e.getMessage().startsWith("could not download the PostgreSQL binaries " + PgBinaries.coordinates(v) + " from https://"),
+            e.getMessage());
+        assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
+        assertFalse(Files.exists(PgBinaries.localJar(v)), "a partial download was left in the local repository");
+        assertFalse(Files.exists(PgBinaries.cacheDir().resolve(v)));
+    }
+
     private static String query(LocalPostgres pg, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres")); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
