@@ -102,8 +102,7 @@ public final class DemoService {
     /** Starts a throwaway server, runs the demo on it, and stops and removes it whatever happens. */
     private int runOnLocalServer(String why) {
         out.println("uuidmig demo: " + why + "; starting a throwaway PostgreSQL " + localVersion + " from Maven Central binaries ("
-            + PgBinaries.coordinates(localVersion) + ", " + (PgBinaries.cached(localVersion) ? "cached in " : "downloaded once into ~/.m2 and unpacked into ")
-            + PgBinaries.cacheDir().resolve(localVersion) + ")");
+            + PgBinaries.coordinates(localVersion) + ", " + whereBinaries() + ")");
         out.flush();
         try (LocalPostgres pg = LocalPostgres.start(localVersion, msg -> {
             out.println("  " + msg);
@@ -118,6 +117,15 @@ public final class DemoService {
             out.flush();
             return code;
         }
+    }
+
+    private String whereBinaries() {
+        String cache = PgBinaries.cacheDir().resolve(localVersion).toString();
+        if (PgBinaries.cached(localVersion)) {
+            return "cached in " + cache;
+        }
+        return (java.nio.file.Files.isRegularFile(PgBinaries.localJar(localVersion)) ? "the jar from " + PgBinaries.localJar(localVersion)
+            : "downloading the jar (about 15 MB) once into " + PgBinaries.localJar(localVersion).getParent()) + ", unpacked once into " + cache;
     }
 
     private static boolean unreachable(UuidmigException e) {
