@@ -66,6 +66,33 @@ class DemoLocalServerIT {
         assertFalse(r.output().contains("starting a throwaway"), r.output());
     }
 
+    /** Ended by a signal (SIGTERM, as Ctrl-C ends it by SIGINT) mid-demo: the shutdown hook stops the server and removes it. */
+    @Test
+    void signalStopsAndRemovesTheLocalServer() throws Exception {
+        Instant start = Instant.now();
+        Path log = Files.createTempFile("uuidmig-demo-signal", ".log");
+        try {
+            Process p = Subprocess.start(log, List.of(), "demo", "--local-server", "--scale", "200");
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!Files.readString(log).contains("loading the servicecatalog fixture")) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    p.destroyForcibly();
+                    throw new AssertionError("demo never started loading the fixture: " + Files.readString(log));
+                }
+                Thread.sleep(50);
+            }
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "demo did not exit after SIGTERM: " + Files.readString(log));
+            Matcher m = Pattern.compile("PostgreSQL \\S+ at 127\\.0\\.0\\.1:(\\d+), throwaway database").matcher(Files.readString(log));
+            assertTrue(m.find(), Files.readString(log));
+            int port = Integer.parseInt(m.group(1));
+            assertFalse(accepting(port), "the throwaway server still accepts connections on port " + port);
+            assertEquals(List.of(), leftovers(start), "temporary server directories left behind");
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
     private static void assertRanOnLocalServerAndRemovedIt(String out, Instant start) throws IOException {
         Matcher m = SERVER.matcher(out);
         assertTrue(m.find(), out);
