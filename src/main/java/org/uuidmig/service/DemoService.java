@@ -21,6 +21,8 @@ import org.uuidmig.db.Sql;
 import org.uuidmig.db.SqlState;
 import org.uuidmig.demo.ApplicationLoad;
 import org.uuidmig.demo.ServiceCatalogFixture;
+import org.uuidmig.localpg.LocalPostgres;
+import org.uuidmig.localpg.PgBinaries;
 import org.uuidmig.report.Progress;
 import org.uuidmig.report.ReportWriter;
 import org.uuidmig.step.StateStore;
@@ -29,9 +31,22 @@ import org.uuidmig.step.StateStore;
  * demo: the main job on a throwaway database, for a newcomer. Creates {@code uuidmig_demo_<random>}
  * from the maintenance database it is given, loads the servicecatalog fixture, runs validate-pre,
  * migrate (while {@link ApplicationLoad} plays a small application) and validate-post, prints a
- * summary, and drops the database unless asked to keep it.
+ * summary, and drops the database unless asked to keep it. Where no server is reachable (and the
+ * policy allows it) it runs on a throwaway {@link LocalPostgres} instead, and always stops it.
  */
 public final class DemoService {
+    /** When demo may start a throwaway server of its own. */
+    public enum LocalServer {
+        /** Always: the connection options are not used at all (--local-server). */
+        ALWAYS,
+        /** When the server of the connection options cannot be reached (no option named a server). */
+        IF_UNREACHABLE,
+        /** Never: a server named by --url, --user or --password is what the user wants, reachable or not. */
+        NOT_WITH_EXPLICIT_OPTIONS,
+        /** Never (--no-local-server). */
+        NEVER
+    }
+
     /** Application name of the simulated application's sessions (see {@link Database#connect}). */
     static final String APP_NAME = "uuidmig demo app";
     /** Pause of each application thread between its transactions: about 40 transactions/s each. */
@@ -39,15 +54,22 @@ public final class DemoService {
     /** How long the application keeps running after migrate, to show it working on the uuid columns. */
     static final Duration APP_AFTER = Duration.ofSeconds(1);
 
-    private final ConnectionSettings maintenance;
+    private ConnectionSettings maintenance;
+    /** How the summary describes the server, after its version and address. */
+    private String serverNote = "";
+    private final LocalServer localServer;
+    private final String localVersion;
     private final int scale;
     private final boolean keep;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean terminal;
 
-    public DemoService(ConnectionSettings maintenance, int scale, boolean keep, PrintWriter out, PrintWriter err, boolean terminal) {
+    public DemoService(ConnectionSettings maintenance, LocalServer localServer, String localVersion, int scale, boolean keep,
+                       PrintWriter out, PrintWriter err, boolean terminal) {
         this.maintenance = maintenance;
+        this.localServer = localServer;
+        this.localVersion = localVersion;
         this.scale = scale;
         this.keep = keep;
         this.out = out;
@@ -56,9 +78,63 @@ public final class DemoService {
     }
 
     public int run() {
+        if (localServer == LocalServer.ALWAYS) {
+            return runOnLocalServer("--local-server was given");
+        }
+        Connection ac;
+        try {
+            ac = new Database(maintenance).connect("demo");
+        } catch (UuidmigException e) {
+            if (!unreachable(e)) {
+                throw e;
+            }
+            if (localServer == LocalServer.IF_UNREACHABLE) {
+                return runOnLocalServer("no PostgreSQL server reachable at " + maintenance.host() + ":" + maintenance.port());
+            }
+            throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "no PostgreSQL server to run the demo on: " + e.getMessage()
+                + ". Start PostgreSQL, or point --url (or PGHOST and PGPORT) at a server where you may create a database, or run "
+                + "`uuidmig demo" + (localServer == LocalServer.NEVER ? "` without --no-local-server" : " --local-server` without --url, --user and --password")
+                + " to let it start a throwaway PostgreSQL from Maven Central binaries", e);
+        }
+        return runOn(ac);
+    }
+
+    /** Starts a throwaway server, runs the demo on it, and stops and removes it whatever happens. */
+    private int runOnLocalServer(String why) {
+        out.println("uuidmig demo: " + why + "; starting a throwaway PostgreSQL " + localVersion + " from Maven Central binaries ("
+            + PgBinaries.coordinates(localVersion) + ", " + whereBinaries() + ")");
+        out.flush();
+        try (LocalPostgres pg = LocalPostgres.start(localVersion, msg -> {
+            out.println("  " + msg);
+            out.flush();
+        })) {
+            maintenance = new ConnectionSettings(pg.host(), pg.port(), "postgres", LocalPostgres.SUPERUSER, null,
+                null, "public", null);
+            serverNote = " (throwaway server from Maven Central binaries " + PgBinaries.coordinates(localVersion) + ", removed at the end)";
+            int code = runOn(new Database(maintenance).connect("demo"));
+            pg.close();
+            out.println("uuidmig demo: stopped the throwaway PostgreSQL server and removed its data directory");
+            out.flush();
+            return code;
+        }
+    }
+
+    private String whereBinaries() {
+        String cache = PgBinaries.cacheDir().resolve(localVersion).toString();
+        if (PgBinaries.cached(localVersion)) {
+            return "cached in " + cache;
+        }
+        return (java.nio.file.Files.isRegularFile(PgBinaries.localJar(localVersion)) ? "the jar from " + PgBinaries.localJar(localVersion)
+            : "downloading the jar (about 15 MB) once into " + PgBinaries.localJar(localVersion).getParent()) + ", unpacked once into " + cache;
+    }
+
+    private static boolean unreachable(UuidmigException e) {
+        return e.getCause() instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08");
+    }
+
+    private int runOn(Connection adminConnection) {
         long t0 = System.nanoTime();
-        Database admin = new Database(maintenance);
-        try (Connection ac = connectAdmin(admin)) {
+        try (Connection ac = adminConnection) {
             String version = queryString(ac, "SELECT current_setting('server_version')");
             String name = "uuidmig_demo_" + HexFormat.of().formatHex(randomBytes());
             createDatabase(ac, name);
@@ -159,7 +235,7 @@ public final class DemoService {
     private void summary(Outcome o, String name, String version, long totalMs) {
         out.println();
         out.println("== uuidmig demo summary ==");
-        line("server", "PostgreSQL " + version + " at " + maintenance.host() + ":" + maintenance.port() + ", fixture scale " + scale);
+        line("server", "PostgreSQL " + version + " at " + maintenance.host() + ":" + maintenance.port() + serverNote + ", fixture scale " + scale);
         line("time", String.format("%.1f s in all: fixture %.1f s, validate-pre %.1f s, migrate %.1f s, validate-post %.1f s",
             totalMs / 1000.0, o.loadMs / 1000.0, o.preMs / 1000.0, o.migrateMs / 1000.0, o.postMs / 1000.0));
         if (o.columns > 0) {
@@ -175,7 +251,8 @@ public final class DemoService {
             }
         }
         line("result", o.result);
-        line("database", keep ? name + " kept: connect with --url " + maintenance.withDatabase(name).jdbcUrl()
+        line("database", keep && !serverNote.isEmpty() ? name + " goes with the throwaway server (--keep keeps it only on a server of your own)"
+            : keep ? name + " kept: connect with --url " + maintenance.withDatabase(name).jdbcUrl()
             + ", drop it with DROP DATABASE " + Sql.ident(name) : name + " dropped (--keep keeps it)");
         out.flush();
     }
@@ -188,19 +265,6 @@ public final class DemoService {
         out.println();
         out.println("== " + title + " ==");
         out.flush();
-    }
-
-    private Connection connectAdmin(Database admin) {
-        try {
-            return admin.connect("demo");
-        } catch (UuidmigException e) {
-            if (e.getCause() instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
-                throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "no PostgreSQL server to run the demo on: " + e.getMessage()
-                    + ". Start PostgreSQL, or point --url (or PGHOST and PGPORT) at a server where you may create a database. "
-                    + "Starting a throwaway server by itself (Testcontainers, or PostgreSQL binaries) is not supported yet", e);
-            }
-            throw e;
-        }
     }
 
     private static void createDatabase(Connection ac, String name) {

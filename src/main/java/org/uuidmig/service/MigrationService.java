@@ -60,7 +60,7 @@ public final class MigrationService {
 
     public int run() {
         long t0 = System.nanoTime();
-        try (Connection c = db.connect("migrate")) {
+        try (Connection c = db.connectToPrimary("migrate")) {
             if (org.uuidmig.step.Reverse.started(c)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
                     + "finish it with uuidmig rollback before migrating again. Nothing was changed");

@@ -68,7 +68,7 @@ public final class RollbackService {
 
     private int runRollback() {
         long t0 = System.nanoTime();
-        try (Connection c = db.connect("rollback")) {
+        try (Connection c = db.connectToPrimary("rollback")) {
             List<StateStore.ColumnRow> state = StateStore.columns(c);
             if (state.isEmpty()) {
                 return nothingRecorded();
@@ -152,7 +152,7 @@ public final class RollbackService {
             out.flush();
             return ExitCode.OK;
         }
-        try (Connection c = db.connect("rollback")) {
+        try (Connection c = db.connectToPrimary("rollback")) {
             Flyway flyway = RollbackFlyway.flyway(db.settings(), noWork());
             if (RollbackFlyway.failed(flyway)) {
                 out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);

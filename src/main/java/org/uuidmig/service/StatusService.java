@@ -35,7 +35,7 @@ public final class StatusService {
     }
 
     public static StatusReport read(Database db, PlanSettings planSettings) {
-        try (Connection c = db.connect("status")) {
+        try (Connection c = db.connectToPrimary("status")) {
             return read(c, PlanService.read(c, planSettings), ValidationService.where(db));
         } catch (SQLException e) {
             throw new UuidmigException(ExitCode.UNEXPECTED, "cannot read the migration state: " + e.getMessage()

@@ -15,7 +15,7 @@ public final class ValidationService {
     }
 
     public static CheckReport pre(Database db, PlanSettings planSettings, Progress progress) {
-        try (Connection c = db.connect("validate-pre")) {
+        try (Connection c = db.connectToPrimary("validate-pre")) {
             Plan plan = PlanService.read(c, planSettings);
             return pre(c, plan, db, progress);
         } catch (java.sql.SQLException e) {

@@ -56,12 +56,22 @@ class DemoIT {
         }
     }
 
-    /** Without a reachable server, demo says so plainly and exits 2. */
+    /** A server named by --url that cannot be reached is what the user asked for: demo says so plainly, points at --local-server, exits 2. */
     @Test
     void noServerExitsTwo() {
         CliResult r = CliResult.run("demo", "--url", "jdbc:postgresql://127.0.0.1:1/postgres?user=postgres");
         assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode(), r.toString());
         assertTrue(r.err().contains("no PostgreSQL server to run the demo on") && r.err().contains("127.0.0.1:1"), r.toString());
+        assertTrue(r.err().contains("uuidmig demo --local-server"), r.toString());
+        assertTrue(!r.out().contains("throwaway PostgreSQL"), r.toString());
+    }
+
+    /** --local-server starts a server of its own, so naming one as well is a usage error. */
+    @Test
+    void localServerWithUrlIsAUsageError() {
+        CliResult r = CliResult.run("demo", "--local-server", "--url", "jdbc:postgresql://127.0.0.1:1/postgres?user=postgres");
+        assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--local-server runs on a throwaway server of its own"), r.toString());
     }
 
     private static void assertSummary(CliResult r) {

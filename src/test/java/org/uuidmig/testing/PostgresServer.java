@@ -37,6 +37,28 @@ public final class PostgresServer {
         this.port = Integer.parseInt(parsed.getProperty("PGPORT"));
     }
 
+    /**
+     * A server of a test's own (not the shared one {@link #get()} chooses), e.g. a
+     * {@link org.uuidmig.localpg.LocalPostgres} a test may restart; adminUrl carries the credentials.
+     */
+    public static PostgresServer of(String adminUrl, String description) {
+        return new PostgresServer(adminUrl, new Properties(), description);
+    }
+
+    /** Creates a fresh database on this server (dropping one of that name first) and returns it. */
+    public TestDb createDatabase(String name) throws SQLException {
+        try (Connection c = DriverManager.getConnection(adminUrl, adminProps); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + org.uuidmig.db.Sql.ident(name));
+            st.execute("CREATE DATABASE " + org.uuidmig.db.Sql.ident(name) + " TEMPLATE template0");
+        }
+        return new TestDb(this, name);
+    }
+
+    /** A database on this server that exists already (e.g. on a standby, where it cannot be created). */
+    public TestDb database(String name) {
+        return new TestDb(this, name);
+    }
+
     public static synchronized PostgresServer get() {
         if (instance != null) {
             return instance;

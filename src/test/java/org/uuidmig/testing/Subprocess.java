@@ -19,6 +19,11 @@ public final class Subprocess {
 
     /** Starts uuidmig with output going to the given file. */
     public static Process start(Path log, List<String> jvmArgs, String... args) throws IOException {
+        return start(log, java.util.Map.of(), jvmArgs, args);
+    }
+
+    /** As {@link #start(Path, List, String...)}, with these environment variables changed (a null value removes one). */
+    public static Process start(Path log, java.util.Map<String, String> env, List<String> jvmArgs, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -27,12 +32,24 @@ public final class Subprocess {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.uuidmig.Main");
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        return pb.start();
     }
 
     public static Result run(List<String> jvmArgs, String... args) throws IOException, InterruptedException {
+        return run(java.util.Map.of(), jvmArgs, args);
+    }
+
+    public static Result run(java.util.Map<String, String> env, List<String> jvmArgs, String... args) throws IOException, InterruptedException {
         Path log = Files.createTempFile("uuidmig-sub", ".log");
-        Process p = start(log, jvmArgs, args);
+        Process p = start(log, env, jvmArgs, args);
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("uuidmig subprocess did not finish in 5 minutes: " + Files.readString(log));

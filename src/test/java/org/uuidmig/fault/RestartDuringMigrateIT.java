@@ -1,0 +1,114 @@
+package org.uuidmig.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.localpg.LocalPostgres;
+import org.uuidmig.testing.CatalogSnapshot;
+import org.uuidmig.testing.Fixture;
+import org.uuidmig.testing.PostgresServer;
+import org.uuidmig.testing.Subprocess;
+import org.uuidmig.testing.TestDb;
+import org.uuidmig.testing.TestDb.CliResult;
+
+/**
+ * Fault: PostgreSQL restarts while migrate is in the middle of a backfill, once cleanly (pg_ctl
+ * restart -m fast) and once as a crash (-m immediate, then crash recovery). migrate must stop
+ * with exit 4 and say the connection was lost and that rerunning continues; the rerun must
+ * finish with exactly the catalog and data of an undisturbed migration. The server is a
+ * {@link LocalPostgres} of this class's own: the shared test server must not be restarted.
+ */
+class RestartDuringMigrateIT {
+    /** Small batches with a pause between them: the backfill lasts seconds, so the restart lands inside it. */
+    private static final String[] MIGRATE = {"migrate", "--batch-size", "100", "--max-batch-time", "1ms", "--batch-delay", "20ms"};
+
+    private static LocalPostgres pg;
+    private static PostgresServer server;
+    private static List<String> referenceCatalog;
+    private static Map<String, String> referenceData;
+
+    @BeforeAll
+    static void startServerAndMigrateReference() throws Exception {
+        pg = LocalPostgres.start(LocalPostgres.DEFAULT_VERSION, msg -> { });
+        server = PostgresServer.of(pg.jdbcUrl("postgres"), "local PostgreSQL " + pg.version() + " on port " + pg.port());
+        TestDb reference = server.createDatabase("reference").loadFixture(1);
+        CliResult ref = reference.run(MIGRATE);
+        assertEquals(0, ref.exitCode(), ref.toString());
+        referenceCatalog = CatalogSnapshot.of(reference, "public");
+        referenceData = Fixture.digests(reference);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @ParameterizedTest(name = "pg_ctl restart -m {0}")
+    @ValueSource(strings = {"fast", "immediate"})
+    void restartMidBackfillThenRerun(String mode) throws Exception {
+        TestDb db = server.createDatabase("restart_" + mode).loadFixture(1);
+        Path log = Files.createTempFile("uuidmig-restart", ".log");
+        try {
+            List<String> args = new java.util.ArrayList<>(List.of(MIGRATE));
+            args.addAll(List.of("--url", db.url()));
+            Process migrate = Subprocess.start(log, List.of(), args.toArray(new String[0]));
+            waitForBackfill(db, migrate, log);
+            pg.restart(mode);
+            if (!migrate.waitFor(2, TimeUnit.MINUTES)) {
+                migrate.destroyForcibly();
+                fail("migrate did not end within 2 minutes of the restart: " + Files.readString(log));
+            }
+            String out = Files.readString(log);
+            assertEquals(ExitCode.INCOMPLETE, migrate.exitValue(), out);
+            assertTrue(out.contains("uuidmig: error: lost the connection to the server")
+                && out.contains("rerun uuidmig migrate to continue where it stopped"), out);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+
+        CliResult resumed = db.run(MIGRATE);
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.out().contains("Resuming an interrupted migration") && resumed.out().contains("migration complete"),
+            resumed.toString());
+        assertEquals(referenceCatalog, CatalogSnapshot.of(db, "public"));
+        assertEquals(referenceData, Fixture.digests(db));
+        CliResult post = db.run("validate-post");
+        assertEquals(0, post.exitCode(), post.toString());
+    }
+
+    /** Waits until a backfill has checkpointed at least one batch and is not finished. */
+    private static void waitForBackfill(TestDb db, Process migrate, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!migrate.isAlive()) {
+                fail("migrate ended before its backfill was seen: exit " + migrate.exitValue() + "\n" + Files.readString(log));
+            }
+            try {
+                if (db.queryLong("SELECT count(*) FROM uuidmig.columns WHERE backfill_rows > 0 AND NOT backfill_done") > 0) {
+                    return;
+                }
+            } catch (SQLException e) {
+                // uuidmig.columns does not exist yet
+            }
+            Thread.sleep(20);
+        }
+        migrate.destroyForcibly();
+        fail("no backfill in progress within 90 s: " + Files.readString(log));
+    }
+}
