@@ -71,7 +71,7 @@ public final class LockRetry {
                 last = e;
                 LOG.warn("{}: {} (attempt {}/{}); backing off so the application is not held up", what,
                     SqlState.DEADLOCK_DETECTED.equals(e.getSQLState()) ? "deadlock, chosen as victim"
-                        : e.getMessage() != null && e.getMessage().startsWith("lock budget") ? e.getMessage()
+                        : e instanceof LockBudgetExceeded ? e.getMessage()
                         : "lock not granted within " + lockTimeout.toMillis() + " ms", attempt, attempts);
             } finally {
                 c.setAutoCommit(true);

@@ -8,6 +8,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.uuidmig.db.LockBudgetExceeded;
 import org.uuidmig.db.Sql;
 import org.uuidmig.db.SqlState;
 
@@ -111,9 +112,17 @@ final class SwapTransaction {
             }
             long remaining = budgetMs - (System.nanoTime() - start) / 1_000_000;
             if (remaining < 1) {
-                throw new SQLException("lock budget of " + budgetMs + " ms for the swap used up", SqlState.LOCK_NOT_AVAILABLE);
+                throw new LockBudgetExceeded("locks not all granted within the swap's budget of " + budgetMs + " ms", null);
             }
-            Catalog.exec(c, "SET LOCAL lock_timeout = " + remaining + ";\n" + lockStatement);
+            try {
+                Catalog.exec(c, "SET LOCAL lock_timeout = " + remaining + ";\n" + lockStatement);
+            } catch (SQLException e) {
+                if (SqlState.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw new LockBudgetExceeded("locks not all granted within the swap's budget of " + budgetMs + " ms ("
+                        + lockStatement.replaceFirst(" IN ACCESS EXCLUSIVE MODE$", "") + " waited for another session)", e);
+                }
+                throw e;
+            }
         }
     }
 }

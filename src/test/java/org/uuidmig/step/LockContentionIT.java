@@ -91,6 +91,34 @@ class LockContentionIT {
         assertEquals(0, db.run("validate-post").exitCode());
     }
 
+    /**
+     * The swap waits for all its locks within --swap-lock-wait per attempt: with a reader holding one table, every attempt
+     * gives up after the budget, migrate stops with exit 4 naming the budget, and a rerun after the reader ends swaps.
+     */
+    @Test
+    void swapGivesUpWithinItsLockBudget(TestDb db) throws Exception {
+        db.loadFixture(1);
+        assertEquals(0, db.run("migrate", "--phase", "expand").exitCode());
+        try (Connection blocker = db.connect()) {
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) {
+                st.execute("SELECT count(*) FROM user_roles");
+            }
+            long t0 = System.nanoTime();
+            CliResult r = db.run("migrate", "--phase", "contract", "--lock-attempts", "2", "--swap-lock-wait", "150ms");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(ExitCode.INCOMPLETE, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("locks not all granted within the swap's budget of 150 ms")
+                && r.err().contains("user_roles"), r.toString());
+            // two attempts of 150 ms and one 250 ms back-off, not two lock_timeouts of 2 s
+            assertTrue(ms < 3_000, "gave up after " + ms + " ms");
+            blocker.commit();
+        }
+        CliResult again = db.run("migrate", "--phase", "contract");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals(0, db.run("validate-post").exitCode());
+    }
+
     @Test
     void connectionTerminatedMidBackfillThenRerunCompletes(TestDb db) throws Exception {
         db.loadFixture(2);
