@@ -40,9 +40,9 @@ public class TuningOptions {
     Duration lockTimeout;
 
     @Option(names = "--swap-lock-wait", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
-        description = "How long one attempt of the swap may wait for all its locks together; the application queues behind "
-            + "it for at most this long plus the few milliseconds the swap holds them. Also capped by --lock-timeout and "
-            + "80% of the server's deadlock_timeout (default: ${DEFAULT-VALUE}).")
+        description = "How long one attempt of the swap (and of each FK's brief ADD) may wait for all its locks together; "
+            + "the application queues behind it for at most this long plus the few milliseconds the locks are held. Also "
+            + "capped by --lock-timeout and 80% of the server's deadlock_timeout (default: ${DEFAULT-VALUE}).")
     Duration swapLockWait;
 
     @Option(names = "--lock-attempts", paramLabel = "N", defaultValue = "12",

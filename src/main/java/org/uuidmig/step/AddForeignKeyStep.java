@@ -3,6 +3,7 @@ package org.uuidmig.step;
 import java.sql.SQLException;
 import java.util.List;
 
+import org.uuidmig.db.Sql;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.sql.MigrationSql;
 import org.uuidmig.sql.TempNames;
@@ -10,8 +11,9 @@ import org.uuidmig.sql.TempNames;
 /**
  * Adds FOREIGN KEY (new) REFERENCES users(uuid) with the old FK's ON DELETE / ON UPDATE actions
  * and deferrability (NO ACTION where the column had no FK) as NOT VALID, then validates it.
- * Lock: SHARE ROW EXCLUSIVE on the table and on users, briefly (lock_timeout + retries), for
- * ADD; SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on users for VALIDATE.
+ * Lock: SHARE ROW EXCLUSIVE on users and then the table, briefly, both within the swap's lock
+ * budget (--swap-lock-wait, below deadlock_timeout) with retries, for ADD; SHARE UPDATE EXCLUSIVE
+ * on the table and ROW SHARE on users for VALIDATE.
  * Transaction: ADD in one; VALIDATE auto-commit.
  * Done when: the new FK exists and is validated.
  */
@@ -44,6 +46,9 @@ final class AddForeignKeyStep implements MigrationStep {
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
         return List.of(
+            new PlannedStatement("LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + ", "
+                + Sql.qualified(ctx.schema(), col.ref().table()) + " IN SHARE ROW EXCLUSIVE MODE  -- one at a time, within --swap-lock-wait",
+                "SHARE ROW EXCLUSIVE on " + ctx.users().name() + " and the table"),
             new PlannedStatement(MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users()),
                 "SHARE ROW EXCLUSIVE on the table and on " + ctx.users().name()),
             new PlannedStatement(MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name()),
@@ -53,8 +58,16 @@ final class AddForeignKeyStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         if (Catalog.constraintValidated(ctx.conn(), ctx.schema(), col.ref().table(), name()) == null) {
-            ctx.blocking().inTransaction(ctx.conn(), "add foreign key on " + col.ref(), c -> Catalog.exec(c,
-                MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users())));
+            ctx.blocking().inTransaction(ctx.conn(), "add foreign key on " + col.ref(), c -> {
+                // users first, then the table, within one budget below deadlock_timeout, as the swap does: an
+                // application transaction that writes the table and then users cannot make its statement the
+                // deadlock victim, because uuidmig gives up (and retries later) before the deadlock check runs
+                var budget = new SwapTransaction.LockBudget(c, ctx.settings().lockTimeout(), ctx.settings().swapLockWait(),
+                    "the foreign key's");
+                budget.lock("LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " IN SHARE ROW EXCLUSIVE MODE");
+                budget.lock("LOCK TABLE " + Sql.qualified(ctx.schema(), col.ref().table()) + " IN SHARE ROW EXCLUSIVE MODE");
+                Catalog.exec(c, MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users()));
+            });
         }
         ctx.blocking().autocommit(ctx.conn(), "validate foreign key on " + col.ref(), ctx.settings().waitTimeout(),
             c -> Catalog.exec(c, MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name())));

@@ -47,7 +47,7 @@ final class SwapTransaction {
             if (!did[0]) {
                 return;
             }
-            LockBudget budget = new LockBudget(c, ctx.settings().lockTimeout(), ctx.settings().swapLockWait());
+            LockBudget budget = new LockBudget(c, ctx.settings().lockTimeout(), ctx.settings().swapLockWait(), "the swap's");
             budget.lock(lockUsers(ctx));
             for (String t : work.tables()) {
                 budget.lock(lockTable(ctx, t));
@@ -92,10 +92,13 @@ final class SwapTransaction {
     static final class LockBudget {
         private final Connection c;
         private final long budgetMs;
+        private final String whose;
         private long start;
 
-        LockBudget(Connection c, Duration lockTimeout, Duration swapLockWait) throws SQLException {
+        /** @param whose for messages, e.g. "the swap's" */
+        LockBudget(Connection c, Duration lockTimeout, Duration swapLockWait, String whose) throws SQLException {
             this.c = c;
+            this.whose = whose;
             long deadlockMs;
             try (var st = c.createStatement();
                  var rs = st.executeQuery("SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout'")) {
@@ -112,14 +115,14 @@ final class SwapTransaction {
             }
             long remaining = budgetMs - (System.nanoTime() - start) / 1_000_000;
             if (remaining < 1) {
-                throw new LockBudgetExceeded("locks not all granted within the swap's budget of " + budgetMs + " ms", null);
+                throw new LockBudgetExceeded("locks not all granted within " + whose + " budget of " + budgetMs + " ms", null);
             }
             try {
                 Catalog.exec(c, "SET LOCAL lock_timeout = " + remaining + ";\n" + lockStatement);
             } catch (SQLException e) {
                 if (SqlState.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                    throw new LockBudgetExceeded("locks not all granted within the swap's budget of " + budgetMs + " ms ("
-                        + lockStatement.replaceFirst(" IN ACCESS EXCLUSIVE MODE$", "") + " waited for another session)", e);
+                    throw new LockBudgetExceeded("locks not all granted within " + whose + " budget of " + budgetMs + " ms ("
+                        + lockStatement.replaceFirst(" IN [A-Z ]+ MODE$", "") + " waited for another session)", e);
                 }
                 throw e;
             }

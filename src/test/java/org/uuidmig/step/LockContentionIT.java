@@ -119,6 +119,30 @@ class LockContentionIT {
         assertEquals(0, db.run("validate-post").exitCode());
     }
 
+    /**
+     * Adding the FK locks users and then the table within the same budget: an application transaction that has
+     * written users (and could next write the table, closing a cycle) makes uuidmig back off within the budget,
+     * never longer, and a rerun after it ends completes.
+     */
+    @Test
+    void foreignKeyAddBacksOffWithinTheBudget(TestDb db) throws Exception {
+        db.loadFixture(1);
+        try (Connection app = db.connect()) {
+            app.setAutoCommit(false);
+            try (Statement st = app.createStatement()) {
+                st.execute("UPDATE users SET email = email WHERE id = 1");
+            }
+            CliResult r = db.run("migrate", "--phase", "expand", "--lock-attempts", "2", "--swap-lock-wait", "150ms");
+            assertEquals(ExitCode.INCOMPLETE, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("add foreign key on") && r.err().contains("the foreign key's budget of 150 ms")
+                && r.err().contains("users"), r.toString());
+            app.commit();
+        }
+        CliResult again = db.run("migrate");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals(0, db.run("validate-post").exitCode());
+    }
+
     @Test
     void connectionTerminatedMidBackfillThenRerunCompletes(TestDb db) throws Exception {
         db.loadFixture(2);
