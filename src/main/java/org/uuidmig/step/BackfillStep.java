@@ -63,11 +63,6 @@ final class BackfillStep implements MigrationStep {
         return col.ref().table();
     }
 
-    /** Rows the planner expects, to start the largest tables first. */
-    long estimatedRows() {
-        return col.table().estimatedRows();
-    }
-
     private boolean keyset() {
         return !col.table().keyColumns().isEmpty();
     }

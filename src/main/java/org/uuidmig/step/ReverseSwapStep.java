@@ -78,17 +78,7 @@ final class ReverseSwapStep implements MigrationStep {
 
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
-        List<PlannedStatement> out = new ArrayList<>();
-        out.add(new PlannedStatement(SwapTransaction.budgetDescription(ctx), "none"));
-        out.add(new PlannedStatement(SwapTransaction.lockUsers(ctx), "ACCESS EXCLUSIVE"));
-        for (String t : tables) {
-            out.add(new PlannedStatement(SwapTransaction.lockTable(ctx, t), "ACCESS EXCLUSIVE"));
-        }
-        for (String s : lockedStatements(ctx, tables, ctx.settings().alembicStamp())) {
-            out.add(new PlannedStatement(s, "held"));
-        }
-        out.add(new PlannedStatement("COMMIT  -- retried with growing sleeps if a lock is not granted in time", "released"));
-        return out;
+        return SwapTransaction.plan(ctx, tables, (pending, stamp) -> lockedStatements(ctx, pending, stamp));
     }
 
     /** Everything the swap back does while it holds the locks, for the given tables. */
@@ -112,17 +102,8 @@ final class ReverseSwapStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
-        SwapTransaction.run(ctx, "swap back " + target(), c -> {
-            List<String> pending = new ArrayList<>();
-            for (String t : tables) {
-                if (!swappedBack(c, ctx, t)) {
-                    pending.add(t);
-                }
-            }
-            boolean stamp = !pending.isEmpty() && ctx.settings().alembicStamp()
-                && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", Sql.qualified(ctx.schema(), "alembic_version"));
-            return new SwapTransaction.Locked(pending, pending.isEmpty() ? List.of() : lockedStatements(ctx, pending, stamp));
-        });
+        SwapTransaction.run(ctx, "swap back " + target(), tables, (c, t) -> swappedBack(c, ctx, t),
+            (pending, stamp) -> lockedStatements(ctx, pending, stamp));
     }
 
     /** Refuses the swap back unless every table's reverse expand phase finished and verified. */

@@ -186,18 +186,12 @@ public final class StateStore {
     }
 
     public static void setStep(Connection c, String schema, String table, String column, String step) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-            UPDATE uuidmig.columns SET step = ?, updated_at = now()
-             WHERE table_schema = ? AND table_name = ? AND column_name = ?""")) {
-            ps.setString(1, step);
-            ps.setString(2, schema);
-            ps.setString(3, table);
-            ps.setString(4, column);
-            ps.executeUpdate();
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate(setStepSql(schema, table, column, step));
         }
     }
 
-    /** The same as {@link #setStep} as one literal statement, for the swap's single round trip. */
+    /** {@link #setStep}'s statement, with literals, so the swap can send it in its single round trip. */
     static String setStepSql(String schema, String table, String column, String step) {
         return "UPDATE uuidmig.columns SET step = " + Sql.literal(step) + ", updated_at = now() WHERE table_schema = "
             + Sql.literal(schema) + " AND table_name = " + Sql.literal(table) + " AND column_name = " + Sql.literal(column);

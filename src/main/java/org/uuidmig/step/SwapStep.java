@@ -65,16 +65,7 @@ final class SwapStep implements MigrationStep {
 
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
-        List<PlannedStatement> out = new ArrayList<>();
-        out.add(new PlannedStatement(SwapTransaction.budgetDescription(ctx), "none"));
-        out.add(new PlannedStatement(SwapTransaction.lockUsers(ctx), "ACCESS EXCLUSIVE"));
-        for (String t : tables) {
-            out.add(new PlannedStatement(SwapTransaction.lockTable(ctx, t), "ACCESS EXCLUSIVE"));
-        }
-        for (String s : lockedStatements(ctx, tables, ctx.settings().alembicStamp())) {
-            out.add(new PlannedStatement(s, "held"));
-        }
-        out.add(new PlannedStatement("COMMIT  -- retried with growing sleeps if a lock is not granted in time", "released"));
+        List<PlannedStatement> out = new ArrayList<>(SwapTransaction.plan(ctx, tables, (pending, stamp) -> lockedStatements(ctx, pending, stamp)));
         out.add(new PlannedStatement(ledgerTotals(ctx.schema()) + "  -- after the commit: the ledger of a swapped table no longer changes",
             "none on application tables"));
         return out;
@@ -105,17 +96,8 @@ final class SwapStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
-        SwapTransaction.run(ctx, "swap " + target(), c -> {
-            List<String> pending = new ArrayList<>();
-            for (String t : tables) {
-                if (!swapped(c, ctx, t)) {
-                    pending.add(t);
-                }
-            }
-            boolean stamp = !pending.isEmpty() && ctx.settings().alembicStamp()
-                && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", Sql.qualified(ctx.schema(), "alembic_version"));
-            return new SwapTransaction.Locked(pending, pending.isEmpty() ? List.of() : lockedStatements(ctx, pending, stamp));
-        });
+        SwapTransaction.run(ctx, "swap " + target(), tables, (c, t) -> swapped(c, ctx, t),
+            (pending, stamp) -> lockedStatements(ctx, pending, stamp));
         FaultInjection.afterSwapCommit();
         recordLedgerTotals(ctx.conn(), ctx.schema());
     }

@@ -3,6 +3,7 @@ package org.uuidmig.step;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -23,45 +24,71 @@ import org.uuidmig.db.SqlState;
 final class SwapTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(SwapTransaction.class);
 
-    /** What to do once the locks are held: the tables to lock (besides users) and the statements, in order. */
-    record Locked(List<String> tables, List<String> statements) {
+    /** Whether a table of the transaction is already done (swapped, or swapped back). */
+    @FunctionalInterface
+    interface TableDone {
+        boolean test(Connection c, String table) throws SQLException;
     }
 
-    /** Prepares the work inside the transaction, before any table lock (catalog reads only). */
+    /** The statements to send while the locks are held, for the tables still to do, with the alembic stamp or not. */
     @FunctionalInterface
-    interface Preparation {
-        Locked prepare(Connection c) throws SQLException;
+    interface LockedStatements {
+        List<String> of(List<String> pending, boolean stamp);
     }
 
     private SwapTransaction() {
     }
 
-    /** Runs the swap transaction; returns false when there was nothing left to do. */
-    static boolean run(StepContext ctx, String what, Preparation preparation) throws SQLException {
+    /** The plan for --dry-run: BEGIN, the locks, every statement sent while they are held, COMMIT. */
+    static List<MigrationStep.PlannedStatement> plan(StepContext ctx, List<String> tables, LockedStatements locked) {
+        List<MigrationStep.PlannedStatement> out = new ArrayList<>();
+        out.add(new MigrationStep.PlannedStatement(budgetDescription(ctx), "none"));
+        out.add(new MigrationStep.PlannedStatement(lockUsers(ctx), "ACCESS EXCLUSIVE"));
+        for (String t : tables) {
+            out.add(new MigrationStep.PlannedStatement(lockTable(ctx, t), "ACCESS EXCLUSIVE"));
+        }
+        for (String s : locked.of(tables, ctx.settings().alembicStamp())) {
+            out.add(new MigrationStep.PlannedStatement(s, "held"));
+        }
+        out.add(new MigrationStep.PlannedStatement("COMMIT  -- retried with growing sleeps if a lock is not granted in time", "released"));
+        return out;
+    }
+
+    /**
+     * Runs the transaction for the tables not done yet (nothing if all are): finds them and whether
+     * alembic_version exists before any table lock (catalog reads only), then locks and sends.
+     */
+    static void run(StepContext ctx, String what, List<String> tables, TableDone done, LockedStatements locked) throws SQLException {
         boolean[] did = new boolean[1];
         long t0 = System.nanoTime();
         long[] held = new long[1];
         ctx.blocking().inTransaction(ctx.conn(), what, c -> {
-            Locked work = preparation.prepare(c);
-            did[0] = !work.statements().isEmpty();
+            List<String> pending = new ArrayList<>();
+            for (String t : tables) {
+                if (!done.test(c, t)) {
+                    pending.add(t);
+                }
+            }
+            did[0] = !pending.isEmpty();
             if (!did[0]) {
                 return;
             }
+            boolean stamp = ctx.settings().alembicStamp()
+                && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", Sql.qualified(ctx.schema(), "alembic_version"));
+            List<String> statements = locked.of(pending, stamp);
             LockBudget budget = new LockBudget(c, ctx.settings().lockTimeout(), ctx.settings().swapLockWait(), "the swap's");
             budget.lock(lockUsers(ctx));
-            for (String t : work.tables()) {
+            for (String t : pending) {
                 budget.lock(lockTable(ctx, t));
             }
-            long locked = System.nanoTime();
-            Catalog.exec(c, String.join(";\n", work.statements()));
+            held[0] = System.nanoTime();
+            Catalog.exec(c, String.join(";\n", statements));
             FaultInjection.inSwapBeforeCommit();
-            held[0] = locked;
         });
         if (did[0]) {
             long now = System.nanoTime();
             LOG.info("{}: committed; locks held about {} ms, {} ms in all", what, (now - held[0]) / 1_000_000, (now - t0) / 1_000_000);
         }
-        return did[0];
     }
 
     static String lockUsers(StepContext ctx) {
