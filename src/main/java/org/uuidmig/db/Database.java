@@ -66,6 +66,7 @@ public final class Database {
             closeQuietly(c);
             throw new UuidmigException(ExitCode.UNEXPECTED, "cannot configure session: " + e.getMessage(), e);
         }
+        Sessions.opened(c); // so that an interrupted run can end its sessions (RunLock)
         return c;
     }
 
