@@ -214,9 +214,9 @@ public final class DemoService {
             return o;
         }
         try (Connection c = db.connect("demo")) {
-            var tables = StateStore.tables(c);
+            var tables = StateStore.tables(c, "public");
             o.tables = tables.size();
-            o.columns = StateStore.columns(c).size();
+            o.columns = StateStore.columns(c, "public").size();
             o.rows = tables.values().stream().mapToLong(r -> r.endRows() == null ? 0 : r.endRows()).sum();
             waitForApplicationSessions(c);
         }
