@@ -26,12 +26,12 @@ public final class ExitCode {
     public static final String[] HELP_LINES = {
         "%nExit codes:",
         "  0  success: done, every check passed",
-        "  1  checks failed, or migration refused (nothing was changed), e.g. another migrate or",
-        "     rollback is already running on the database",
+        "  1  checks failed, or migration refused (nothing was changed); also when",
+        "     another migrate or rollback is already running on the database",
         "  2  usage error, or cannot connect (host, port, database, credentials)",
         "  3  unexpected error (rerun with --verbose for the stack trace)",
-        "  4  incomplete: stopped before finishing (locks not granted, connection lost, or",
-        "     interrupted by Ctrl-C/SIGTERM); rerun to continue",
+        "  4  incomplete: stopped before finishing (locks not granted, connection",
+        "     lost, or interrupted by Ctrl-C/SIGTERM); rerun to continue",
     };
 
     private ExitCode() {
