@@ -69,6 +69,11 @@ public final class RunLock implements AutoCloseable {
     public static RunLock acquire(Database db, String command, Supplier<String> where) {
         Connection c = db.connect(command);
         try {
+            // the lock's session is idle for the whole run: a server-wide idle_session_timeout (PG 14+) must not end it
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.set_config('idle_session_timeout', '0', false) "
+                + "WHERE pg_catalog.current_setting('server_version_num')::int >= 140000")) {
+                ps.executeQuery().close();
+            }
             boolean got;
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?, ?)")) {
                 ps.setInt(1, CLASS_ID);
