@@ -36,6 +36,7 @@ public final class RunLock implements AutoCloseable {
     private static final long CLEANUP_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
     private static volatile boolean interrupted;
+    private static volatile boolean halt = true;
 
     private final Connection conn;
     private final String command;
@@ -54,6 +55,15 @@ public final class RunLock implements AutoCloseable {
         this.command = command;
         this.where = where;
         this.hook = new Thread(this::interrupt, "uuidmig-interrupt");
+    }
+
+    /**
+     * Leaves the exit code of an interrupted run to the JVM (130 for SIGINT, 143 for SIGTERM) instead of halting with 4:
+     * for {@code uuidmig demo} on a throwaway server, whose own shutdown hook must get to stop and remove that server,
+     * which Runtime.halt would cut short. The sessions are still ended and the line still printed.
+     */
+    public static void doNotHaltOnInterrupt() {
+        halt = false;
     }
 
     /** Whether a signal interrupted the run: the launcher then prints nothing more (the hook printed the one line). */
@@ -153,7 +163,9 @@ public final class RunLock implements AutoCloseable {
         }
         System.err.println(interruptedLine(command, at));
         System.err.flush();
-        Runtime.getRuntime().halt(ExitCode.INCOMPLETE);
+        if (halt) {
+            Runtime.getRuntime().halt(ExitCode.INCOMPLETE);
+        }
     }
 
     /** The one line an interrupted run prints. */
