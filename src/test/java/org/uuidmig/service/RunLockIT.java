@@ -83,7 +83,7 @@ class RunLockIT {
             }
             first = CompletableFuture.supplyAsync(() -> db.run("migrate", "--lock-timeout", "10min", "--jobs", "1",
                 "--batch-size", "100"));
-            awaitMigrateWaitingOnLock(db, first);
+            awaitWaitingOnLock(db, first, "uuidmig migrate");
             long backfilled = db.queryLong("SELECT coalesce(sum(backfill_rows), 0) FROM uuidmig.columns");
             long triggers = db.queryLong("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal");
 
@@ -107,21 +107,56 @@ class RunLockIT {
             (long) RunLock.CLASS_ID), "the run lock is released");
     }
 
-    /** Bounded poll: the migrate's session waits on a lock (the test's row locks), or the test fails saying what it saw. */
-    private static void awaitMigrateWaitingOnLock(TestDb db, CompletableFuture<CliResult> first) throws Exception {
+    /**
+     * The other direction: a real rollback (after the swap, so it backfills) paused on row locks; a migrate and a second
+     * rollback exit 1 naming it, and the first rollback then finishes.
+     */
+    @Test
+    void concurrentRunsWhileRollbackIsPaused(TestDb db) throws Exception {
+        db.loadFixture(1);
+        CliResult migrate = db.run("migrate");
+        assertEquals(0, migrate.exitCode(), migrate.toString());
+        CompletableFuture<CliResult> first;
+        try (Connection blocker = db.connect()) {
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) {
+                st.execute("SELECT 1 FROM public.chat_messages FOR UPDATE");
+            }
+            first = CompletableFuture.supplyAsync(() -> db.run("rollback", "--lock-timeout", "10min", "--jobs", "1",
+                "--batch-size", "100"));
+            awaitWaitingOnLock(db, first, "uuidmig rollback");
+
+            CliResult again = db.run("migrate");
+            assertEquals(1, again.exitCode(), again.toString());
+            assertHolderNamed(again, "uuidmig rollback");
+            CliResult second = db.run("rollback");
+            assertEquals(1, second.exitCode(), second.toString());
+            assertHolderNamed(second, "uuidmig rollback");
+            blocker.commit();
+        }
+        CliResult done = first.get(5, TimeUnit.MINUTES);
+        assertEquals(0, done.exitCode(), done.toString());
+        assertTrue(done.out().contains("rollback complete"), done.toString());
+        assertEquals("integer", db.queryString("SELECT data_type FROM information_schema.columns "
+            + "WHERE table_schema = 'public' AND table_name = 'chat_messages' AND column_name = 'sender_id'"));
+        assertTrue(db.run("status").out().contains("stage: rolled back"));
+    }
+
+    /** Bounded poll: the run's session waits on a lock (the test's row locks), or the test fails saying so. */
+    private static void awaitWaitingOnLock(TestDb db, CompletableFuture<CliResult> first, String applicationName) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
             if (first.isDone()) {
-                throw new AssertionError("migrate ended before it reached the blocked backfill: " + first.get());
+                throw new AssertionError(applicationName + " ended before it reached the blocked backfill: " + first.get());
             }
             if (db.queryLong("""
-                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'uuidmig migrate%'
-                   AND wait_event_type = 'Lock'""") > 0) {
+                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE ? || '%'
+                   AND wait_event_type = 'Lock'""", applicationName) > 0) {
                 return;
             }
             Thread.sleep(50); // poll interval, not synchronisation: the condition above is what the test waits for
         }
-        throw new AssertionError("migrate never waited on the test's row locks within 2 minutes");
+        throw new AssertionError(applicationName + " never waited on the test's row locks within 2 minutes");
     }
 
     /** A session holding uuidmig's run lock, with the given application_name. */

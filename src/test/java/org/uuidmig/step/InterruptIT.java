@@ -39,11 +39,20 @@ class InterruptIT {
     /** After the swap, rollback rebuilds the integer columns with a backfill; SIGTERM there, then the rerun finishes the rollback. */
     @Test
     void sigtermDuringRollbackBackfill(TestDb db) throws Exception {
+        interruptRollback(db, "TERM");
+    }
+
+    @Test
+    void sigintDuringRollbackBackfill(TestDb db) throws Exception {
+        interruptRollback(db, "INT");
+    }
+
+    private void interruptRollback(TestDb db, String signal) throws Exception {
         db.loadFixture(1);
         CliResult migrate = db.run("migrate");
         assertEquals(0, migrate.exitCode(), migrate.toString());
 
-        String output = interrupt(db, "TERM", "uuidmig.rollback", "rollback");
+        String output = interrupt(db, signal, "uuidmig.rollback", "rollback");
         assertOneLine(output, "rollback");
 
         CliResult rerun = db.run("rollback");
