@@ -41,7 +41,7 @@ public final class PostChecks {
     }
 
     private void runAll() throws SQLException {
-        List<StateStore.ColumnRow> state = StateStore.columns(c);
+        List<StateStore.ColumnRow> state = StateStore.columns(c, plan.schema());
         if (state.isEmpty()) {
             List<String> integer = plan.toConvert().stream().map(col -> col.ref().toString()).toList();
             out.add(CheckResult.fail("migration_state", 0L, integer.isEmpty()
@@ -61,7 +61,7 @@ public final class PostChecks {
             : CheckResult.fail("migration_state", (long) unfinished.size(), "the migration is half way: " + String.join("; ", unfinished),
                 null, "rerun uuidmig migrate to finish it (or uuidmig status for details)"));
 
-        UsersTable users = StateStore.users(c);
+        UsersTable users = StateStore.users(c, plan.schema());
         List<PlannedColumn> cols = state.stream().map(StateStore.ColumnRow::original).toList();
         CatalogReader reader = new CatalogReader(c);
         columnsAreUuid(cols);
@@ -169,7 +169,7 @@ public final class PostChecks {
      * the statistics collector has seen since.
      */
     private void recordCounts() throws SQLException {
-        Map<String, StateStore.TableRow> tables = StateStore.tables(c);
+        Map<String, StateStore.TableRow> tables = StateStore.tables(c, plan.schema());
         List<String> notes = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         for (StateStore.TableRow t : tables.values()) {
@@ -475,7 +475,7 @@ public final class PostChecks {
         List<String> bad = new ArrayList<>();
         List<String> ok = new ArrayList<>();
         long rows = 0;
-        for (StateStore.TableRow t : StateStore.tables(c).values()) {
+        for (StateStore.TableRow t : StateStore.tables(c, plan.schema()).values()) {
             if (t.verifiedAt() == null) {
                 bad.add(t.table() + " was never verified");
             } else if (nz(t.mismatches()) != 0) {

@@ -570,7 +570,7 @@ public final class PreChecks {
     }
 
     private void migrationInProgress() throws SQLException {
-        List<String> states = StateStore.describeProgress(c);
+        List<String> states = StateStore.describeProgress(c, plan.schema());
         out.add(states.isEmpty()
             ? CheckResult.pass("migration_in_progress", 0L, "no uuidmig migration has started on this database")
             : CheckResult.warn("migration_in_progress", (long) states.size(), "a migration is under way: " + String.join("; ", states),

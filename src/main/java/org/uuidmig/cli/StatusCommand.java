@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** uuidmig status. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Show where the database stands, changing nothing: not started; per column the step it has reached",
-        "and the backfill's progress; expanded; swapped; done; or migrated without uuidmig's state. Also Flyway's",
+        "and the backfill's progress; expanded; swapped; done; rolled back; or migrated without uuidmig's state",
+        "(of --schema only: uuidmig's state is kept per schema). Also Flyway's",
         "history row for the migration and the alembic_version value. Exit 0 when the state could be read."})
 public class StatusCommand extends BaseCommand {
     @Mixin

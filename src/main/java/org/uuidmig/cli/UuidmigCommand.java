@@ -63,6 +63,10 @@ public class UuidmigCommand implements Runnable {
     }
 
     private static int handleError(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        if (org.uuidmig.db.RunLock.interrupted()) {
+            // SIGINT/SIGTERM: the shutdown hook ends the run's sessions and prints the one line; this error is their echo
+            return ExitCode.INCOMPLETE;
+        }
         PrintWriter err = cmd.getErr();
         boolean verbose = isVerbose(parseResult);
         int code;

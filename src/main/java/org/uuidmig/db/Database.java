@@ -41,6 +41,10 @@ public final class Database {
 
     /** Opens a connection in auto-commit mode with lock_timeout set; connection failures become one clear line. */
     public Connection connect(String purpose) {
+        if (RunLock.interrupted()) {
+            // SIGINT/SIGTERM: the shutdown hook is ending this run's sessions; start no new one
+            throw new UuidmigException(ExitCode.INCOMPLETE, "interrupted");
+        }
         Properties props = new Properties();
         props.setProperty("user", settings.user());
         if (settings.password() != null) {
@@ -66,6 +70,7 @@ public final class Database {
             closeQuietly(c);
             throw new UuidmigException(ExitCode.UNEXPECTED, "cannot configure session: " + e.getMessage(), e);
         }
+        Sessions.opened(c); // so that an interrupted run can end its sessions (RunLock)
         return c;
     }
 

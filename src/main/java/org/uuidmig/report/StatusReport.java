@@ -25,6 +25,7 @@ public record StatusReport(String database, String schema, String stage, String 
         SWAPPED("swapped", "swapped"),
         DONE("done", "done"),
         MIGRATED_WITHOUT_STATE("migrated_without_state", "migrated without uuidmig's state"),
+        ROLLED_BACK("rolled_back", "rolled back"),
         UNKNOWN("unknown", "unknown");
 
         private final String json;

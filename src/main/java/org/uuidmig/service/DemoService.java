@@ -104,6 +104,8 @@ public final class DemoService {
         out.println("uuidmig demo: " + why + "; starting a throwaway PostgreSQL " + localVersion + " from Maven Central binaries ("
             + PgBinaries.coordinates(localVersion) + ", " + whereBinaries() + ")");
         out.flush();
+        // a signal during migrate must leave the server's shutdown hook time to stop and remove it (RunLock halts otherwise)
+        org.uuidmig.db.RunLock.doNotHaltOnInterrupt();
         try (LocalPostgres pg = LocalPostgres.start(localVersion, msg -> {
             out.println("  " + msg);
             out.flush();
@@ -214,9 +216,9 @@ public final class DemoService {
             return o;
         }
         try (Connection c = db.connect("demo")) {
-            var tables = StateStore.tables(c);
+            var tables = StateStore.tables(c, "public");
             o.tables = tables.size();
-            o.columns = StateStore.columns(c).size();
+            o.columns = StateStore.columns(c, "public").size();
             o.rows = tables.values().stream().mapToLong(r -> r.endRows() == null ? 0 : r.endRows()).sum();
             waitForApplicationSessions(c);
         }

@@ -19,6 +19,7 @@ import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;
+import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid;
@@ -28,6 +29,7 @@ import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 import org.uuidmig.report.Progress;
 import org.uuidmig.report.ReportWriter;
+import org.uuidmig.step.CurrentSteps;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
@@ -60,14 +62,26 @@ public final class MigrationService {
 
     public int run() {
         long t0 = System.nanoTime();
-        try (Connection c = db.connectToPrimary("migrate")) {
-            if (org.uuidmig.step.Reverse.started(c)) {
+        String schema = planSettings.schema();
+        // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
+        try (Connection c = db.connectToPrimary("migrate");
+             RunLock lock = settings.dryRun() ? null : RunLock.acquire(db, "migrate", CurrentSteps::describe)) {
+            if (org.uuidmig.step.Reverse.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
                     + "finish it with uuidmig rollback before migrating again. Nothing was changed");
             }
+            List<String> elsewhere = StateStore.unfinishedElsewhere(c, schema);
+            if (!elsewhere.isEmpty()) {
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "uuidmig's state records an unfinished migration or rollback of "
+                    + "schema " + String.join(", ", elsewhere) + ", not " + schema + "; one at a time per database: finish it "
+                    + "(uuidmig migrate --schema " + elsewhere.get(0) + ") or roll it back first. Nothing was changed");
+            }
             Plan plan = PlanService.read(c, planSettings);
-            List<StateStore.ColumnRow> state = StateStore.columns(c);
+            List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
             boolean resuming = !state.isEmpty();
+            if (resuming) {
+                refuseAnotherPlan(c, plan, state);
+            }
 
             CheckReport pre = ValidationService.pre(c, plan, db, Progress.lines(err));
             if (pre.hasFailures()) {
@@ -96,12 +110,13 @@ public final class MigrationService {
             }
             StateStore.ensure(c);
             List<PlannedColumn> originals = originals(c, plan, state);
-            UsersTable users = StateStore.users(c);
+            UsersTable users = StateStore.users(c, schema);
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal);
-            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable(), settings.reindex());
+            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.phase(), settings.swapPerTable(), settings.reindex());
             StepRunner runner = new StepRunner(ctx);
             if (resuming) {
-                out.println("Resuming an interrupted migration: " + String.join("; ", StateStore.describeProgress(c)));
+                out.println("Resuming an interrupted migration of schema " + schema + ": "
+                    + String.join("; ", StateStore.describeProgress(c, schema)));
             }
             if (settings.phase() == Phase.EXPAND) {
                 runner.run(steps);
@@ -119,7 +134,7 @@ public final class MigrationService {
     private int dryRun(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
         List<PlannedColumn> originals = state.isEmpty() ? plan.toConvert()
             : state.stream().map(StateStore.ColumnRow::original).toList();
-        UsersTable users = state.isEmpty() ? plan.users() : StateStore.users(c);
+        UsersTable users = state.isEmpty() ? plan.users() : StateStore.users(c, plan.schema());
         StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, false);
         out.println("-- uuidmig migrate --dry-run: nothing is changed. Plan (" + originals.size() + " columns):");
         for (PlannedColumn col : originals) {
@@ -130,15 +145,15 @@ public final class MigrationService {
                 : String.join(", ", col.table().keyColumns())));
         }
         out.println();
-        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable(), settings.reindex()), out);
+        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.phase(), settings.swapPerTable(), settings.reindex()), out);
         out.println("-- then Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE);
         return ExitCode.OK;
     }
 
     /** Tables whose columns the state records as swapped (the swap transaction records it atomically). */
-    private static java.util.Set<String> swappedTables(Connection c) throws SQLException {
+    private static java.util.Set<String> swappedTables(Connection c, String schema) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();
-        for (StateStore.ColumnRow r : StateStore.columns(c)) {
+        for (StateStore.ColumnRow r : StateStore.columns(c, schema)) {
             if (Steps.SWAPPED.contains(r.step())) {
                 out.add(r.table());
             }
@@ -154,7 +169,7 @@ public final class MigrationService {
             for (PlannedColumn col : plan.toConvert()) {
                 StateStore.recordColumn(c, plan.schema(), col, pos++);
             }
-            state = StateStore.columns(c);
+            state = StateStore.columns(c, plan.schema());
         } else {
             List<String> asked = plan.columns().stream().filter(col -> col.state() == ColumnState.INTEGER)
                 .map(col -> col.ref().toString()).toList();
@@ -210,11 +225,32 @@ public final class MigrationService {
             + ". Rerunning uuidmig migrate continues from the last completed step", e);
     }
 
+    /**
+     * State belongs to a plan as well as a schema: a rerun whose users table or keys differ from the ones the
+     * unfinished migration recorded would resume a different migration than it asks for, so it is refused.
+     * (Columns asked for beyond the recorded ones are refused in {@link #originals}.)
+     */
+    private static void refuseAnotherPlan(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
+        UsersTable recorded = StateStore.users(c, plan.schema());
+        UsersTable asked = plan.users();
+        if (recorded == null || state.stream().allMatch(r -> r.step().equals(Steps.DONE))) {
+            return;
+        }
+        if (!recorded.name().equals(asked.name()) || !recorded.oldKey().equals(asked.oldKey())
+            || !recorded.newKey().equals(asked.newKey())) {
+            throw new UuidmigException(ExitCode.CHECKS_FAILED, "the unfinished migration of schema " + plan.schema() + " was planned for "
+                + recorded.name() + "(" + recorded.oldKey() + ") -> " + recorded.name() + "(" + recorded.newKey() + "), this run asks for "
+                + asked.name() + "(" + asked.oldKey() + ") -> " + asked.name() + "(" + asked.newKey() + "): rerun with the recorded "
+                + "--users-table and keys to finish it, or roll it back first. Nothing was changed");
+        }
+    }
+
     private void summary(Connection c, Map<String, Long> millis, long t0, String headline) throws SQLException {
-        Map<String, StateStore.TableRow> tables = StateStore.tables(c);
+        String schema = planSettings.schema();
+        Map<String, StateStore.TableRow> tables = StateStore.tables(c, schema);
         out.println();
         out.println(String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
-        for (StateStore.ColumnRow r : StateStore.columns(c)) {
+        for (StateStore.ColumnRow r : StateStore.columns(c, schema)) {
             StateStore.TableRow t = tables.get(r.table());
             long rows = t == null || t.verifiedRows() == null ? (t == null || t.baseRows() == null ? 0 : t.baseRows()) : t.verifiedRows();
             long ms = millis.getOrDefault(r.original().ref().toString(), 0L) + millis.getOrDefault(r.table(), 0L);

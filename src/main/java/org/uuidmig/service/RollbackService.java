@@ -14,12 +14,14 @@ import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.db.Database;
+import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.RollbackFlyway;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.step.CurrentSteps;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.Reverse;
 import org.uuidmig.step.RollbackSteps;
@@ -56,6 +58,8 @@ public final class RollbackService {
     public int run() {
         try {
             return runRollback();
+        } catch (RunLock.Busy e) {
+            throw e; // names the holder's application_name, which may well be "uuidmig migrate"
         } catch (UuidmigException e) {
             // the shared lock-retry and step messages say "rerun uuidmig migrate"; here the command to rerun is rollback
             String msg = e.getMessage() == null ? null : e.getMessage().replace("uuidmig migrate", "uuidmig rollback");
@@ -68,16 +72,25 @@ public final class RollbackService {
 
     private int runRollback() {
         long t0 = System.nanoTime();
-        try (Connection c = db.connectToPrimary("rollback")) {
-            List<StateStore.ColumnRow> state = StateStore.columns(c);
+        // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
+        try (Connection c = db.connectToPrimary("rollback");
+             RunLock lock = settings.dryRun() ? null : RunLock.acquire(db, "rollback", CurrentSteps::describe)) {
+            // the state of this schema only: a database may hold the record of other schemas' migrations too
+            List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
             if (state.isEmpty()) {
-                return nothingRecorded();
+                return nothingRecorded(c);
+            }
+            List<String> elsewhere = StateStore.unfinishedElsewhere(c, schema);
+            if (!elsewhere.isEmpty()) {
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "uuidmig's state records an unfinished migration or rollback of "
+                    + "schema " + String.join(", ", elsewhere) + " as well; one at a time per database: finish that one first. "
+                    + "Nothing was changed");
             }
             List<PlannedColumn> originals = state.stream().map(StateStore.ColumnRow::original).toList();
-            UsersTable users = StateStore.users(c);
-            String appSchema = state.get(0).schema();
+            UsersTable users = StateStore.users(c, schema);
+            String appSchema = schema;
             long swappedCount = state.stream().filter(r -> Steps.SWAPPED.contains(r.step())).count();
-            boolean reverse = Reverse.started(c) || swappedCount == state.size();
+            boolean reverse = Reverse.startedFor(c, schema) || swappedCount == state.size();
             if (!reverse && swappedCount > 0) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "some tables are swapped and some are not (an interrupted "
                     + "migrate --swap per_table): finish the migration with uuidmig migrate, then roll it back. Nothing was changed");
@@ -87,7 +100,7 @@ public final class RollbackService {
             StepContext ctx = new StepContext(db, c, appSchema, reverse ? Reverse.users(users) : users, columns, settings,
                 serverVersion, err, terminal);
             java.util.Set<String> swappedBack = new java.util.HashSet<>();
-            if (Reverse.started(c)) {
+            if (Reverse.startedFor(c, schema)) {
                 state.stream().filter(r -> r.step().equals(Steps.SWAP)).forEach(r -> swappedBack.add(r.table()));
             }
             List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, originals, users);
@@ -108,19 +121,21 @@ public final class RollbackService {
                 return ExitCode.OK;
             }
             if (reverse) {
-                out.println((Reverse.started(c) ? "Resuming the rollback of" : "Rolling back")
-                    + " a swapped migration: rebuilding the integer columns online, then swapping them back");
-                Reverse.begin(c);
+                out.println((Reverse.startedFor(c, schema) ? "Resuming the rollback of" : "Rolling back")
+                    + " a swapped migration of schema " + schema + ": rebuilding the integer columns online, then swapping them back");
+                Reverse.begin(c, schema);
             } else {
-                out.println("Rolling back a migration that has not swapped any column: removing what it added ("
-                    + String.join("; ", StateStore.describeProgress(c)) + ")");
+                out.println("Rolling back a migration of schema " + schema + " that has not swapped any column: removing what it added ("
+                    + String.join("; ", StateStore.describeProgress(c, schema)) + ")");
             }
             StepRunner runner = new StepRunner(ctx);
             runThroughFlyway(c, () -> runner.run(steps));
             // after Flyway has recorded the rollback: while schema uuidmig exists, a rerun knows what to finish
+            boolean others = !StateStore.otherSchemas(c, schema).isEmpty();
             RollbackSteps.dropState(ctx);
             out.println(String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
-                + "schema uuidmig is dropped", (System.nanoTime() - t0) / 1e9));
+                + (others ? "the record of schema " + schema + " is removed from schema uuidmig (other schemas' stays)"
+                : "schema uuidmig is dropped"), (System.nanoTime() - t0) / 1e9));
             out.flush();
             return ExitCode.OK;
         } catch (SQLException e) {
@@ -129,12 +144,15 @@ public final class RollbackService {
     }
 
     /** When migrate created its state (the earliest column record), or null without state. */
-    private static java.time.OffsetDateTime stateCreated(Connection c) throws SQLException {
+    private java.time.OffsetDateTime stateCreated(Connection c) throws SQLException {
         if (!StateStore.exists(c)) {
             return null;
         }
-        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT min(started_at) FROM uuidmig.columns")) {
-            return rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class) : null;
+        try (var ps = c.prepareStatement("SELECT min(started_at) FROM uuidmig.columns WHERE table_schema = ?")) {
+            ps.setString(1, schema);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1, java.time.OffsetDateTime.class) : null;
+            }
         }
     }
 
@@ -146,9 +164,13 @@ public final class RollbackService {
     }
 
     /** No state: either nothing was ever migrated, or a rollback finished its work but not its Flyway row. */
-    private int nothingRecorded() {
+    private int nothingRecorded(Connection state) throws SQLException {
+        List<String> others = StateStore.otherSchemas(state, schema);
+        String elsewhere = others.isEmpty() ? "" : " (it records the migration of schema " + String.join(", ", others)
+            + ", which this rollback leaves as it is: roll that back with --schema)";
         if (settings.dryRun()) {
-            out.println("-- uuidmig rollback --dry-run: no migration is recorded in schema uuidmig; nothing to roll back.");
+            out.println("-- uuidmig rollback --dry-run: no migration of schema " + schema + " is recorded in schema uuidmig"
+                + elsewhere + "; nothing to roll back.");
             out.flush();
             return ExitCode.OK;
         }
@@ -166,7 +188,8 @@ public final class RollbackService {
         } catch (FlywayException e) {
             LOG.debug("no Flyway history to finish", e);
         }
-        out.println("Nothing to roll back: no migration is recorded in schema " + StateStore.SCHEMA + ".");
+        out.println("Nothing to roll back: no migration of schema " + schema + " is recorded in schema " + StateStore.SCHEMA
+            + elsewhere + ".");
         out.flush();
         return ExitCode.OK;
     }

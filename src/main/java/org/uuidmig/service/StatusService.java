@@ -15,6 +15,7 @@ import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.Sql;
 import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.flyway.RollbackFlyway;
 import org.uuidmig.plan.ColumnState;
 import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
@@ -44,7 +45,8 @@ public final class StatusService {
     }
 
     static StatusReport read(Connection c, Plan plan, String where) throws SQLException {
-        List<StateStore.ColumnRow> state = StateStore.columns(c);
+        // the state of this schema only: a database may hold the record of other schemas' migrations too
+        List<StateStore.ColumnRow> state = StateStore.columns(c, plan.schema());
         StatusReport.FlywayRow flyway = flyway(c, plan.schema());
         String alembic = alembic(c, plan.schema());
         boolean flywaySuccess = flyway.recorded() && Boolean.TRUE.equals(flyway.success());
@@ -66,15 +68,22 @@ public final class StatusService {
             }
             long uuid = plan.columns().stream().filter(col -> col.state() == ColumnState.ALREADY_UUID).count();
             long integer = plan.columns().stream().filter(col -> col.state() == ColumnState.INTEGER).count();
-            withoutState = uuid > 0 || flywaySuccess;
-            if (!withoutState && integer == 0) {
+            RolledBack rolledBack = rolledBack(c, plan.schema());
+            withoutState = (uuid > 0 || flywaySuccess) && !(rolledBack != null && integer == plan.columns().size());
+            if (rolledBack != null && integer == plan.columns().size()) {
+                // the rollback dropped uuidmig's state; Flyway's history in the schema keeps its record
+                stage = Stage.ROLLED_BACK;
+                summary = "rolled back: uuidmig rollback finished on " + rolledBack.on() + " (Flyway version " + rolledBack.version()
+                    + "); all " + integer + " planned columns hold integers referencing " + plan.users().name() + "("
+                    + plan.users().oldKey() + ") again";
+            } else if (!withoutState && integer == 0) {
                 stage = Stage.UNKNOWN;
                 summary = "none of the " + plan.columns().size() + " planned columns is an integer or uuid reference in schema "
                     + plan.schema() + " (see the column list): the wrong database or --schema, or a plan that needs --column";
             } else if (!withoutState) {
                 stage = Stage.NOT_STARTED;
                 summary = "not started: " + integer + " of " + plan.columns().size() + " planned columns hold integers, and uuidmig "
-                    + "has no state in this database";
+                    + "has no state for schema " + plan.schema() + " in this database";
             } else if (uuid == plan.columns().size()) {
                 stage = Stage.MIGRATED_WITHOUT_STATE;
                 summary = "every planned column is uuid referencing " + plan.users().name() + "(" + plan.users().newKey()
@@ -87,7 +96,7 @@ public final class StatusService {
                     + ", and uuidmig has no state: changed by other means; run uuidmig validate-pre for details";
             }
         } else {
-            Map<String, StateStore.TableRow> tables = StateStore.tables(c);
+            Map<String, StateStore.TableRow> tables = StateStore.tables(c, plan.schema());
             long rows = 0;
             long base = 0;
             for (StateStore.ColumnRow r : state) {
@@ -126,6 +135,33 @@ public final class StatusService {
             }
         }
         return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic);
+    }
+
+    /** The latest successful rollback row in Flyway's history. */
+    private record RolledBack(String version, String on) {
+    }
+
+    /**
+     * The last successful rollback recorded in Flyway's history of {@code schema}, when it is newer than the last
+     * successful migration there (a rollback drops schema uuidmig, so its history row is what remains of it); else null.
+     */
+    private static RolledBack rolledBack(Connection c, String schema) throws SQLException {
+        String table = Sql.qualified(schema, FlywayRunner.HISTORY_TABLE);
+        if (!tableExists(c, table)) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT version, description, installed_on FROM " + table
+            + " WHERE success AND (version = ? OR description = ?) ORDER BY installed_rank DESC LIMIT 1")) {
+            ps.setString(1, FlywayRunner.VERSION);
+            ps.setString(2, RollbackFlyway.DESCRIPTION);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && RollbackFlyway.DESCRIPTION.equals(rs.getString(2))) {
+                    LocalDateTime on = rs.getObject(3, LocalDateTime.class);
+                    return new RolledBack(rs.getString(1), on == null ? "?" : on.withNano(0).toString().replace('T', ' '));
+                }
+            }
+        }
+        return null;
     }
 
     private static String type(Connection c, String schema, String table, String column) throws SQLException {

@@ -89,7 +89,7 @@ final class BackfillStep implements MigrationStep {
 
     @Override
     public void run(StepContext ctx) throws SQLException {
-        StateStore.ColumnRow state = StateStore.columns(ctx.conn()).stream()
+        StateStore.ColumnRow state = StateStore.columns(ctx.conn(), ctx.schema()).stream()
             .filter(r -> r.table().equals(col.ref().table()) && r.column().equals(col.ref().column()))
             .findFirst().orElseThrow(() -> new IllegalStateException("no state for " + col.ref()));
         long total = Math.max(baseRows(ctx), 1);

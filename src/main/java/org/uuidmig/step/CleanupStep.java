@@ -28,7 +28,7 @@ final class CleanupStep implements MigrationStep {
 
     @Override
     public boolean isDone(StepContext ctx) throws SQLException {
-        return !Catalog.exists(ctx.conn(), "SELECT 1 FROM uuidmig.columns WHERE step <> ?", Steps.DONE)
+        return !Catalog.exists(ctx.conn(), "SELECT 1 FROM uuidmig.columns WHERE step <> ? AND table_schema = ?", Steps.DONE, ctx.schema())
             && !Catalog.exists(ctx.conn(), """
                 SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'uuidmig'""");
     }
@@ -49,7 +49,8 @@ final class CleanupStep implements MigrationStep {
         for (String s : sql(ctx)) {
             out.add(new PlannedStatement(s, "none on application tables"));
         }
-        out.add(new PlannedStatement("UPDATE uuidmig.columns SET step = 'done'", "none on application tables"));
+        out.add(new PlannedStatement("UPDATE uuidmig.columns SET step = 'done' WHERE table_schema = " + Sql.literal(ctx.schema()),
+            "none on application tables"));
         return out;
     }
 
@@ -59,8 +60,9 @@ final class CleanupStep implements MigrationStep {
         for (String s : sql(ctx)) {
             Catalog.exec(ctx.conn(), s);
         }
-        try (var ps = ctx.conn().prepareStatement("UPDATE uuidmig.columns SET step = ?, updated_at = now()")) {
+        try (var ps = ctx.conn().prepareStatement("UPDATE uuidmig.columns SET step = ?, updated_at = now() WHERE table_schema = ?")) {
             ps.setString(1, Steps.DONE);
+            ps.setString(2, ctx.schema());
             ps.executeUpdate();
         }
     }

@@ -102,9 +102,10 @@ public final class RollbackSteps {
     public static final String DROP_STATE = "DROP SCHEMA IF EXISTS uuidmig CASCADE";
 
     /**
-     * Drops schema uuidmig (state tables, functions). Refuses while any trigger still calls one
-     * of its functions, so CASCADE can never take an application object with it.
-     * Lock: none on application tables. Done when: the schema is gone.
+     * Drops schema uuidmig (state tables, functions), or, when it also records the migration of
+     * other application schemas, only this schema's record. Refuses while any trigger still calls
+     * one of its functions, so CASCADE can never take an application object with it.
+     * Lock: none on application tables. Done when: the schema (or this schema's record) is gone.
      */
     public static void dropState(StepContext ctx) throws SQLException {
         if (Catalog.exists(ctx.conn(), """
@@ -113,8 +114,39 @@ public final class RollbackSteps {
             throw new UuidmigException(ExitCode.UNEXPECTED, "rollback: a trigger still calls a function in schema uuidmig; "
                 + "not dropping the schema. Rerun uuidmig rollback");
         }
-        Catalog.exec(ctx.conn(), DROP_STATE);
+        if (StateStore.otherSchemas(ctx.conn(), ctx.schema()).isEmpty()) {
+            Catalog.exec(ctx.conn(), DROP_STATE);
+        } else {
+            dropStateOf(ctx);
+        }
         FaultInjection.stepDone();
+    }
+
+    /**
+     * When the state also records other schemas' migrations, only this schema's record goes (with the
+     * rollback's marker and forward copy, and the functions, which no trigger uses any more: checked above),
+     * in one transaction; the schema uuidmig and the other schemas' record stay.
+     */
+    private static void dropStateOf(StepContext ctx) throws SQLException {
+        java.sql.Connection c = ctx.conn();
+        c.setAutoCommit(false);
+        try {
+            for (String table : List.of("columns", "tables", "users_table", "row_ledger")) {
+                try (var ps = c.prepareStatement("DELETE FROM " + org.uuidmig.db.Sql.qualified(StateStore.SCHEMA, table)
+                    + " WHERE table_schema = ?")) {
+                    ps.setString(1, ctx.schema());
+                    ps.executeUpdate();
+                }
+            }
+            Catalog.exec(c, "DROP TABLE IF EXISTS uuidmig.rollback, uuidmig.forward_columns, uuidmig.forward_tables");
+            Catalog.exec(c, "DROP FUNCTION IF EXISTS uuidmig.ledger_insert(), uuidmig.ledger_delete()");
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     /** Prints the steps and the final schema drop for --dry-run. */

@@ -127,7 +127,11 @@ public final class StateStore {
                             PlannedColumn original, List<String> lastKey, long backfillRows, boolean backfillDone) {
     }
 
-    public static List<ColumnRow> columns(Connection c) throws SQLException {
+    /**
+     * The recorded columns of the application schema {@code schema}: state belongs to a schema, and a
+     * database may hold the record of several (migrated one after the other, see {@link #unfinishedElsewhere}).
+     */
+    public static List<ColumnRow> columns(Connection c, String schema) throws SQLException {
         List<ColumnRow> out = new ArrayList<>();
         if (!exists(c)) {
             return out;
@@ -135,8 +139,9 @@ public final class StateStore {
         try (PreparedStatement ps = c.prepareStatement("""
             SELECT table_schema, table_name, column_name, position, step, original::text, backfill_last_key,
                    backfill_rows, backfill_done
-              FROM uuidmig.columns ORDER BY position""");
-             ResultSet rs = ps.executeQuery()) {
+              FROM uuidmig.columns WHERE table_schema = ? ORDER BY position""")) {
+            ps.setString(1, schema);
+            ResultSet rs = ps.executeQuery();
             while (rs.next()) {
                 java.sql.Array key = rs.getArray(7);
                 List<String> lastKey = key == null ? null : List.of((String[]) key.getArray());
@@ -178,11 +183,59 @@ public final class StateStore {
         }
     }
 
-    public static UsersTable users(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT original::text FROM uuidmig.users_table LIMIT 1");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? fromJson(rs.getString(1), UsersTable.class) : null;
+    /** The users table as recorded before the migration of {@code schema} (it lives in that schema). */
+    public static UsersTable users(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT original::text FROM uuidmig.users_table WHERE table_schema = ? LIMIT 1")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? fromJson(rs.getString(1), UsersTable.class) : null;
+            }
         }
+    }
+
+    /**
+     * Application schemas other than {@code schema} whose migration the state records as unfinished (a column
+     * not at step done, or a rollback under way): uuidmig runs one migration or rollback per database at a
+     * time, because its functions and the rollback marker are shared. Empty when there is none.
+     */
+    public static List<String> unfinishedElsewhere(Connection c, String schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (!exists(c)) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT DISTINCT table_schema FROM uuidmig.columns WHERE table_schema <> ? AND step <> ? ORDER BY 1""")) {
+            ps.setString(1, schema);
+            ps.setString(2, Steps.DONE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        String reverse = Reverse.schema(c);
+        if (reverse != null && !reverse.equals(schema) && !out.contains(reverse)) {
+            out.add(reverse);
+        }
+        return out;
+    }
+
+    /** Application schemas the state records a migration of, other than {@code schema}. */
+    public static List<String> otherSchemas(Connection c, String schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (!exists(c)) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT DISTINCT table_schema FROM uuidmig.columns WHERE table_schema <> ? ORDER BY 1")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     public static void setStep(Connection c, String schema, String table, String column, String step) throws SQLException {
@@ -214,7 +267,7 @@ public final class StateStore {
                            java.time.OffsetDateTime swappedAt, Long statInsAtEnd, Long statDelAtEnd) {
     }
 
-    public static Map<String, TableRow> tables(Connection c) throws SQLException {
+    public static Map<String, TableRow> tables(Connection c, String schema) throws SQLException {
         Map<String, TableRow> out = new LinkedHashMap<>();
         if (!exists(c)) {
             return out;
@@ -222,8 +275,9 @@ public final class StateStore {
         try (PreparedStatement ps = c.prepareStatement("""
             SELECT table_schema, table_name, base_rows, verified_rows, mismatches, verified_at, end_rows,
                    ledger_inserted, ledger_deleted, swapped_at, stat_ins_at_end, stat_del_at_end
-              FROM uuidmig.tables ORDER BY table_name""");
-             ResultSet rs = ps.executeQuery()) {
+              FROM uuidmig.tables WHERE table_schema = ? ORDER BY table_name""")) {
+            ps.setString(1, schema);
+            ResultSet rs = ps.executeQuery();
             while (rs.next()) {
                 out.put(rs.getString(2), new TableRow(rs.getString(1), rs.getString(2), (Long) rs.getObject(3),
                     (Long) rs.getObject(4), (Long) rs.getObject(5), rs.getObject(6, java.time.OffsetDateTime.class),
@@ -235,9 +289,9 @@ public final class StateStore {
     }
 
     /** "table.column: step" for every column not finished, for validate-pre and status. */
-    public static List<String> describeProgress(Connection c) throws SQLException {
+    public static List<String> describeProgress(Connection c, String schema) throws SQLException {
         List<String> out = new ArrayList<>();
-        for (ColumnRow r : columns(c)) {
+        for (ColumnRow r : columns(c, schema)) {
             if (!r.step().equals(Steps.DONE)) {
                 out.add(r.table() + "." + r.column() + " at step " + r.step()
                     + (r.step().equals(Steps.BACKFILL) || r.backfillRows() > 0 ? " (" + r.backfillRows() + " rows backfilled)" : ""));

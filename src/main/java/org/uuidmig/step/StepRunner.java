@@ -73,7 +73,13 @@ public final class StepRunner {
         }
         LOG.info("{}: starting", name);
         long t0 = System.nanoTime();
-        step.run(c);
+        String running = CurrentSteps.name(step);
+        CurrentSteps.started(running);
+        try {
+            step.run(c);
+        } finally {
+            CurrentSteps.ended(running);
+        }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         synchronized (millisByTarget) {
             millisByTarget.merge(step.target(), ms, Long::sum);

@@ -175,6 +175,48 @@ class StatusIT {
         }
     }
 
+    /** uuidmig's own rollback before the swap (it drops schema uuidmig): rolled back, with when, from Flyway's rollback row. */
+    @Test
+    void rolledBackBeforeSwap(TestDb db) throws Exception {
+        db.loadFixture(1);
+        CliResult expand = db.run("migrate", "--phase", "expand");
+        assertEquals(0, expand.exitCode(), expand.toString());
+        CliResult rollback = db.run("rollback");
+        assertEquals(0, rollback.exitCode(), rollback.toString());
+        assertRolledBack(db);
+    }
+
+    /** uuidmig's own rollback after the swap: rolled back, not "unknown ... changed by other means". */
+    @Test
+    void rolledBackAfterSwap(TestDb db) throws Exception {
+        db.loadFixture(1);
+        CliResult migrate = db.run("migrate");
+        assertEquals(0, migrate.exitCode(), migrate.toString());
+        CliResult rollback = db.run("rollback");
+        assertEquals(0, rollback.exitCode(), rollback.toString());
+        assertRolledBack(db);
+
+        // migrated again after the rollback: done, not rolled back
+        CliResult again = db.run("migrate");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals("done", json(db.run("status", "--format", "json")).get("stage").asText());
+    }
+
+    private static void assertRolledBack(TestDb db) throws Exception {
+        CliResult text = db.run("status");
+        assertEquals(0, text.exitCode(), text.toString());
+        assertTrue(text.out().contains("stage: rolled back"), text.out());
+        String on = db.queryString("SELECT to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS') FROM uuidmig_schema_history "
+            + "WHERE description = 'rollback user references to integer' AND success ORDER BY installed_rank DESC LIMIT 1");
+        assertTrue(text.out().contains("rolled back: uuidmig rollback finished on " + on), text.out());
+        JsonNode j = json(db.run("status", "--format", "json"));
+        assertEquals("rolled_back", j.get("stage").asText());
+        assertFalse(j.get("migratedWithoutState").asBoolean());
+        for (JsonNode c : j.get("columns")) {
+            assertEquals("integer", c.get("type").asText(), c.toString());
+        }
+    }
+
     /** A database without the application's tables is not reported as "not started": the plan matches nothing there. */
     @Test
     void wrongDatabaseIsUnknown(TestDb db) throws Exception {
