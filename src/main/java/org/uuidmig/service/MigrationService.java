@@ -66,6 +66,7 @@ public final class MigrationService {
                     + "finish it with uuidmig rollback before migrating again. Nothing was changed");
             }
             Plan plan = PlanService.read(c, planSettings);
+            StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             List<StateStore.ColumnRow> state = StateStore.columns(c);
             boolean resuming = !state.isEmpty();
 

@@ -69,6 +69,7 @@ public final class RollbackService {
     private int runRollback() {
         long t0 = System.nanoTime();
         try (Connection c = db.connectToPrimary("rollback")) {
+            StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
             List<StateStore.ColumnRow> state = StateStore.columns(c);
             if (state.isEmpty()) {
                 return nothingRecorded();
