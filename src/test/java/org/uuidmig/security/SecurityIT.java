@@ -52,6 +52,7 @@ class SecurityIT {
         try (Connection c = DriverManager.getConnection(db.server().urlFor("postgres")); Statement st = c.createStatement()) {
             st.execute("ALTER DATABASE \"" + db.name() + "\" OWNER TO CURRENT_USER");
             st.execute("ALTER DATABASE \"" + db.name() + "\" RESET ALL");
+            st.execute("ALTER ROLE \"" + role + "\" RESET ALL");
         } catch (SQLException ignored) {
             // the database may already be gone
         }
@@ -97,6 +98,62 @@ class SecurityIT {
             assertEquals(comment, db.queryString(COMMENT));
         } finally {
             dropRole(db, role);
+        }
+    }
+
+    /** ConnectionSettings for the test database as role (trust authentication). */
+    static org.uuidmig.config.ConnectionSettings settingsAs(TestDb db, String role) {
+        java.util.Properties p = org.postgresql.Driver.parseURL(db.url(), null);
+        return new org.uuidmig.config.ConnectionSettings(p.getProperty("PGHOST"), Integer.parseInt(p.getProperty("PGPORT")),
+            db.name(), role, null, null, "public", null);
+    }
+
+    /**
+     * Whatever the database's and the role's owner set with ALTER DATABASE/ROLE ... SET, a uuidmig session and
+     * Flyway's start with standard_conforming_strings on, row_security off and search_path pg_catalog, pg_temp;
+     * a query that a policy would filter then fails instead of returning fewer rows.
+     */
+    @Test
+    void everySessionPinsItsSettingsWhateverTheDatabaseAndRoleSay(TestDb db) throws Exception {
+        db.loadFixture(1);
+        String role = uniqueRole("adv_settings");
+        db.exec("CREATE ROLE \"" + role + "\" LOGIN");
+        try {
+            giveDatabaseTo(db, role);
+            db.exec("ALTER TABLE public.chat_messages ENABLE ROW LEVEL SECURITY");
+            db.exec("ALTER TABLE public.chat_messages FORCE ROW LEVEL SECURITY");
+            db.exec("CREATE POLICY tenth_hidden ON public.chat_messages USING (id % 10 <> 0)");
+            db.exec("ALTER DATABASE \"" + db.name() + "\" SET standard_conforming_strings = off");
+            db.exec("ALTER DATABASE \"" + db.name() + "\" SET search_path = public, pg_catalog");
+            db.exec("ALTER ROLE \"" + role + "\" SET row_security = on");
+            db.exec("ALTER ROLE \"" + role + "\" SET search_path = public");
+            org.uuidmig.config.ConnectionSettings s = settingsAs(db, role);
+            try (Connection c = new org.uuidmig.db.Database(s).connect("test")) {
+                assertPinned(c);
+            }
+            try (Connection c = org.uuidmig.flyway.FlywayRunner.flyway(s, new org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid(() -> {
+                throw new IllegalStateException("not run");
+            })).getConfiguration().getDataSource().getConnection()) {
+                assertPinned(c);
+            }
+        } finally {
+            dropRole(db, role);
+        }
+    }
+
+    private static void assertPinned(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String[] expected : new String[][] {{"standard_conforming_strings", "on"}, {"row_security", "off"},
+                {"search_path", "pg_catalog,pg_temp"}}) {
+                try (java.sql.ResultSet rs = st.executeQuery("SHOW " + expected[0])) {
+                    rs.next();
+                    assertEquals(expected[1], rs.getString(1), expected[0]);
+                }
+            }
+            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> st.executeQuery("SELECT count(*) FROM public.chat_messages"));
+            assertEquals("42501", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("row-level security"), e.getMessage());
         }
     }
 
