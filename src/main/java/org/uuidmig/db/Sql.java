@@ -47,4 +47,22 @@ public final class Sql {
     public static String regclass(String schema, String name) {
         return literal(qualified(schema, name)) + "::pg_catalog.regclass";
     }
+
+    /**
+     * Text for a {@code --} comment line of --dry-run output, which a DBA may paste into psql: a line break (or
+     * any other control character) in a name would end the comment and make the rest of the name a statement,
+     * so each is written as {@code \xNN}.
+     */
+    public static String commentText(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < 0x20 || ch == 0x7f) {
+                sb.append(String.format("\\x%02x", (int) ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
 }

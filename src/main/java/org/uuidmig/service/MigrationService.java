@@ -124,11 +124,11 @@ public final class MigrationService {
         StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, false);
         out.println("-- uuidmig migrate --dry-run: nothing is changed. Plan (" + originals.size() + " columns):");
         for (PlannedColumn col : originals) {
-            out.println("--   " + col.ref() + " " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+            out.println("--   " + org.uuidmig.db.Sql.commentText(col.ref() + " " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
                 + ", FK " + (col.userForeignKey(users) == null ? "none (one is added, NO ACTION)"
                 : col.userForeignKey(users).name() + " " + col.userForeignKey(users).actionsSql())
                 + ", " + col.indexes().size() + " indexes, keyset on " + (col.table().keyColumns().isEmpty() ? "ctid (no primary key)"
-                : String.join(", ", col.table().keyColumns())));
+                : String.join(", ", col.table().keyColumns()))));
         }
         out.println();
         StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c), settings.phase(), settings.swapPerTable(), settings.reindex()), out);

@@ -97,9 +97,9 @@ public final class RollbackService {
                     ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
                     : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):");
                 for (PlannedColumn col : originals) {
-                    out.println("--   " + col.ref() + " back to " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+                    out.println("--   " + org.uuidmig.db.Sql.commentText(col.ref() + " back to " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
                         + ", FK " + (col.userForeignKey(users) == null ? "none" : col.userForeignKey(users).name() + " "
-                        + col.userForeignKey(users).actionsSql()) + ", " + col.indexes().size() + " indexes");
+                        + col.userForeignKey(users).actionsSql()) + ", " + col.indexes().size() + " indexes"));
                 }
                 out.println();
                 RollbackSteps.printDryRun(ctx, steps, out);

@@ -35,4 +35,10 @@ class SqlTest {
     void aNulIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Sql.literal("a\0b"));
     }
+
+    @Test
+    void commentTextEscapesLineBreaksAndControlCharacters() {
+        assertEquals("a\\x0aDROP TABLE x; --\\x0d\\x09b", Sql.commentText("a\nDROP TABLE x; --\r\tb"));
+        assertEquals("plain \"name\" é", Sql.commentText("plain \"name\" é"));
+    }
 }

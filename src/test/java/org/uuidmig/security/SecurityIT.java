@@ -157,6 +157,55 @@ class SecurityIT {
         }
     }
 
+    /**
+     * A table whose name holds a line break followed by SQL: --dry-run, which a DBA may paste into psql, prints the
+     * name in its comment lines with the line break escaped, so nothing of the name is outside a comment, a
+     * literal or a quoted identifier.
+     */
+    @Test
+    void aNameWithALineBreakStaysInsideTheDryRunsComments(TestDb db) throws Exception {
+        db.loadFixture(1);
+        String name = "notes\nALTER ROLE nobody SUPERUSER; --";
+        db.exec("CREATE TABLE public.\"" + name + "\" (id serial PRIMARY KEY, user_id integer REFERENCES public.users (id))");
+        CliResult dry = db.run("migrate", "--dry-run", "--discover");
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertTrue(dry.out().contains("notes\\x0aALTER ROLE"), dry.out());
+        assertFalse(outsideQuotesAndComments(dry.out()).contains("ALTER ROLE"), dry.out());
+    }
+
+    /** The text of sql outside -- comments, '' and E'' literals and quoted identifiers, as psql would lex it. */
+    private static String outsideQuotesAndComments(String sql) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < sql.length()) {
+            char ch = sql.charAt(i);
+            if (ch == '-' && sql.startsWith("--", i)) {
+                int nl = sql.indexOf('\n', i);
+                i = nl < 0 ? sql.length() : nl;
+            } else if (ch == '"' || ch == '\'') {
+                boolean escapes = ch == '\'' && i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e');
+                int j = i + 1;
+                while (j < sql.length()) {
+                    char c = sql.charAt(j);
+                    if (escapes && c == '\\') {
+                        j += 2;
+                    } else if (c == ch && j + 1 < sql.length() && sql.charAt(j + 1) == ch) {
+                        j += 2;
+                    } else if (c == ch) {
+                        break;
+                    } else {
+                        j++;
+                    }
+                }
+                i = j + 1;
+            } else {
+                out.append(ch);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
     /** Sql.literal reads back as the same text with standard_conforming_strings on and off (pgjdbc parses it too). */
     @Test
     void literalsMeanTheSameWhateverStandardConformingStringsSays(TestDb db) throws Exception {
