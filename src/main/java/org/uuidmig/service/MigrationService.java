@@ -61,12 +61,12 @@ public final class MigrationService {
     public int run() {
         long t0 = System.nanoTime();
         try (Connection c = db.connectToPrimary("migrate")) {
+            StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             if (org.uuidmig.step.Reverse.started(c)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
                     + "finish it with uuidmig rollback before migrating again. Nothing was changed");
             }
             Plan plan = PlanService.read(c, planSettings);
-            StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             List<StateStore.ColumnRow> state = StateStore.columns(c);
             boolean resuming = !state.isEmpty();
 

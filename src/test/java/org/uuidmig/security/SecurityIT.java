@@ -310,4 +310,35 @@ class SecurityIT {
             dropRole(db, role);
         }
     }
+
+    /**
+     * Row-level security that the migrating role bypasses is no obstacle: the tables' owner, on a table with RLS
+     * enabled but not forced, passes row_level_security and migrates every row, the ones the policy would hide
+     * from others included (row_security = off raises no error where no policy applies).
+     */
+    @Test
+    void rowLevelSecurityTheOwnerBypassesIsNoObstacle(TestDb db) throws Exception {
+        db.loadFixture(1);
+        String role = uniqueRole("rls_owner_ok");
+        db.exec("CREATE ROLE \"" + role + "\" LOGIN");
+        try {
+            giveDatabaseTo(db, role);
+            db.exec("ALTER TABLE public.chat_messages ENABLE ROW LEVEL SECURITY");
+            db.exec("CREATE POLICY tenth_hidden ON public.chat_messages USING (id % 10 <> 0)");
+            long nullsBefore = db.queryLong("SELECT count(*) FROM public.chat_messages WHERE sender_id IS NULL");
+            String url = urlAs(db, role);
+
+            CliResult pre = db.run("validate-pre", "--url", url);
+            assertEquals(ExitCode.OK, pre.exitCode(), pre.toString());
+            assertTrue(pre.out().contains("[PASS] row_level_security"), pre.out());
+
+            CliResult r = db.run("migrate", "--url", url);
+            assertEquals(ExitCode.OK, r.exitCode(), r.toString());
+            assertEquals(nullsBefore, db.queryLong("SELECT count(*) FROM public.chat_messages WHERE sender_id IS NULL"));
+            assertEquals(0, db.queryLong("SELECT count(*) FROM public.chat_messages m LEFT JOIN public.users u ON u.uuid = m.sender_id "
+                + "WHERE m.sender_id IS NOT NULL AND u.uuid IS NULL"));
+        } finally {
+            dropRole(db, role);
+        }
+    }
 }
