@@ -107,23 +107,26 @@ public final class PreChecks {
     private void rowLevelSecurity() throws SQLException {
         List<String> tables = new ArrayList<>();
         for (PlannedColumn col : plan.toConvert()) {
-            tables.add(col.ref().table());
+            tables.add(Sql.qualified(plan.schema(), col.ref().table()));
         }
-        tables.add(plan.users().name());
-        tables.addAll(List.of("user_sessions", "alembic_version"));
+        tables.add(Sql.qualified(plan.users().schema(), plan.users().name()));
+        tables.add(Sql.qualified(plan.schema(), "user_sessions"));
+        tables.add(Sql.qualified(plan.schema(), "alembic_version"));
         try (PreparedStatement ps = c.prepareStatement("""
-            SELECT c.relname, c.relforcerowsecurity, pg_catalog.pg_get_userbyid(c.relowner)
+            SELECT n.nspname, c.relname, c.relforcerowsecurity, pg_catalog.pg_get_userbyid(c.relowner)
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = ? AND c.relname = ANY (?) AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)
-             ORDER BY c.relname""")) {
-            ps.setString(1, plan.schema());
-            ps.setArray(2, c.createArrayOf("text", tables.stream().distinct().toArray()));
+             WHERE c.oid IN (SELECT pg_catalog.to_regclass(t) FROM pg_catalog.unnest(?::pg_catalog.text[]) t)
+               AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)
+             ORDER BY n.nspname, c.relname""")) {
+            ps.setArray(1, c.createArrayOf("text", tables.stream().distinct().toArray()));
             List<String> found = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rlsFiltered.add(rs.getString(1));
-                    found.add(Sql.qualified(plan.schema(), rs.getString(1)) + (rs.getBoolean(2) ? " (FORCE ROW LEVEL SECURITY, owner "
-                        : " (owner ") + rs.getString(3) + ")");
+                    if (rs.getString(1).equals(plan.schema())) {
+                        rlsFiltered.add(rs.getString(2));
+                    }
+                    found.add(Sql.qualified(rs.getString(1), rs.getString(2)) + (rs.getBoolean(3) ? " (FORCE ROW LEVEL SECURITY, owner "
+                        : " (owner ") + rs.getString(4) + ")");
                 }
             }
             out.add(found.isEmpty()
