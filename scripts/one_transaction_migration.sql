@@ -14,6 +14,10 @@
 -- Run with: psql -X -v ON_ERROR_STOP=1 -f scripts/one_transaction_migration.sql
 \set ON_ERROR_STOP 1
 BEGIN;
+-- pinned whatever ALTER DATABASE/ROLE ... SET says (docs/safety.md): a backslash cannot escape a quote, and a
+-- row-level security policy makes a query fail instead of silently hiding rows
+SET LOCAL standard_conforming_strings = on;
+SET LOCAL row_security = off;
 
 -- 1. chat_messages.sender_id: NULL allowed, FK ON DELETE SET NULL, index (sender_id, created_at DESC), comment
 ALTER TABLE public.chat_messages ADD COLUMN sender_uuid_temp uuid;

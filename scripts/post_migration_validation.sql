@@ -14,6 +14,10 @@
 \set ON_ERROR_STOP on
 \set QUIET on
 BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+-- pinned whatever ALTER DATABASE/ROLE ... SET says (docs/safety.md): a backslash cannot escape a quote, and a
+-- row-level security policy makes a query fail instead of silently hiding rows
+SET LOCAL standard_conforming_strings = on;
+SET LOCAL row_security = off;
 -- the query below is large and cheap: JIT compiling it would take many seconds for nothing
 SET LOCAL jit = off;
 SELECT to_regclass('uuidmig.columns') IS NOT NULL AND to_regclass('uuidmig.tables') IS NOT NULL

@@ -21,6 +21,10 @@
 \set ON_ERROR_STOP on
 \set QUIET on
 BEGIN TRANSACTION READ ONLY;
+-- pinned whatever ALTER DATABASE/ROLE ... SET says (docs/safety.md): a backslash cannot escape a quote, and a
+-- row-level security policy makes a query fail instead of silently hiding rows
+SET LOCAL standard_conforming_strings = on;
+SET LOCAL row_security = off;
 
 -- duplicate_constraint_violations depends on the unique indexes that exist, so its query is
 -- generated from the catalog (into :dup_sql): for every valid unique index with a user column

@@ -152,8 +152,8 @@ public final class PostChecks {
             ? CheckResult.pass("foreign_keys_reference_users_uuid", (long) cols.size(),
                 "each column has one validated FK to " + users.name() + "(" + users.newKey() + ") with its original actions")
             : CheckResult.fail("foreign_keys_reference_users_uuid", (long) bad.size(), String.join("; ", bad),
-                "SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND confrelid = '"
-                    + Sql.qualified(users.schema(), users.name()).replace("'", "''") + "'::regclass;",
+                "SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND confrelid = "
+                    + Sql.regclass(users.schema(), users.name()) + ";",
                 "recreate the FK with the original actions: ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, then VALIDATE"));
     }
 

@@ -43,6 +43,8 @@ public final class PreChecks {
     private boolean uuidsUnique;
     private boolean uuidsNotNull;
     private final Map<String, Boolean> selectable = new HashMap<>();
+    /** Tables whose rows a row-level security policy would filter for the connected role. */
+    private final java.util.Set<String> rlsFiltered = new java.util.TreeSet<>();
 
     public PreChecks(Connection c, Plan plan, Progress progress) {
         this.c = c;
@@ -60,6 +62,7 @@ public final class PreChecks {
         UsersTable users = plan.users();
         boolean usersOk = usersTable(users);
         columns();
+        rowLevelSecurity();
         privileges();
         if (usersOk) {
             boolean readUsers = canSelect(users.name());
@@ -90,7 +93,61 @@ public final class PreChecks {
         unplannedReferences();
         alembic();
         estimatedDisk();
-        migrationInProgress();
+        if (stateSchema()) {
+            migrationInProgress();
+        }
+    }
+
+    /**
+     * Tables uuidmig reads or writes on which a row-level security policy applies to the connected role
+     * (RLS enabled, and the role neither a superuser, BYPASSRLS, nor the owner of a table without FORCE ROW
+     * LEVEL SECURITY). Every uuidmig session runs with row_security = off, so such a table makes a query fail
+     * rather than silently skip the hidden rows; this check says so before anything starts.
+     */
+    private void rowLevelSecurity() throws SQLException {
+        List<String> tables = new ArrayList<>();
+        for (PlannedColumn col : plan.toConvert()) {
+            tables.add(Sql.qualified(plan.schema(), col.ref().table()));
+        }
+        tables.add(Sql.qualified(plan.users().schema(), plan.users().name()));
+        tables.add(Sql.qualified(plan.schema(), "user_sessions"));
+        tables.add(Sql.qualified(plan.schema(), "alembic_version"));
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT n.nspname, c.relname, c.relforcerowsecurity, pg_catalog.pg_get_userbyid(c.relowner)
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.oid IN (SELECT pg_catalog.to_regclass(t) FROM pg_catalog.unnest(?::pg_catalog.text[]) t)
+               AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)
+             ORDER BY n.nspname, c.relname""")) {
+            ps.setArray(1, c.createArrayOf("text", tables.stream().distinct().toArray()));
+            List<String> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1).equals(plan.schema())) {
+                        rlsFiltered.add(rs.getString(2));
+                    }
+                    found.add(Sql.qualified(rs.getString(1), rs.getString(2)) + (rs.getBoolean(3) ? " (FORCE ROW LEVEL SECURITY, owner "
+                        : " (owner ") + rs.getString(4) + ")");
+                }
+            }
+            out.add(found.isEmpty()
+                ? CheckResult.pass("row_level_security", 0L, "no row-level security policy hides rows from the connected role")
+                : CheckResult.fail("row_level_security", (long) found.size(), "row-level security applies to the connected role on "
+                    + String.join(", ", found) + ": its policies would hide rows from the backfill and the verification, and "
+                    + "those rows would lose their user reference at the swap",
+                    "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_catalog.pg_class WHERE relrowsecurity;",
+                    "run uuidmig as a role that bypasses row-level security (a superuser, or ALTER ROLE ... BYPASSRLS), "
+                        + "or as the tables' owner after ALTER TABLE ... NO FORCE ROW LEVEL SECURITY"));
+        }
+    }
+
+    /** Schema uuidmig, if it exists, is uuidmig's own (StateStore.foreignReason); false when it is not. */
+    private boolean stateSchema() throws SQLException {
+        String why = StateStore.foreignReason(c);
+        out.add(why == null
+            ? CheckResult.pass("state_schema", 0L, "schema " + StateStore.SCHEMA + " is absent or holds only uuidmig's own objects")
+            : CheckResult.fail("state_schema", 1L, StateStore.foreignMessage(why), null,
+                "drop the schema, or make this role its owner after checking that it holds only uuidmig's state"));
+        return why == null;
     }
 
     private void serverVersion() {
@@ -171,12 +228,12 @@ public final class PreChecks {
         }
         // the tables whose rows validate-pre reads besides the planned ones and users
         for (String extra : List.of("user_sessions", "alembic_version")) {
-            if (!tables.contains(extra) && !canSelect(extra)) {
+            if (!tables.contains(extra) && !canSelect(extra) && !rlsFiltered.contains(extra)) {
                 problems.add("cannot SELECT from " + Sql.qualified(plan.schema(), extra));
             }
         }
         for (String table : tables.stream().distinct().toList()) {
-            if (!canSelect(table)) {
+            if (!canSelect(table) && !rlsFiltered.contains(table)) {
                 problems.add("cannot SELECT from " + Sql.qualified(plan.schema(), table));
             }
             try (PreparedStatement ps = c.prepareStatement("""
@@ -223,6 +280,7 @@ public final class PreChecks {
         boolean can;
         try (PreparedStatement ps = c.prepareStatement("""
             SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT')
+                   AND NOT (c.relrowsecurity AND pg_catalog.row_security_active(c.oid))
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = ? AND c.relname = ?""")) {
             ps.setString(1, plan.schema());
@@ -237,8 +295,9 @@ public final class PreChecks {
 
     /** Reports check name as not run (INFO); the privileges check fails for the same table. */
     private void notChecked(String name, String table) {
-        out.add(CheckResult.info(name, null, "not checked: the connected role cannot SELECT from "
-            + Sql.qualified(plan.schema(), table) + " (see privileges)"));
+        out.add(CheckResult.info(name, null, rlsFiltered.contains(table)
+            ? "not checked: row-level security hides rows of " + Sql.qualified(plan.schema(), table) + " from the connected role (see row_level_security)"
+            : "not checked: the connected role cannot SELECT from " + Sql.qualified(plan.schema(), table) + " (see privileges)"));
     }
 
     private void usersWithoutUuid(UsersTable u) throws SQLException {

@@ -19,6 +19,18 @@ import org.uuidmig.config.ConnectionSettings;
 public final class Database {
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * Settings pinned in the startup packet (pgjdbc's {@code options}), so they hold before the first statement
+     * and override whatever the database's or role's owner set with ALTER DATABASE/ROLE ... SET:
+     * standard_conforming_strings on (a backslash in a literal is just a backslash); row_security off (a query
+     * that a row-level security policy would filter raises an error instead of silently missing rows); and a
+     * search_path with nothing anyone else can create objects in, so every name uuidmig sends is
+     * schema-qualified and no planted function or operator is resolved. Flyway's connections get the same
+     * (see FlywayRunner).
+     */
+    public static final String SESSION_OPTIONS =
+        "-c standard_conforming_strings=on -c row_security=off -c search_path=pg_catalog,pg_temp";
+
     private final ConnectionSettings settings;
     private final Duration lockTimeout;
 
@@ -56,6 +68,7 @@ public final class Database {
         props.setProperty("ApplicationName", "uuidmig" + (purpose == null ? "" : " " + purpose));
         props.setProperty("connectTimeout", "10");
         props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("options", SESSION_OPTIONS);
         Connection c;
         try {
             c = DriverManager.getConnection(settings.jdbcUrl(), props);

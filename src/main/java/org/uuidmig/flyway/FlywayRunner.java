@@ -36,7 +36,11 @@ public final class FlywayRunner {
      * and postgresql.transactional.lock=false: a session advisory lock, which CONCURRENTLY statements need.
      */
     static FluentConfiguration configure(ConnectionSettings s) {
-        String url = s.jdbcUrl() + (s.sslMode() == null ? "" : "?sslmode=" + s.sslMode());
+        // the settings every uuidmig session has pinned (Database.SESSION_OPTIONS); Flyway sets its own
+        // search_path to the history table's schema on top, and qualifies the history table's name
+        String url = s.jdbcUrl() + "?options=" + java.net.URLEncoder.encode(org.uuidmig.db.Database.SESSION_OPTIONS,
+            java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+            + (s.sslMode() == null ? "" : "&sslmode=" + s.sslMode());
         FluentConfiguration config = Flyway.configure()
             .dataSource(url, s.user(), s.password())
             .schemas(s.schema())

@@ -66,6 +66,7 @@ public final class MigrationService {
         // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
         try (Connection c = db.connectToPrimary("migrate");
              RunLock lock = settings.dryRun() ? null : RunLock.acquire(db, "migrate", CurrentSteps::describe)) {
+            StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             if (org.uuidmig.step.Reverse.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
                     + "finish it with uuidmig rollback before migrating again. Nothing was changed");
@@ -138,11 +139,11 @@ public final class MigrationService {
         StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, false);
         out.println("-- uuidmig migrate --dry-run: nothing is changed. Plan (" + originals.size() + " columns):");
         for (PlannedColumn col : originals) {
-            out.println("--   " + col.ref() + " " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+            out.println("--   " + org.uuidmig.db.Sql.commentText(col.ref() + " " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
                 + ", FK " + (col.userForeignKey(users) == null ? "none (one is added, NO ACTION)"
                 : col.userForeignKey(users).name() + " " + col.userForeignKey(users).actionsSql())
                 + ", " + col.indexes().size() + " indexes, keyset on " + (col.table().keyColumns().isEmpty() ? "ctid (no primary key)"
-                : String.join(", ", col.table().keyColumns())));
+                : String.join(", ", col.table().keyColumns()))));
         }
         out.println();
         StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.phase(), settings.swapPerTable(), settings.reindex()), out);

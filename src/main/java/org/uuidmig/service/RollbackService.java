@@ -75,6 +75,7 @@ public final class RollbackService {
         // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
         try (Connection c = db.connectToPrimary("rollback");
              RunLock lock = settings.dryRun() ? null : RunLock.acquire(db, "rollback", CurrentSteps::describe)) {
+            StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
             // the state of this schema only: a database may hold the record of other schemas' migrations too
             List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
             if (state.isEmpty()) {
@@ -109,9 +110,9 @@ public final class RollbackService {
                     ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
                     : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):");
                 for (PlannedColumn col : originals) {
-                    out.println("--   " + col.ref() + " back to " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+                    out.println("--   " + org.uuidmig.db.Sql.commentText(col.ref() + " back to " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
                         + ", FK " + (col.userForeignKey(users) == null ? "none" : col.userForeignKey(users).name() + " "
-                        + col.userForeignKey(users).actionsSql()) + ", " + col.indexes().size() + " indexes");
+                        + col.userForeignKey(users).actionsSql()) + ", " + col.indexes().size() + " indexes"));
                 }
                 out.println();
                 RollbackSteps.printDryRun(ctx, steps, out);

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
 import org.uuidmig.db.Sql;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
@@ -109,12 +111,110 @@ public final class StateStore {
 
     /** Creates the schema, tables and ledger functions if they are missing. Idempotent. */
     public static void ensure(Connection c) throws SQLException {
+        requireOwn(c);
         try (Statement st = c.createStatement()) {
             st.execute(DDL);
         }
     }
 
+    /**
+     * Why schema {@value #SCHEMA} is not uuidmig's own, or null when it is absent or is. uuidmig's own means:
+     * owned by the connected role (the role that runs uuidmig creates it), every table, sequence, index, type,
+     * function and operator in it owned by that role too, and no trigger, rule or policy on its tables (uuidmig
+     * creates none there). Anything else was put there by someone else, and using it would run their code
+     * (a trigger on uuidmig.columns, a view in its place) with the rights of whoever runs uuidmig.
+     */
+    public static String foreignReason(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            WITH me AS (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user),
+                 s AS (SELECT n.oid, n.nspowner FROM pg_catalog.pg_namespace n WHERE n.nspname = ?)
+            SELECT 'schema ' || pg_catalog.quote_ident(?) || ' is owned by ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(s.nspowner))
+              FROM s WHERE s.nspowner <> (SELECT oid FROM me)
+            UNION ALL
+            SELECT pg_catalog.format('%s %s is owned by %s', CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view'
+                     WHEN 'S' THEN 'sequence' WHEN 'i' THEN 'index' ELSE 'relation' END, c.oid::pg_catalog.regclass,
+                     pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)))
+              FROM pg_catalog.pg_class c, s WHERE c.relnamespace = s.oid AND c.relowner <> (SELECT oid FROM me)
+            UNION ALL
+            SELECT pg_catalog.format('function %s is owned by %s', p.oid::pg_catalog.regprocedure,
+                     pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(p.proowner)))
+              FROM pg_catalog.pg_proc p, s WHERE p.pronamespace = s.oid AND p.proowner <> (SELECT oid FROM me)
+            UNION ALL
+            SELECT pg_catalog.format('type %s is owned by %s', t.oid::pg_catalog.regtype,
+                     pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(t.typowner)))
+              FROM pg_catalog.pg_type t, s WHERE t.typnamespace = s.oid AND t.typowner <> (SELECT oid FROM me)
+               AND t.typrelid = 0
+            UNION ALL
+            SELECT pg_catalog.format('operator %s is owned by %s', o.oid::pg_catalog.regoperator,
+                     pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(o.oprowner)))
+              FROM pg_catalog.pg_operator o, s WHERE o.oprnamespace = s.oid AND o.oprowner <> (SELECT oid FROM me)
+            UNION ALL
+            SELECT pg_catalog.format('trigger %I on %s', t.tgname, t.tgrelid::pg_catalog.regclass)
+              FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid, s
+             WHERE c.relnamespace = s.oid AND NOT t.tgisinternal
+            UNION ALL
+            SELECT pg_catalog.format('rule %I on %s', r.rulename, r.ev_class::pg_catalog.regclass)
+              FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class, s
+             WHERE c.relnamespace = s.oid
+            UNION ALL
+            SELECT pg_catalog.format('policy %I on %s', p.polname, p.polrelid::pg_catalog.regclass)
+              FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid, s
+             WHERE c.relnamespace = s.oid""")) {
+            ps.setString(1, SCHEMA);
+            ps.setString(2, SCHEMA);
+            List<String> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found.isEmpty() ? null : String.join("; ", found);
+        }
+    }
+
+    /**
+     * Refuses (exit 1, before anything is read from or written to it) a schema {@value #SCHEMA} that is not
+     * uuidmig's own: see {@link #foreignReason}.
+     */
+    public static void requireOwn(Connection c) throws SQLException {
+        String why = foreignReason(c);
+        if (why != null) {
+            throw new UuidmigException(ExitCode.CHECKS_FAILED, foreignMessage(why));
+        }
+    }
+
+    /** The refusal for a foreign state schema, naming what was found and its owner. */
+    public static String foreignMessage(String why) {
+        return "schema " + SCHEMA + " was not created by uuidmig running as this role, or holds objects someone else put there ("
+            + why + "): uuidmig keeps its state there and would run their code with this role's rights, so it refuses. "
+            + "Nothing was changed. If that is your own earlier uuidmig state, run as its owner (or ALTER SCHEMA " + SCHEMA
+            + " OWNER TO this role after checking its contents); otherwise drop the schema (DROP SCHEMA " + SCHEMA + " CASCADE)";
+    }
+
+    /**
+     * Reading the state is safe in a schema someone else owns only if its tables are plain tables (a SELECT
+     * runs no trigger; a view in a table's place would run its owner's functions with this role's rights; a
+     * policy cannot, row_security being off). Writing it needs {@link #requireOwn}.
+     */
+    static void requireReadable(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT pg_catalog.format('%s is not a table (relkind %s, owned by %s)', c.oid::pg_catalog.regclass, c.relkind,
+                     pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)))
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ? AND c.relkind <> 'r'
+               AND c.relname IN ('columns', 'tables', 'users_table', 'row_ledger', 'events', 'rollback',
+                                 'forward_columns', 'forward_tables')""")) {
+            ps.setString(1, SCHEMA);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new UuidmigException(ExitCode.CHECKS_FAILED, foreignMessage(rs.getString(1)));
+                }
+            }
+        }
+    }
+
     public static boolean exists(Connection c) throws SQLException {
+        requireReadable(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('uuidmig.columns') IS NOT NULL");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -185,6 +285,7 @@ public final class StateStore {
 
     /** The users table as recorded before the migration of {@code schema} (it lives in that schema). */
     public static UsersTable users(Connection c, String schema) throws SQLException {
+        requireReadable(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT original::text FROM uuidmig.users_table WHERE table_schema = ? LIMIT 1")) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
+import org.uuidmig.db.Sql;
 
 /**
  * Runs steps in order: a step the catalog shows as done is skipped, any other is run, logged
@@ -180,9 +181,9 @@ public final class StepRunner {
     public static void printDryRun(StepContext ctx, List<MigrationStep> steps, PrintWriter out) {
         int n = 1;
         for (MigrationStep step : steps) {
-            out.println("-- step " + n++ + ": " + step.id() + (step.target().isEmpty() ? "" : " " + step.target()));
+            out.println("-- step " + n++ + ": " + Sql.commentText(step.id() + (step.target().isEmpty() ? "" : " " + step.target())));
             for (MigrationStep.PlannedStatement s : step.statements(ctx)) {
-                out.println("--   lock: " + s.lock());
+                out.println("--   lock: " + Sql.commentText(s.lock()));
                 out.println(s.sql() + ";");
             }
             out.println();
