@@ -45,6 +45,9 @@ public final class Database {
         props.setProperty("user", settings.user());
         if (settings.password() != null) {
             props.setProperty("password", settings.password());
+        } else {
+            // else pgjdbc would read ~/.pgpass / PGPASSFILE itself, ignoring the permissions libpq insists on
+            props.setProperty(NoPasswordPlugin.PROPERTY, NoPasswordPlugin.class.getName());
         }
         if (settings.sslMode() != null) {
             props.setProperty("sslmode", settings.sslMode());
@@ -92,18 +95,23 @@ public final class Database {
         }
     }
 
+    private static final String NO_PASSWORD = " (no password was given: use --password, PGPASSWORD, or ~/.pgpass or PGPASSFILE "
+        + "readable only by you, chmod 0600)";
+
     /** Maps a failed connection attempt to one line that names host, port, database and user. */
     public static UuidmigException connectionError(ConnectionSettings s, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String why;
         switch (state) {
             case SqlState.INVALID_PASSWORD -> why = "password authentication failed"
-                + (s.password() == null ? " (no password was given: use --password, PGPASSWORD or ~/.pgpass)"
-                                         : " (password from " + s.passwordSource() + ")");
+                + (s.password() == null ? NO_PASSWORD : " (password from " + s.passwordSource() + ")");
             case SqlState.INVALID_AUTHORIZATION -> why = "not authorized: " + firstLine(e.getMessage());
             case SqlState.INVALID_CATALOG_NAME -> why = "database \"" + s.database() + "\" does not exist";
             default -> {
-                if (state.startsWith("08")) {
+                if (state.startsWith("08") && String.valueOf(e.getMessage()).contains("no password was provided")) {
+                    // pgjdbc's own words when the server asks for a password and it has none
+                    why = "password authentication failed" + (s.password() == null ? NO_PASSWORD : "");
+                } else if (state.startsWith("08")) {
                     why = "server unreachable (" + firstLine(rootMessage(e)) + ")";
                 } else {
                     why = firstLine(e.getMessage());

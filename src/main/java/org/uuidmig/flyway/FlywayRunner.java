@@ -36,7 +36,15 @@ public final class FlywayRunner {
      * and postgresql.transactional.lock=false: a session advisory lock, which CONCURRENTLY statements need.
      */
     static FluentConfiguration configure(ConnectionSettings s) {
-        String url = s.jdbcUrl() + (s.sslMode() == null ? "" : "?sslmode=" + s.sslMode());
+        java.util.List<String> params = new java.util.ArrayList<>();
+        if (s.sslMode() != null) {
+            params.add("sslmode=" + s.sslMode());
+        }
+        if (s.password() == null) {
+            // as in Database.connect: pgjdbc must not read a password file uuidmig ignored
+            params.add(org.uuidmig.db.NoPasswordPlugin.PROPERTY + "=" + org.uuidmig.db.NoPasswordPlugin.class.getName());
+        }
+        String url = s.jdbcUrl() + (params.isEmpty() ? "" : "?" + String.join("&", params));
         FluentConfiguration config = Flyway.configure()
             .dataSource(url, s.user(), s.password())
             .schemas(s.schema())
