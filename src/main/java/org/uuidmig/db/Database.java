@@ -98,6 +98,30 @@ public final class Database {
     private static final String NO_PASSWORD = " (no password was given: use --password, PGPASSWORD, or ~/.pgpass or PGPASSFILE "
         + "readable only by you, chmod 0600)";
 
+    /**
+     * Exit 2 unless the settings' schema exists in the database (checked on a connection of its
+     * own, read-only): every command names the application's schema with --schema, and a schema
+     * that does not exist is a usage error, not an empty database.
+     */
+    public void requireSchema() {
+        Connection c = connect("check --schema");
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, settings.schema());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "schema \"" + settings.schema()
+                        + "\" does not exist in database \"" + settings.database() + "\" (" + settings.host() + ":" + settings.port()
+                        + "): --schema names the schema that holds the application's tables (default: public). Nothing was changed");
+                }
+            }
+        } catch (SQLException e) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot look up schema \"" + settings.schema() + "\": " + e.getMessage(), e);
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
     /** Maps a failed connection attempt to one line that names host, port, database and user. */
     public static UuidmigException connectionError(ConnectionSettings s, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
