@@ -229,7 +229,8 @@ public final class ConnectionResolver {
             + beforeQuery.substring(lastAt) + (q < 0 ? "" : redact(rest.substring(q)));
         throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "invalid --url \"" + shown + "\": the user name or password "
             + "holds an '@' or '/' that is not percent-encoded, so the host and database cannot be told apart from it: "
-            + "write @ as %40, / as %2F (and : in a user name as %3A), or pass the password with --password or PGPASSWORD");
+            + "write @ as %40, / as %2F (and : in a user name as %3A; an @ in a database name as %40 too), or pass the password "
+            + "with --password or PGPASSWORD");
     }
 
     private static UuidmigException badUrl(String url, String why) {

@@ -99,9 +99,9 @@ public final class Database {
         + "readable only by you, chmod 0600)";
 
     /**
-     * Exit 2 unless the settings' schema exists in the database (checked on a connection of its
-     * own, read-only): every command names the application's schema with --schema, and a schema
-     * that does not exist is a usage error, not an empty database.
+     * Exit 2 unless the settings' schema exists in the database (one catalog SELECT, on a
+     * connection of its own): every command names the application's schema with --schema, and a
+     * schema that does not exist is a usage error, not an empty database.
      */
     public void requireSchema() {
         Connection c = connect("check --schema");
