@@ -6,8 +6,9 @@
 --
 -- Prints one row per check: check_name | count | status. The names and counts are those of
 -- `uuidmig validate-pre --format json` for the same checks, so the two can be compared line
--- by line; uuidmig checks more (column types, privileges, dependent views/triggers/checks,
--- partitioned tables, the users.uuid constraints, alembic_version, ...).
+-- by line; uuidmig checks more (column types, privileges and CREATE on the schemas,
+-- default_transaction_read_only, dependent views/triggers/checks, partitioned tables, the
+-- users.uuid constraints, alembic_version, replication, ...).
 --   users_without_uuid             users rows whose uuid IS NULL                      FAIL if > 0
 --   duplicate_user_uuids           uuid values held by more than one user             FAIL if > 0
 --   orphaned_<table>_<column>      non-NULL references with no users.id               FAIL if > 0

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.uuidmig.db.ReadOnly;
+import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.db.Sql;
 import org.uuidmig.plan.Dependent;
 import org.uuidmig.plan.ForeignKey;
@@ -59,6 +60,7 @@ public final class PreChecks {
 
     private void runAll() throws SQLException {
         serverVersion();
+        readOnlyDefault();
         UsersTable users = plan.users();
         boolean usersOk = usersTable(users);
         columns();
@@ -91,6 +93,7 @@ public final class PreChecks {
             usersUuidConstraints(users);
         }
         unplannedReferences();
+        replication();
         alembic();
         estimatedDisk();
         if (stateSchema()) {
@@ -261,10 +264,170 @@ public final class PreChecks {
                 }
             }
         }
+        String grant = historyTableSchemaProblem(problems);
         out.add(problems.isEmpty()
             ? CheckResult.pass("privileges", 0L, "the connected role owns every planned table")
             : CheckResult.fail("privileges", (long) problems.size(), String.join("; ", problems), null,
-                "connect as the tables' owner (or a member of the owning role) or as a superuser"));
+                "connect as the tables' owner (or a member of the owning role) or as a superuser" + grant));
+    }
+
+    /**
+     * Flyway's history table ({@link FlywayRunner#HISTORY_TABLE}) goes into the application's
+     * schema, which needs CREATE there unless the table exists already; PostgreSQL 15 and later
+     * grant CREATE on schema public only to its owner (pg_database_owner). Without this, migrate
+     * passed validate-pre and stopped with exit 3 when Flyway could not create the table. Adds the
+     * problem to problems and returns the GRANT that fixes it ("" when there is none).
+     */
+    private String historyTableSchemaProblem(List<String> problems) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT pg_catalog.has_schema_privilege(n.oid, 'CREATE'),
+                   EXISTS (SELECT 1 FROM pg_catalog.pg_class t WHERE t.relnamespace = n.oid AND t.relname = ?),
+                   current_user
+              FROM pg_catalog.pg_namespace n WHERE n.nspname = ?""")) {
+            ps.setString(1, FlywayRunner.HISTORY_TABLE);
+            ps.setString(2, plan.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getBoolean(1) || rs.getBoolean(2)) {
+                    return "";
+                }
+                problems.add("cannot create Flyway's history table " + Sql.qualified(plan.schema(), FlywayRunner.HISTORY_TABLE)
+                    + " (needs CREATE on schema " + Sql.ident(plan.schema()) + ", which PostgreSQL 15 and later give only to "
+                    + "the schema's owner for schema public)");
+                return "; or, as the schema's owner: GRANT CREATE ON SCHEMA " + Sql.ident(plan.schema()) + " TO "
+                    + Sql.ident(rs.getString(3)) + ";";
+            }
+        }
+    }
+
+    /**
+     * default_transaction_read_only = on for the connected role or database (or the server) makes
+     * every transaction uuidmig starts read-only: migrate would stop at its first write, or halfway.
+     * pg_settings.source says where it was set, so the message names the ALTER ROLE or ALTER
+     * DATABASE that set it. (A hot standby is refused earlier, with exit 2, by Database.connectToPrimary.)
+     */
+    private void readOnlyDefault() throws SQLException {
+        String setting;
+        String source;
+        String user;
+        String database;
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT s.setting, s.source, current_user, current_database()
+              FROM pg_catalog.pg_settings s WHERE s.name = 'default_transaction_read_only'""");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            setting = rs.getString(1);
+            source = rs.getString(2);
+            user = rs.getString(3);
+            database = rs.getString(4);
+        }
+        if (!"on".equals(setting)) {
+            out.add(CheckResult.pass("default_transaction_read_only", 0L, "default_transaction_read_only is off: uuidmig can write"));
+            return;
+        }
+        String where;
+        String fix;
+        switch (source) {
+            case "user" -> {
+                where = "for role " + Sql.ident(user) + " (ALTER ROLE ... SET)";
+                fix = "ALTER ROLE " + Sql.ident(user) + " RESET default_transaction_read_only;";
+            }
+            case "database" -> {
+                where = "for database " + Sql.ident(database) + " (ALTER DATABASE ... SET)";
+                fix = "ALTER DATABASE " + Sql.ident(database) + " RESET default_transaction_read_only;";
+            }
+            case "database user" -> {
+                where = "for role " + Sql.ident(user) + " in database " + Sql.ident(database) + " (ALTER ROLE ... IN DATABASE ... SET)";
+                fix = "ALTER ROLE " + Sql.ident(user) + " IN DATABASE " + Sql.ident(database) + " RESET default_transaction_read_only;";
+            }
+            default -> {
+                where = "(source: " + source + ")";
+                fix = "set default_transaction_read_only = off where it is set (" + source + "), or connect as a role it does not apply to";
+            }
+        }
+        out.add(CheckResult.fail("default_transaction_read_only", 1L, "default_transaction_read_only is on " + where
+            + ": every transaction uuidmig starts would be read-only and migrate would fail at its first write",
+            "SELECT setting, source FROM pg_settings WHERE name = 'default_transaction_read_only';",
+            fix + "  -- if the database is read-only on purpose, migrate when it is writable again"));
+    }
+
+    /**
+     * Logical replication around the planned tables (and users): publications that publish them,
+     * subscriptions that fill them, logical slots of this database (which decode every table's
+     * changes), and REPLICA IDENTITY USING INDEX on an index with a planned column, which the swap
+     * replaces. Logical replication does not carry DDL: after the swap a subscriber still has the
+     * integer column and its apply stops; a table whose identity index is dropped has no replica
+     * identity, and a published table without one refuses UPDATE and DELETE. A warning naming them.
+     */
+    private void replication() throws SQLException {
+        List<String> tables = new ArrayList<>();
+        List<String> planTables = new ArrayList<>();
+        List<String> planColumns = new ArrayList<>();
+        for (PlannedColumn col : plan.toConvert()) {
+            tables.add(col.ref().table());
+            planTables.add(col.ref().table());
+            planColumns.add(col.ref().column());
+        }
+        if (plan.users().exists()) {
+            tables.add(plan.users().name());
+        }
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT 'publication ' || quote_ident(pt.pubname) || ' publishes ' || string_agg(quote_ident(pt.tablename), ', ' ORDER BY pt.tablename)
+              FROM pg_catalog.pg_publication_tables pt
+             WHERE pt.schemaname = ? AND pt.tablename = ANY (?)
+             GROUP BY pt.pubname ORDER BY pt.pubname""")) {
+            ps.setString(1, plan.schema());
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            addRows(ps, found);
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT 'subscription ' || quote_ident(s.subname) || ' replicates into ' || string_agg(quote_ident(t.relname), ', ' ORDER BY t.relname)
+              FROM pg_catalog.pg_subscription_rel r
+              JOIN pg_catalog.pg_subscription s ON s.oid = r.srsubid
+              JOIN pg_catalog.pg_class t ON t.oid = r.srrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+             WHERE n.nspname = ? AND t.relname = ANY (?)
+             GROUP BY s.subname ORDER BY s.subname""")) {
+            ps.setString(1, plan.schema());
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            addRows(ps, found);
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT 'logical replication slot ' || quote_ident(slot_name) || ' (' || coalesce(plugin, '?') || ') decodes this database'
+              FROM pg_catalog.pg_replication_slots WHERE slot_type = 'logical' AND database = current_database() ORDER BY slot_name""")) {
+            addRows(ps, found);
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT 'table ' || quote_ident(t.relname) || ' has REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname)
+                   || ' on planned column ' || quote_ident(a.attname)
+              FROM pg_catalog.pg_index i
+              JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+              JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (i.indkey)
+              JOIN unnest(?::text[], ?::text[]) p(tbl, col) ON p.tbl = t.relname AND p.col = a.attname
+             WHERE i.indisreplident AND t.relreplident = 'i' AND n.nspname = ?
+             ORDER BY t.relname, a.attname""")) {
+            ps.setArray(1, c.createArrayOf("text", planTables.toArray()));
+            ps.setArray(2, c.createArrayOf("text", planColumns.toArray()));
+            ps.setString(3, plan.schema());
+            addRows(ps, found);
+        }
+        out.add(found.isEmpty()
+            ? CheckResult.pass("replication", 0L, "no publication, subscription or logical slot involves the planned tables")
+            : CheckResult.warn("replication", (long) found.size(), String.join("; ", found)
+                + ": logical replication does not carry the schema change (new column, swap, dropped column)",
+                "SELECT * FROM pg_publication_tables; SELECT * FROM pg_subscription_rel; SELECT * FROM pg_replication_slots;",
+                "plan the change on every subscriber and publication first (see docs/validation.md, replication); give a table "
+                    + "whose replica identity index has a planned column REPLICA IDENTITY DEFAULT or FULL before the swap"));
+    }
+
+    private static void addRows(PreparedStatement ps, List<String> into) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                into.add(rs.getString(1));
+            }
+        }
     }
 
     /**

@@ -26,8 +26,15 @@ abstract class BaseCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
+    /**
+     * The resolved connection settings, after checking that --schema names a schema of the
+     * database: a misspelt schema would otherwise read as "no migration here" (status said "done")
+     * or as a list of failed checks. Exit 2, naming the schema, before anything is changed.
+     */
     ConnectionSettings connectionSettings() {
-        return connection.resolve(msg -> err().println("uuidmig: warning: " + msg));
+        ConnectionSettings s = connection.resolve(msg -> err().println("uuidmig: warning: " + msg));
+        new Database(s).requireSchema();
+        return s;
     }
 
     Database database() {

@@ -1,5 +1,6 @@
 package org.uuidmig.cli;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -7,9 +8,17 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parses 250ms, 2s, 1.5s, 5m, 1h (a bare number is milliseconds). */
+/**
+ * Parses 250ms, 2s, 1.5s, 5m, 1h (a bare number is milliseconds), exactly: 0.4ms stays 0.4 ms
+ * (it is not rounded up to a valid 1 ms, nor down to 0, which PostgreSQL reads as "no timeout").
+ * What range an option accepts is up to the option ({@link #outOfRange}); this converter only
+ * refuses what no option could use, a duration of more than a year.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
     private static final Pattern P = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
+    private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Duration.ofDays(366).toNanos());
+    /** PostgreSQL's limit for lock_timeout and statement_timeout: INT_MAX milliseconds (about 24.9 days). */
+    public static final Duration POSTGRES_TIMEOUT_MAX = Duration.ofMillis(Integer.MAX_VALUE);
 
     @Override
     public Duration convert(String value) {
@@ -17,15 +26,47 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         if (!m.matches()) {
             throw new TypeConversionException("'" + value + "' is not a duration (examples: 250ms, 2s, 5m)");
         }
-        double n = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "ms" : m.group(2);
-        double ms = switch (unit) {
-            case "ms" -> n;
-            case "s" -> n * 1000;
-            case "m", "min" -> n * 60_000;
-            case "h" -> n * 3_600_000;
+        long nanosPerUnit = switch (unit) {
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m", "min" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
             default -> throw new TypeConversionException("unknown unit " + unit);
         };
-        return Duration.ofMillis(Math.round(ms));
+        BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));
+        if (nanos.compareTo(MAX_NANOS) > 0) {
+            throw new TypeConversionException("'" + value + "' is longer than any duration uuidmig accepts (more than a year)");
+        }
+        return Duration.ofNanos(nanos.longValue());
+    }
+
+    /** "1 ms", "2.5 s", "24.9 days": a duration as a person reads it, for range messages. */
+    public static String describe(Duration d) {
+        if (d.compareTo(Duration.ofDays(2)) >= 0) {
+            return String.format(java.util.Locale.ROOT, "%dms (%.1f days)", d.toMillis(), d.toMillis() / 86_400_000.0);
+        }
+        if (d.toNanos() % 1_000_000 != 0) {
+            return BigDecimal.valueOf(d.toNanos()).movePointLeft(6).stripTrailingZeros().toPlainString() + "ms";
+        }
+        if (d.toMillis() % 3_600_000 == 0 && !d.isZero()) {
+            return d.toHours() + "h";
+        }
+        if (d.toMillis() % 1000 == 0 && !d.isZero()) {
+            return d.toSeconds() + "s";
+        }
+        return d.toMillis() + "ms";
+    }
+
+    /**
+     * Null if value lies in [min, max]; else a message naming the option, the range
+     * and the value given (the caller turns it into a usage error: exit 2, before connecting).
+     */
+    public static String outOfRange(String option, Duration value, Duration min, Duration max, String why) {
+        if (value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
+            return null;
+        }
+        return option + " must be between " + describe(min) + " and " + describe(max) + (why == null ? "" : " (" + why + ")")
+            + ", not " + describe(value);
     }
 }

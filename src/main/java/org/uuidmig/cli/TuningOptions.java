@@ -23,11 +23,11 @@ public class TuningOptions {
     int batchSize;
 
     @Option(names = "--batch-delay", paramLabel = "DURATION", defaultValue = "0ms", converter = DurationConverter.class,
-        description = "Pause between backfill batches (default: ${DEFAULT-VALUE}).")
+        description = "Pause between backfill batches, 0 to 1h (default: ${DEFAULT-VALUE}).")
     Duration batchDelay;
 
     @Option(names = "--max-batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
-        description = "Target duration of one backfill batch; the batch size adapts to it (default: ${DEFAULT-VALUE}).")
+        description = "Target duration of one backfill batch, 1ms to 1h; the batch size adapts to it (default: ${DEFAULT-VALUE}).")
     Duration maxBatchTime;
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "" + MigrationSettings.DEFAULT_JOBS,
@@ -36,13 +36,14 @@ public class TuningOptions {
     int jobs;
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
-        description = "lock_timeout for statements that make the application wait (default: ${DEFAULT-VALUE}).")
+        description = "lock_timeout for statements that make the application wait, 1ms to 2147483647ms (PostgreSQL's limit) "
+            + "(default: ${DEFAULT-VALUE}).")
     Duration lockTimeout;
 
     @Option(names = "--swap-lock-wait", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
         description = "How long one attempt of the swap (and of each FK's brief ADD) may wait for all its locks together; "
             + "the application queues behind it for at most this long plus the few milliseconds the locks are held. Also "
-            + "capped by --lock-timeout and 80% of the server's deadlock_timeout (default: ${DEFAULT-VALUE}).")
+            + "capped by --lock-timeout and 80% of the server's deadlock_timeout; 1ms to 2147483647ms (default: ${DEFAULT-VALUE}).")
     Duration swapLockWait;
 
     @Option(names = "--lock-attempts", paramLabel = "N", defaultValue = "12",
@@ -50,7 +51,8 @@ public class TuningOptions {
     int lockAttempts;
 
     @Option(names = "--wait-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-        description = "lock_timeout for statements that block nobody (CREATE/DROP INDEX CONCURRENTLY, VALIDATE) (default: ${DEFAULT-VALUE}).")
+        description = "lock_timeout for statements that block nobody (CREATE/DROP INDEX CONCURRENTLY, VALIDATE), 1ms to "
+            + "2147483647ms (default: ${DEFAULT-VALUE}).")
     Duration waitTimeout;
 
     /** The settings these options give, after checking them. */
@@ -64,8 +66,18 @@ public class TuningOptions {
         if (jobs < 1 || jobs > 16) {
             throw new ParameterException(spec.commandLine(), "--jobs must be between 1 and 16");
         }
-        if (swapLockWait.isZero() || swapLockWait.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--swap-lock-wait must be positive");
+        Duration ms = Duration.ofMillis(1);
+        Duration pgMax = DurationConverter.POSTGRES_TIMEOUT_MAX;
+        String pgRange = "PostgreSQL's range for lock_timeout; 0 would mean no timeout at all";
+        for (String problem : new String[] {
+            DurationConverter.outOfRange("--lock-timeout", lockTimeout, ms, pgMax, pgRange),
+            DurationConverter.outOfRange("--wait-timeout", waitTimeout, ms, pgMax, pgRange),
+            DurationConverter.outOfRange("--swap-lock-wait", swapLockWait, ms, pgMax, pgRange),
+            DurationConverter.outOfRange("--max-batch-time", maxBatchTime, ms, Duration.ofHours(1), null),
+            DurationConverter.outOfRange("--batch-delay", batchDelay, Duration.ZERO, Duration.ofHours(1), null)}) {
+            if (problem != null) {
+                throw new ParameterException(spec.commandLine(), problem);
+            }
         }
         return new MigrationSettings(lockTimeout, waitTimeout, lockAttempts, batchSize, batchDelay, maxBatchTime, swapPerTable,
             alembicStamp, dryRun, phase, swapLockWait, jobs, reindex);

@@ -22,6 +22,8 @@ import org.uuidmig.UuidmigException;
  * user, user = the operating-system user.
  */
 public final class ConnectionResolver {
+    /** A value no URL holds (it contains a NUL), standing for "the URL has no password". */
+    private static final String NO_PASSWORD_IN_URL = "\u0000uuidmig: no password in the URL";
     private final Map<String, String> env;
     private final Path home;
     private final String osUser;
@@ -102,7 +104,12 @@ public final class ConnectionResolver {
     static Map<String, String> parseUrl(String url) {
         Map<String, String> out = new LinkedHashMap<>();
         if (url.startsWith("jdbc:postgresql:")) {
-            Properties p = org.postgresql.Driver.parseURL(url, new Properties());
+            // pgjdbc's parseURL fills in a password from ~/.pgpass or PGPASSFILE when the URL has none, and
+            // does not look at the file's permissions: a placeholder keeps it from doing so, so that the
+            // password file is read only by PgPass, libpq's way, and "the URL" means the URL
+            Properties defaults = new Properties();
+            defaults.setProperty("password", NO_PASSWORD_IN_URL);
+            Properties p = org.postgresql.Driver.parseURL(url, defaults);
             if (p == null) {
                 throw badUrl(url, "not a valid PostgreSQL JDBC URL");
             }
@@ -114,12 +121,16 @@ public final class ConnectionResolver {
             putIfSet(out, "port", p.getProperty("PGPORT"));
             putIfSet(out, "database", p.getProperty("PGDBNAME"));
             putIfSet(out, "user", p.getProperty("user"));
-            putIfSet(out, "password", p.getProperty("password"));
+            String pw = p.getProperty("password");
+            if (pw != null && !pw.equals(NO_PASSWORD_IN_URL)) {
+                putIfSet(out, "password", pw);
+            }
             putIfSet(out, "sslmode", p.getProperty("sslmode"));
             // pgjdbc fills in localhost/5432 when absent; that is our default too, so it does no harm
             return out;
         }
         if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
+            refuseUnencodedUserInfo(url);
             URI uri;
             try {
                 uri = new URI(url);
@@ -127,6 +138,25 @@ public final class ConnectionResolver {
                 throw badUrl(url, e.getReason());
             }
             String userInfo = uri.getRawUserInfo();
+            String host = uri.getHost();
+            int port = uri.getPort();
+            if (host == null && uri.getRawAuthority() != null && !uri.getRawAuthority().contains(",")) {
+                // java.net.URI reads a name it does not accept as a host name (e.g. db_primary, with an
+                // underscore) as a "registry" authority: split it here, or it would silently be localhost
+                String authority = uri.getRawAuthority();
+                int at = authority.lastIndexOf('@');
+                userInfo = at < 0 ? null : authority.substring(0, at);
+                String hostPort = authority.substring(at + 1);
+                int colon = hostPort.startsWith("[") ? hostPort.indexOf(':', Math.max(0, hostPort.indexOf(']'))) : hostPort.lastIndexOf(':');
+                host = decode(colon < 0 ? hostPort : hostPort.substring(0, colon));
+                if (colon >= 0) {
+                    try {
+                        port = Integer.parseInt(hostPort.substring(colon + 1));
+                    } catch (NumberFormatException e) {
+                        throw badUrl(url, "invalid port \"" + hostPort.substring(colon + 1) + "\"");
+                    }
+                }
+            }
             if (userInfo != null) {
                 int colon = userInfo.indexOf(':');
                 putIfSet(out, "user", decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
@@ -137,13 +167,12 @@ public final class ConnectionResolver {
             if (uri.getHost() == null && uri.getRawAuthority() != null && uri.getRawAuthority().contains(",")) {
                 throw badUrl(url, "several hosts are not supported; name one server");
             }
-            String host = uri.getHost();
             if (host != null && host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
             putIfSet(out, "host", host);
-            if (uri.getPort() > 0) {
-                out.put("port", Integer.toString(uri.getPort()));
+            if (port > 0) {
+                out.put("port", Integer.toString(port));
             }
             String path = uri.getRawPath();
             if (path != null && path.length() > 1) {
@@ -172,6 +201,36 @@ public final class ConnectionResolver {
             return out;
         }
         throw badUrl(url, "expected jdbc:postgresql://host:port/database or postgresql://user@host:port/database");
+    }
+
+    /**
+     * In a libpq URI, user name and password end at the first '/' and may hold no '@': libpq and
+     * java.net.URI would read {@code postgresql://u:p@ss@db/app} or {@code postgresql://u:p/ss@db/app}
+     * as another host, another database, or (before this check) no host at all, i.e. localhost
+     * as the operating-system user. Such a URL is refused with a hint to percent-encode; the
+     * message shows neither the password nor the part that could be one.
+     */
+    private static void refuseUnencodedUserInfo(String url) {
+        String rest = url.substring(url.indexOf("://") + 3);
+        int q = rest.indexOf('?');
+        String beforeQuery = q < 0 ? rest : rest.substring(0, q);
+        int lastAt = beforeQuery.lastIndexOf('@');
+        if (lastAt < 0) {
+            return;
+        }
+        String userInfo = beforeQuery.substring(0, lastAt);
+        if (userInfo.indexOf('@') < 0 && userInfo.indexOf('/') < 0) {
+            return;
+        }
+        int colon = userInfo.indexOf(':');
+        String user = colon < 0 ? "" : userInfo.substring(0, colon);
+        String shown = url.substring(0, url.indexOf("://") + 3)
+            + (colon > 0 && user.indexOf('@') < 0 && user.indexOf('/') < 0 ? user + ":***" : "***")
+            + beforeQuery.substring(lastAt) + (q < 0 ? "" : redact(rest.substring(q)));
+        throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "invalid --url \"" + shown + "\": the user name or password "
+            + "holds an '@' or '/' that is not percent-encoded, so the host and database cannot be told apart from it: "
+            + "write @ as %40, / as %2F (and : in a user name as %3A; an @ in a database name as %40 too), or pass the password "
+            + "with --password or PGPASSWORD");
     }
 
     private static UuidmigException badUrl(String url, String why) {

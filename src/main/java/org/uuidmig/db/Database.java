@@ -61,6 +61,9 @@ public final class Database {
         props.setProperty("user", settings.user());
         if (settings.password() != null) {
             props.setProperty("password", settings.password());
+        } else {
+            // else pgjdbc would read ~/.pgpass / PGPASSFILE itself, ignoring the permissions libpq insists on
+            props.setProperty(NoPasswordPlugin.PROPERTY, NoPasswordPlugin.class.getName());
         }
         if (settings.sslMode() != null) {
             props.setProperty("sslmode", settings.sslMode());
@@ -110,18 +113,47 @@ public final class Database {
         }
     }
 
+    private static final String NO_PASSWORD = " (no password was given: use --password, PGPASSWORD, or ~/.pgpass or PGPASSFILE "
+        + "readable only by you, chmod 0600)";
+
+    /**
+     * Exit 2 unless the settings' schema exists in the database (one catalog SELECT, on a
+     * connection of its own): every command names the application's schema with --schema, and a
+     * schema that does not exist is a usage error, not an empty database.
+     */
+    public void requireSchema() {
+        Connection c = connect("check --schema");
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, settings.schema());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "schema \"" + settings.schema()
+                        + "\" does not exist in database \"" + settings.database() + "\" (" + settings.host() + ":" + settings.port()
+                        + "): --schema names the schema that holds the application's tables (default: public). Nothing was changed");
+                }
+            }
+        } catch (SQLException e) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot look up schema \"" + settings.schema() + "\": " + e.getMessage(), e);
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
     /** Maps a failed connection attempt to one line that names host, port, database and user. */
     public static UuidmigException connectionError(ConnectionSettings s, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String why;
         switch (state) {
             case SqlState.INVALID_PASSWORD -> why = "password authentication failed"
-                + (s.password() == null ? " (no password was given: use --password, PGPASSWORD or ~/.pgpass)"
-                                         : " (password from " + s.passwordSource() + ")");
+                + (s.password() == null ? NO_PASSWORD : " (password from " + s.passwordSource() + ")");
             case SqlState.INVALID_AUTHORIZATION -> why = "not authorized: " + firstLine(e.getMessage());
             case SqlState.INVALID_CATALOG_NAME -> why = "database \"" + s.database() + "\" does not exist";
             default -> {
-                if (state.startsWith("08")) {
+                if (state.startsWith("08") && String.valueOf(e.getMessage()).contains("no password was provided")) {
+                    // pgjdbc's own words when the server asks for a password and it has none
+                    why = "password authentication failed" + (s.password() == null ? NO_PASSWORD : "");
+                } else if (state.startsWith("08")) {
                     why = "server unreachable (" + firstLine(rootMessage(e)) + ")";
                 } else {
                     why = firstLine(e.getMessage());

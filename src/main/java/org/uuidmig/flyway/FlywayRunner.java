@@ -36,11 +36,19 @@ public final class FlywayRunner {
      * and postgresql.transactional.lock=false: a session advisory lock, which CONCURRENTLY statements need.
      */
     static FluentConfiguration configure(ConnectionSettings s) {
+        java.util.List<String> params = new java.util.ArrayList<>();
         // the settings every uuidmig session has pinned (Database.SESSION_OPTIONS); Flyway sets its own
         // search_path to the history table's schema on top, and qualifies the history table's name
-        String url = s.jdbcUrl() + "?options=" + java.net.URLEncoder.encode(org.uuidmig.db.Database.SESSION_OPTIONS,
-            java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
-            + (s.sslMode() == null ? "" : "&sslmode=" + s.sslMode());
+        params.add("options=" + java.net.URLEncoder.encode(org.uuidmig.db.Database.SESSION_OPTIONS,
+            java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        if (s.sslMode() != null) {
+            params.add("sslmode=" + s.sslMode());
+        }
+        if (s.password() == null) {
+            // as in Database.connect: pgjdbc must not read a password file uuidmig ignored
+            params.add(org.uuidmig.db.NoPasswordPlugin.PROPERTY + "=" + org.uuidmig.db.NoPasswordPlugin.class.getName());
+        }
+        String url = s.jdbcUrl() + "?" + String.join("&", params);
         FluentConfiguration config = Flyway.configure()
             .dataSource(url, s.user(), s.password())
             .schemas(s.schema())

@@ -147,4 +147,71 @@ class ConnectionResolverTest {
         assertTrue(!ConnectionResolver.redact("postgresql://bob:topsecret@h/db").contains("topsecret"));
         assertTrue(!ConnectionResolver.redact("jdbc:postgresql://h/db?password=topsecret").contains("topsecret"));
     }
+
+    /** An unencoded '@' or '/' in a URI's password is exit 2 with a hint to percent-encode, never a connection elsewhere. */
+    @Test
+    void unencodedAtOrSlashInUriUserInfoIsRefused() {
+        for (String url : java.util.List.of("postgresql://u:p@ss/w@db.example:5432/app", "postgresql://u:p@ss@db.example/app",
+                "postgresql://u:p/ss@db.example:5432/app", "postgres://a@b:pw@db.example/app")) {
+            UuidmigException e = assertThrows(UuidmigException.class, () -> resolve(url, null, null), url);
+            assertEquals(ExitCode.USAGE_OR_CONNECTION, e.exitCode());
+            assertTrue(e.getMessage().contains("%40") && e.getMessage().contains("%2F"), e.getMessage());
+            assertTrue(!e.getMessage().contains("p@ss") && !e.getMessage().contains("p/ss") && !e.getMessage().contains("pw"),
+                "password shown: " + e.getMessage());
+        }
+        ConnectionSettings s = resolve("postgresql://u:p%40ss%2Fw@db.example:5433/app", null, null);
+        assertEquals("p@ss/w", s.password());
+        assertEquals("db.example", s.host());
+        assertEquals(5433, s.port());
+        assertEquals("app", s.database());
+        assertEquals("u", s.user());
+    }
+
+    /** The JDBC URL form keeps the password in the query string: '@' and '/' there are fine. */
+    @Test
+    void jdbcUrlPasswordWithAtAndSlashIsUnaffected() {
+        ConnectionSettings s = resolve("jdbc:postgresql://db.example:5433/app?user=u&password=p@ss/w", null, null);
+        assertEquals("p@ss/w", s.password());
+        assertEquals("db.example", s.host());
+        assertEquals("app", s.database());
+        assertEquals("u", s.user());
+    }
+
+    /** A host name java.net.URI does not accept (db_primary) is still the host, not a silent localhost. */
+    @Test
+    void uriHostWithUnderscoreIsKept() {
+        ConnectionSettings s = resolve("postgresql://u:pw@db_primary:5433/app", null, null);
+        assertEquals("db_primary", s.host());
+        assertEquals(5433, s.port());
+        assertEquals("u", s.user());
+        assertEquals("pw", s.password());
+        assertEquals("app", s.database());
+    }
+
+    /**
+     * pgjdbc's parseURL reads a password file itself (org.postgresql.pgpassfile, PGPASSFILE or
+     * ~/.pgpass) when the URL has no password, whatever the file's permissions; the resolver must
+     * not take that as "the password from the URL": a file others can read is ignored, as libpq does.
+     */
+    @Test
+    void jdbcUrlDoesNotSmuggleInAPasswordFileOthersCanRead() throws IOException {
+        Path file = home.resolve("shared-pgpass");
+        Files.writeString(file, "*:*:*:*:leaked\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        env.put("PGPASSFILE", file.toString());
+        String before = System.getProperty("org.postgresql.pgpassfile");
+        System.setProperty("org.postgresql.pgpassfile", file.toString());
+        try {
+            ConnectionSettings s = resolve("jdbc:postgresql://db.example:5433/app?user=u", null, null);
+            assertNull(s.password(), s.toString());
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("ignoring it")), warnings.toString());
+            assertEquals("pw", resolve("jdbc:postgresql://db.example:5433/app?user=u&password=pw", null, null).password());
+        } finally {
+            if (before == null) {
+                System.clearProperty("org.postgresql.pgpassfile");
+            } else {
+                System.setProperty("org.postgresql.pgpassfile", before);
+            }
+        }
+    }
 }

@@ -26,7 +26,12 @@ class DatabaseErrorTest {
         assertEquals("cannot connect to PostgreSQL at db1:5433, database \"catalog\", user \"app\": "
             + "password authentication failed (password from PGPASSWORD)", e.getMessage());
         assertTrue(Database.connectionError(noPw, new SQLException("x", "28P01")).getMessage()
-            .contains("no password was given: use --password, PGPASSWORD or ~/.pgpass"));
+            .contains("no password was given: use --password, PGPASSWORD, or ~/.pgpass or PGPASSFILE readable only by you"));
+        // pgjdbc's words (SQLSTATE 08004) when the server asks for a password and it has none: not "unreachable"
+        String m = Database.connectionError(noPw, new SQLException(
+            "The server requested SCRAM-based authentication, but no password was provided.", "08004")).getMessage();
+        assertTrue(m.endsWith("password authentication failed (no password was given: use --password, PGPASSWORD, "
+            + "or ~/.pgpass or PGPASSFILE readable only by you, chmod 0600)"), m);
     }
 
     @Test
