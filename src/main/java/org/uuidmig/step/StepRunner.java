@@ -72,6 +72,7 @@ public final class StepRunner {
             return;
         }
         LOG.info("{}: starting", name);
+        FaultInjection.beforeStep(step);
         long t0 = System.nanoTime();
         step.run(c);
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -81,6 +82,7 @@ public final class StepRunner {
         LOG.info("{}: done in {} ms", name, ms);
         StateStore.event(c.conn(), step.id(), step.target(), "done", ms);
         FaultInjection.stepDone();
+        FaultInjection.afterStep(step);
     }
 
     private void runParallel(List<MigrationStep> steps) throws SQLException {
