@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,12 +33,14 @@ class ConnectionErrorIT {
 
     @Test
     void unreachableHost() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+        // a port bound but not listening: connections are refused, and nobody else can listen there while it is held
+        // (a port merely found free could be taken by another run's server before the connection attempt)
+        try (Socket held = new Socket()) {
+            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = held.getLocalPort();
+            CliResult r = CliResult.run("validate-pre", "--url", "jdbc:postgresql://127.0.0.1:" + port + "/nodb?user=postgres");
+            assertOneLine(r, "127.0.0.1:" + port, "\"nodb\"", "unreachable");
         }
-        CliResult r = CliResult.run("validate-pre", "--url", "jdbc:postgresql://127.0.0.1:" + port + "/nodb?user=postgres");
-        assertOneLine(r, "127.0.0.1:" + port, "\"nodb\"", "unreachable");
     }
 
     @Test
