@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.ExitCode;
+import org.uuidmig.testing.ClosedPort;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.PostgresServer;
 import org.uuidmig.testing.TestDb;
@@ -33,11 +30,8 @@ class ConnectionErrorIT {
 
     @Test
     void unreachableHost() throws Exception {
-        // a port bound but not listening: connections are refused, and nobody else can listen there while it is held
-        // (a port merely found free could be taken by another run's server before the connection attempt)
-        try (Socket held = new Socket()) {
-            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            int port = held.getLocalPort();
+        try (ClosedPort closed = new ClosedPort()) {
+            int port = closed.port();
             CliResult r = CliResult.run("validate-pre", "--url", "jdbc:postgresql://127.0.0.1:" + port + "/nodb?user=postgres");
             assertOneLine(r, "127.0.0.1:" + port, "\"nodb\"", "unreachable");
         }
@@ -51,10 +45,12 @@ class ConnectionErrorIT {
     }
 
     @Test
-    void verboseAddsTheStackTrace() {
-        CliResult r = CliResult.run("--verbose", "validate-pre", "--url", "jdbc:postgresql://127.0.0.1:1/x?user=postgres");
-        assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode());
-        assertTrue(r.err().contains("\tat "), r.toString());
+    void verboseAddsTheStackTrace() throws Exception {
+        try (ClosedPort closed = new ClosedPort()) {
+            CliResult r = CliResult.run("--verbose", "validate-pre", "--url", "jdbc:postgresql://127.0.0.1:" + closed.port() + "/x?user=postgres");
+            assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode());
+            assertTrue(r.err().contains("\tat "), r.toString());
+        }
     }
 
     @Test

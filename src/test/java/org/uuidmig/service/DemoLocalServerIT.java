@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.localpg.LocalPostgres;
+import org.uuidmig.testing.ClosedPort;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TempDirs;
 
@@ -35,12 +36,12 @@ class DemoLocalServerIT {
     @Test
     void fallsBackToALocalServerWhenNoneIsReachable() throws Exception {
         Path tmp = TempDirs.create("uuidmig-demo-tmp-");
-        try {
-            Subprocess.Result r = Subprocess.run(Map.of("PGHOST", "127.0.0.1", "PGPORT", "1", "PGUSER", "postgres"), tmpdir(tmp),
-                "demo", "--scale", "1");
+        try (ClosedPort closed = new ClosedPort()) {
+            Subprocess.Result r = Subprocess.run(Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(closed.port()), "PGUSER", "postgres"),
+                tmpdir(tmp), "demo", "--scale", "1");
             assertEquals(ExitCode.OK, r.exitCode(), r.output());
-            assertTrue(r.output().contains("uuidmig demo: no PostgreSQL server reachable at 127.0.0.1:1; starting a throwaway PostgreSQL "
-                + LocalPostgres.DEFAULT_VERSION + " from Maven Central binaries"), r.output());
+            assertTrue(r.output().contains("uuidmig demo: no PostgreSQL server reachable at 127.0.0.1:" + closed.port()
+                + "; starting a throwaway PostgreSQL " + LocalPostgres.DEFAULT_VERSION + " from Maven Central binaries"), r.output());
             assertRanOnLocalServerAndRemovedIt(r.output(), tmp);
         } finally {
             TempDirs.delete(tmp);
@@ -64,12 +65,14 @@ class DemoLocalServerIT {
     /** --no-local-server: nothing reachable is an error (exit 2) that names the address, and no server is started. */
     @Test
     void noLocalServerForbidsIt() throws Exception {
-        Subprocess.Result r = Subprocess.run(Map.of("PGHOST", "127.0.0.1", "PGPORT", "1", "PGUSER", "postgres"), List.of(),
-            "demo", "--no-local-server", "--scale", "1");
-        assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode(), r.output());
-        assertTrue(r.output().contains("no PostgreSQL server to run the demo on") && r.output().contains("127.0.0.1:1")
-            && r.output().contains("without --no-local-server"), r.output());
-        assertFalse(r.output().contains("starting a throwaway"), r.output());
+        try (ClosedPort closed = new ClosedPort()) {
+            Subprocess.Result r = Subprocess.run(Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(closed.port()), "PGUSER", "postgres"),
+                List.of(), "demo", "--no-local-server", "--scale", "1");
+            assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode(), r.output());
+            assertTrue(r.output().contains("no PostgreSQL server to run the demo on") && r.output().contains("127.0.0.1:" + closed.port())
+                && r.output().contains("without --no-local-server"), r.output());
+            assertFalse(r.output().contains("starting a throwaway"), r.output());
+        }
     }
 
     /** Ended by a signal (SIGTERM, as Ctrl-C ends it by SIGINT) mid-demo: the shutdown hook stops the server and removes it. */
