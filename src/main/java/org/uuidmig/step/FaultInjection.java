@@ -45,14 +45,20 @@ final class FaultInjection {
     }
 
     static void beforeStep(MigrationStep step) {
-        PausePoints.reached("before " + step.id(), step.target());
+        if (PausePoints.armed()) {
+            PausePoints.reached("before " + step.id(), step.target());
+        }
     }
 
     static void afterStep(MigrationStep step) {
-        PausePoints.reached("after " + step.id(), step.target());
+        if (PausePoints.armed()) {
+            PausePoints.reached("after " + step.id(), step.target());
+        }
     }
 
-    static void batchCommitted(String column) {
-        PausePoints.reached("batch", column);
+    static void batchCommitted(Object column) {
+        if (PausePoints.armed()) {
+            PausePoints.reached("batch", column.toString());
+        }
     }
 }

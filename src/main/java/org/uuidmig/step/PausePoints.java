@@ -41,13 +41,18 @@ public final class PausePoints {
     }
 
     /** Holds the point: the first thread to reach it waits until {@link Pause#release()} or {@link Pause#close()}. */
-    public static Pause hold(String point) {
+    public static synchronized Pause hold(String point) {
         Pause p = new Pause(point, false);
         if (HELD.putIfAbsent(point, p) != null) {
             throw new IllegalStateException("pause point '" + point + "' is held already");
         }
         armed = true;
         return p;
+    }
+
+    /** True when some point is held: only then is it worth naming the point reached. */
+    static boolean armed() {
+        return armed;
     }
 
     /** Reached point, and point + " " + target when target is not empty. */
@@ -126,8 +131,10 @@ public final class PausePoints {
         @Override
         public void close() {
             release();
-            HELD.remove(point, this);
-            armed = !HELD.isEmpty();
+            synchronized (PausePoints.class) {
+                HELD.remove(point, this);
+                armed = !HELD.isEmpty();
+            }
         }
     }
 }

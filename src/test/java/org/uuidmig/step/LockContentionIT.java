@@ -80,7 +80,11 @@ class LockContentionIT {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }, java.util.concurrent.Executors.newSingleThreadExecutor());
+        }, r -> {
+            Thread t = new Thread(r, "reader");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     static int pid(Connection c) throws java.sql.SQLException {
