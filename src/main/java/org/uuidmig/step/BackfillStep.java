@@ -303,6 +303,7 @@ final class BackfillStep implements MigrationStep {
             });
             batches++;
             FaultInjection.batchDone();
+            FaultInjection.batchCommitted(col.ref());
             done += updated[0];
             updatedThisRun += updated[0];
             sinceVacuum += updated[0];

@@ -7,6 +7,7 @@ package org.uuidmig.step;
  * {@code -Duuidmig.fault.haltAfterBatches=N} halts after N committed backfill batches;
  * {@code -Duuidmig.fault.haltInSwap=true} halts inside the swap transaction, after all its statements, before COMMIT;
  * {@code -Duuidmig.fault.haltAfterSwapCommit=true} halts right after the swap's COMMIT, before the ledger totals are recorded.
+ * Besides halting, a test can pause the run at a named point until it has done something meanwhile: {@link PausePoints}.
  */
 final class FaultInjection {
     private static final int HALT_AFTER_STEPS = Integer.getInteger("uuidmig.fault.haltAfterSteps", -1);
@@ -40,6 +41,24 @@ final class FaultInjection {
     static synchronized void batchDone() {
         if (HALT_AFTER_BATCHES >= 0 && ++batches >= HALT_AFTER_BATCHES) {
             Runtime.getRuntime().halt(137);
+        }
+    }
+
+    static void beforeStep(MigrationStep step) {
+        if (PausePoints.armed()) {
+            PausePoints.reached("before " + step.id(), step.target());
+        }
+    }
+
+    static void afterStep(MigrationStep step) {
+        if (PausePoints.armed()) {
+            PausePoints.reached("after " + step.id(), step.target());
+        }
+    }
+
+    static void batchCommitted(Object column) {
+        if (PausePoints.armed()) {
+            PausePoints.reached("batch", column.toString());
         }
     }
 }

@@ -73,6 +73,7 @@ public final class StepRunner {
             return;
         }
         LOG.info("{}: starting", name);
+        FaultInjection.beforeStep(step);
         long t0 = System.nanoTime();
         String running = CurrentSteps.name(step);
         CurrentSteps.started(running);
@@ -88,6 +89,7 @@ public final class StepRunner {
         LOG.info("{}: done in {} ms", name, ms);
         StateStore.event(c.conn(), step.id(), step.target(), "done", ms);
         FaultInjection.stepDone();
+        FaultInjection.afterStep(step);
     }
 
     private void runParallel(List<MigrationStep> steps) throws SQLException {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.check.Reports.Check;
 import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.TempDirs;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -118,19 +119,25 @@ class PreValidationScriptIT {
         if (db.server().password() != null) {
             pb.environment().put("PGPASSWORD", db.server().password());
         }
-        Path err = Files.createTempFile("psql", ".err");
-        pb.redirectError(err.toFile());
-        Process p;
+        Path dir = TempDirs.create("uuidmig-psql-");
+        String out;
+        String stderr;
         try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + psql + " (set UUIDMIG_PSQL to the psql binary): " + e.getMessage(), e);
+            Path err = dir.resolve("psql.err");
+            pb.redirectError(err.toFile());
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new AssertionError("cannot run " + psql + " (set UUIDMIG_PSQL to the psql binary): " + e.getMessage(), e);
+            }
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "psql did not finish");
+            stderr = Files.readString(err);
+            assertEquals(0, p.exitValue(), "psql failed:\n" + stderr + out);
+        } finally {
+            TempDirs.delete(dir);
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "psql did not finish");
-        String stderr = Files.readString(err);
-        Files.delete(err);
-        assertEquals(0, p.exitValue(), "psql failed:\n" + stderr + out);
         assertEquals("", stderr, "psql wrote to stderr");
 
         List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();

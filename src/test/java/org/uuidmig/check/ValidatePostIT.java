@@ -10,16 +10,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,6 +38,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.uuidmig.ExitCode;
+import org.uuidmig.step.PausePoints;
+import org.uuidmig.step.Steps;
 import org.uuidmig.testing.MigratedFixture;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.TestDb;
@@ -187,7 +193,7 @@ class ValidatePostIT {
         assertEquals(0, db.queryLong("SELECT sum(ledger_inserted + ledger_deleted) FROM uuidmig.tables"), "a quiet migration");
         db.exec("DELETE FROM user_roles WHERE id = (SELECT max(id) FROM user_roles)");
         long expected = db.queryLong("SELECT stat_del_at_end + 1 FROM uuidmig.tables WHERE table_name = 'user_roles'");
-        long until = System.nanoTime() + 15_000_000_000L;
+        long until = System.nanoTime() + 60_000_000_000L;
         while (db.queryLong("SELECT n_tup_del FROM pg_stat_user_tables WHERE relid = 'user_roles'::regclass") < expected
             && System.nanoTime() < until) {
             Thread.sleep(50);
@@ -236,6 +242,31 @@ class ValidatePostIT {
         assertTrue(post.message("no_leftovers").contains("_uuidmig_sender_id"), post.toString());
     }
 
+    /** Waits until migrate has reached the held point; fails at once if migrate ended first. */
+    private static void awaitReached(PausePoints.Pause p, CompletableFuture<CliResult> migrate) throws Exception {
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (!p.awaitReached(Duration.ofMillis(100))) {
+            if (migrate.isDone()) {
+                fail("migrate ended before it reached the pause point: " + migrate.get());
+            }
+            if (System.nanoTime() > until) {
+                fail("migrate did not reach the pause point within 120 s");
+            }
+        }
+    }
+
+    /** Waits (up to 60 s) until the writer has done what the condition says; fails naming it, or the writer's error. */
+    private static void awaitWriter(BooleanSupplier done, AtomicReference<Throwable> error, String what) throws InterruptedException {
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (!done.getAsBoolean() && error.get() == null && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        if (error.get() != null) {
+            fail("the application writer failed", error.get());
+        }
+        assertTrue(done.getAsBoolean(), "the writer did not make " + what + " within 60 s");
+    }
+
     /**
      * An application keeps inserting chat messages while migrate runs, and after the swap writes uuids (as an
      * application deployed alongside the swap would): validate-post passes, and its note names the inserts.
@@ -257,17 +288,12 @@ class ValidatePostIT {
         AtomicInteger asInteger = new AtomicInteger();
         AtomicInteger asUuid = new AtomicInteger();
         AtomicInteger deadlocks = new AtomicInteger();
-        AtomicInteger writerPid = new AtomicInteger();
         AtomicReference<Throwable> error = new AtomicReference<>();
         Map<Long, Integer> written = new ConcurrentHashMap<>();
         Thread writer = new Thread(() -> {
             try (Connection c = db.connect();
                  PreparedStatement ins = c.prepareStatement(
                      "INSERT INTO chat_messages (request_id, sender_id, content) VALUES (?, ?, ?) RETURNING id")) {
-                try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                    rs.next();
-                    writerPid.set(rs.getInt(1));
-                }
                 boolean uuidMode = false;
                 for (int n = 0; !stop.get(); n++) {
                     int user = userIds.get(n % userIds.size());
@@ -304,17 +330,20 @@ class ValidatePostIT {
             }
         }, "application-writer");
         writer.start();
-        try {
-            long t0 = System.nanoTime();
-            // small batches with a pause between them keep the migration going for well over a second even on a fast server
-            CliResult r = db.run("migrate", "--max-batch-time", "20ms", "--batch-size", "100", "--batch-delay", "10ms");
-            assertEquals(ExitCode.OK, r.exitCode(), r.toString());
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms > 1000, "the migration must take long enough for the writer to matter, took " + ms + " ms");
-            long until = System.nanoTime() + 10_000_000_000L;
-            while (asUuid.get() < 20 && error.get() == null && System.nanoTime() < until) {
-                Thread.sleep(10);
+        // No timing: the migration is held at two points until the writer has inserted there (while the backfill of
+        // chat_messages runs, and between verify and the swap), and after it the writer must insert with uuids.
+        try (PausePoints.Pause inBackfill = PausePoints.hold("batch chat_messages.sender_id");
+             PausePoints.Pause beforeSwap = PausePoints.hold("before " + Steps.SWAP)) {
+            CompletableFuture<CliResult> migrate = CompletableFuture.supplyAsync(() -> db.run("migrate", "--batch-size", "100"));
+            for (PausePoints.Pause p : List.of(inBackfill, beforeSwap)) {
+                awaitReached(p, migrate);
+                int before = asInteger.get();
+                awaitWriter(() -> asInteger.get() >= before + 20, error, "20 integer inserts while migrate is held");
+                p.release();
             }
+            CliResult r = migrate.get(5, TimeUnit.MINUTES);
+            assertEquals(ExitCode.OK, r.exitCode(), r.toString());
+            awaitWriter(() -> asUuid.get() >= 20, error, "20 uuid inserts after the swap");
         } finally {
             stop.set(true);
             writer.join(30_000);
@@ -341,15 +370,18 @@ class ValidatePostIT {
         assertEquals(written.size(), actual.size(), "every row the writer inserted is there");
         written.forEach((id, user) -> assertEquals(uuids.get(user), actual.get(id), "chat_messages " + id + " of user " + user));
 
-        // The writer's connection is closed. Its last inserts reach pg_stat_user_tables when its backend flushes
-        // them on the way out, before it leaves pg_stat_activity: wait for that (docs/validation-post.md: the
-        // statistics lag; validate-post right after heavy writes may need a rerun).
-        long until = System.nanoTime() + 15_000_000_000L;
-        while (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE pid = ?", writerPid.get()) > 0
-            && System.nanoTime() < until) {
-            Thread.sleep(20);
+        // The writer's connection is closed. Its inserts reach pg_stat_user_tables only some time later (on 12-14 through
+        // the statistics collector, on 15+ when the backend flushes): wait for the event that validate-post's note needs,
+        // the statistics counting every row inserted since the swap (docs/validation-post.md: the statistics lag).
+        long sinceSwap = db.queryLong("SELECT count(*) FROM chat_messages") - db.queryLong(
+            "SELECT end_rows FROM uuidmig.tables WHERE table_name = 'chat_messages'");
+        String statsSinceSwap = "SELECT n_tup_ins - (SELECT stat_ins_at_end FROM uuidmig.tables WHERE table_name = 'chat_messages') "
+            + "FROM pg_stat_user_tables WHERE relid = 'chat_messages'::regclass";
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (db.queryLong(statsSinceSwap) < sinceSwap && System.nanoTime() < until) {
+            Thread.sleep(50);
         }
-        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE pid = ?", writerPid.get()), "writer backend exited");
+        assertTrue(db.queryLong(statsSinceSwap) >= sinceSwap, "the statistics count the " + sinceSwap + " inserts since the swap");
 
         Post post = validatePost(db);
         long endRows = db.queryLong("SELECT end_rows FROM uuidmig.tables WHERE table_name = 'chat_messages'");

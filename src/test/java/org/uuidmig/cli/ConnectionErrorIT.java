@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.ExitCode;
+import org.uuidmig.testing.ClosedPort;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.PostgresServer;
 import org.uuidmig.testing.TestDb;
@@ -31,12 +30,11 @@ class ConnectionErrorIT {
 
     @Test
     void unreachableHost() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+        try (ClosedPort closed = new ClosedPort()) {
+            int port = closed.port();
+            CliResult r = CliResult.run("validate-pre", "--url", "jdbc:postgresql://127.0.0.1:" + port + "/nodb?user=postgres");
+            assertOneLine(r, "127.0.0.1:" + port, "\"nodb\"", "unreachable");
         }
-        CliResult r = CliResult.run("validate-pre", "--url", "jdbc:postgresql://127.0.0.1:" + port + "/nodb?user=postgres");
-        assertOneLine(r, "127.0.0.1:" + port, "\"nodb\"", "unreachable");
     }
 
     @Test
@@ -47,10 +45,12 @@ class ConnectionErrorIT {
     }
 
     @Test
-    void verboseAddsTheStackTrace() {
-        CliResult r = CliResult.run("--verbose", "validate-pre", "--url", "jdbc:postgresql://127.0.0.1:1/x?user=postgres");
-        assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode());
-        assertTrue(r.err().contains("\tat "), r.toString());
+    void verboseAddsTheStackTrace() throws Exception {
+        try (ClosedPort closed = new ClosedPort()) {
+            CliResult r = CliResult.run("--verbose", "validate-pre", "--url", "jdbc:postgresql://127.0.0.1:" + closed.port() + "/x?user=postgres");
+            assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode());
+            assertTrue(r.err().contains("\tat "), r.toString());
+        }
     }
 
     @Test

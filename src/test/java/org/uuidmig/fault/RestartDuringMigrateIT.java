@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +21,7 @@ import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
 import org.uuidmig.testing.PostgresServer;
 import org.uuidmig.testing.Subprocess;
+import org.uuidmig.testing.TempDirs;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -29,12 +29,13 @@ import org.uuidmig.testing.TestDb.CliResult;
  * Fault: PostgreSQL restarts while migrate is in the middle of a backfill, once cleanly (pg_ctl
  * restart -m fast) and once as a crash (-m immediate, then crash recovery). migrate must stop
  * with exit 4 and say the connection was lost and that rerunning continues; the rerun must
- * finish with exactly the catalog and data of an undisturbed migration. The server is a
- * {@link LocalPostgres} of this class's own: the shared test server must not be restarted.
+ * finish with exactly the catalog and data of an undisturbed migration. migrate pauses after its first
+ * backfill batch ({@code -Duuidmig.fault.pauseAt=batch}) while the server restarts, so the restart lands
+ * inside the backfill on any machine. The server is a {@link LocalPostgres} of this class's own: the
+ * shared test server must not be restarted.
  */
 class RestartDuringMigrateIT {
-    /** Small batches with a pause between them: the backfill lasts seconds, so the restart lands inside it. */
-    private static final String[] MIGRATE = {"migrate", "--batch-size", "100", "--max-batch-time", "1ms", "--batch-delay", "20ms"};
+    private static final String[] MIGRATE = {"migrate", "--batch-size", "100", "--max-batch-time", "1ms"};
 
     private static LocalPostgres pg;
     private static PostgresServer server;
@@ -63,13 +64,18 @@ class RestartDuringMigrateIT {
     @ValueSource(strings = {"fast", "immediate"})
     void restartMidBackfillThenRerun(String mode) throws Exception {
         TestDb db = server.createDatabase("restart_" + mode).loadFixture(1);
-        Path log = Files.createTempFile("uuidmig-restart", ".log");
+        Path dir = TempDirs.create("uuidmig-restart-");
         try {
+            Path log = dir.resolve("migrate.log");
             List<String> args = new java.util.ArrayList<>(List.of(MIGRATE));
             args.addAll(List.of("--url", db.url()));
-            Process migrate = Subprocess.start(log, List.of(), args.toArray(new String[0]));
-            waitForBackfill(db, migrate, log);
+            // no timing: migrate pauses after its first committed backfill batch, the server restarts, then migrate goes on
+            Process migrate = Subprocess.start(log, List.of("-Duuidmig.fault.pauseAt=batch"), args.toArray(new String[0]));
+            Subprocess.awaitPaused(migrate, log, "batch");
+            assertTrue(db.queryLong("SELECT count(*) FROM uuidmig.columns WHERE backfill_rows > 0 AND NOT backfill_done") > 0,
+                "a backfill is part-way");
             pg.restart(mode);
+            Subprocess.release(migrate);
             if (!migrate.waitFor(2, TimeUnit.MINUTES)) {
                 migrate.destroyForcibly();
                 fail("migrate did not end within 2 minutes of the restart: " + Files.readString(log));
@@ -79,7 +85,7 @@ class RestartDuringMigrateIT {
             assertTrue(out.contains("uuidmig: error: lost the connection to the server")
                 && out.contains("rerun uuidmig migrate to continue where it stopped"), out);
         } finally {
-            Files.deleteIfExists(log);
+            TempDirs.delete(dir);
         }
 
         CliResult resumed = db.run(MIGRATE);
@@ -90,25 +96,5 @@ class RestartDuringMigrateIT {
         assertEquals(referenceData, Fixture.digests(db));
         CliResult post = db.run("validate-post");
         assertEquals(0, post.exitCode(), post.toString());
-    }
-
-    /** Waits until a backfill has checkpointed at least one batch and is not finished. */
-    private static void waitForBackfill(TestDb db, Process migrate, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!migrate.isAlive()) {
-                fail("migrate ended before its backfill was seen: exit " + migrate.exitValue() + "\n" + Files.readString(log));
-            }
-            try {
-                if (db.queryLong("SELECT count(*) FROM uuidmig.columns WHERE backfill_rows > 0 AND NOT backfill_done") > 0) {
-                    return;
-                }
-            } catch (SQLException e) {
-                // uuidmig.columns does not exist yet
-            }
-            Thread.sleep(20);
-        }
-        migrate.destroyForcibly();
-        fail("no backfill in progress within 90 s: " + Files.readString(log));
     }
 }

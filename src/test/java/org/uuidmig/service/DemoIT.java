@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.db.Sql;
+import org.uuidmig.testing.ClosedPort;
 import org.uuidmig.testing.PostgresServer;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -58,12 +59,15 @@ class DemoIT {
 
     /** A server named by --url that cannot be reached is what the user asked for: demo says so plainly, points at --local-server, exits 2. */
     @Test
-    void noServerExitsTwo() {
-        CliResult r = CliResult.run("demo", "--url", "jdbc:postgresql://127.0.0.1:1/postgres?user=postgres");
-        assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("no PostgreSQL server to run the demo on") && r.err().contains("127.0.0.1:1"), r.toString());
-        assertTrue(r.err().contains("uuidmig demo --local-server"), r.toString());
-        assertTrue(!r.out().contains("throwaway PostgreSQL"), r.toString());
+    void noServerExitsTwo() throws Exception {
+        try (ClosedPort closed = new ClosedPort()) {
+            String address = "127.0.0.1:" + closed.port();
+            CliResult r = CliResult.run("demo", "--url", "jdbc:postgresql://" + address + "/postgres?user=postgres");
+            assertEquals(ExitCode.USAGE_OR_CONNECTION, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("no PostgreSQL server to run the demo on") && r.err().contains(address), r.toString());
+            assertTrue(r.err().contains("uuidmig demo --local-server"), r.toString());
+            assertTrue(!r.out().contains("throwaway PostgreSQL"), r.toString());
+        }
     }
 
     /** --local-server starts a server of its own, so naming one as well is a usage error. */

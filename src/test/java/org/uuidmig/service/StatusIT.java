@@ -76,13 +76,14 @@ class StatusIT {
 
     /**
      * migrate halted (as by kill -9) after 3 backfill batches: in progress, the first column part-way, rows below its
-     * table's count. One job, so that exactly one column is part-way.
+     * table's count. One job, so that exactly one column is part-way; --max-batch-time 0ms keeps every batch at 100 rows
+     * on any machine (a batch under the target would grow the next).
      */
     @Test
     void midBackfill(TestDb db) throws Exception {
         db.loadFixture(1);
         Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfterBatches=3"), "migrate", "--url", db.url(),
-            "--batch-size", "100", "--max-batch-time", "1ms", "--jobs", "1");
+            "--batch-size", "100", "--max-batch-time", "0ms", "--jobs", "1");
         assertEquals(137, halted.exitCode(), "the fault point was not reached: " + halted.output());
 
         JsonNode j = json(db.run("status", "--format", "json"));

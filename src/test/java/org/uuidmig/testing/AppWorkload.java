@@ -175,6 +175,22 @@ public final class AppWorkload implements AutoCloseable {
         return bad;
     }
 
+    /**
+     * Waits until the workload has run n more statements than when called (a wait for an event, with a generous
+     * deadline); fails naming the workload's failures if it does not.
+     */
+    public void awaitMoreStatements(long n, String when) throws InterruptedException {
+        long target = statements.get() + n;
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (statements.get() < target && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        if (statements.get() < target) {
+            throw new AssertionError("the workload did not run " + n + " statements " + when + " within 120 s; failures: "
+                + failureMessages);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop = true;

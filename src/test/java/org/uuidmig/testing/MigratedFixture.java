@@ -27,9 +27,8 @@ public final class MigratedFixture {
     public static synchronized void copyInto(TestDb db, int scale) throws Exception {
         String template = TEMPLATES.get(scale);
         if (template == null) {
-            template = ("uuidmig_tpl_" + ProcessHandle.current().pid() + "_migrated_" + scale);
+            template = ("uuidmig_tpl_" + TestNames.RUN + "_migrated_" + scale);
             try (Connection c = PostgresServer.admin(); Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + Sql.ident(template));
                 st.execute("CREATE DATABASE " + Sql.ident(template) + " TEMPLATE template0");
             }
             TEMPLATES.put(scale, template);

@@ -30,12 +30,13 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
     public Object resolveParameter(ParameterContext p, ExtensionContext e) {
         PostgresServer server = PostgresServer.get();
         String method = e.getTestMethod().map(m -> m.getName()).orElse("t").toLowerCase(Locale.ROOT);
-        String name = ("uuidmig_t_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet() + "_" + method);
+        String name = ("uuidmig_t_" + TestNames.RUN + "_" + COUNTER.incrementAndGet() + "_" + method);
         if (name.length() > 60) {
             name = name.substring(0, 60);
         }
         try (Connection c = PostgresServer.admin(); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + Sql.ident(name));
+            // the name is this JVM's own (TestNames.RUN): nothing to drop first, and a clash fails here instead of
+            // dropping another run's database
             st.execute("CREATE DATABASE " + Sql.ident(name) + " TEMPLATE template0");
         } catch (Exception ex) {
             throw new IllegalStateException("cannot create test database " + name + " on " + server.description(), ex);

@@ -27,6 +27,11 @@ public final class Subprocess {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
+        // the local Maven repository this build uses (surefire passes it on), not ~/.m2 (PgBinaries reads it)
+        String repo = System.getProperty("maven.repo.local");
+        if (repo != null && !repo.isBlank() && jvmArgs.stream().noneMatch(a -> a.startsWith("-Dmaven.repo.local="))) {
+            cmd.add("-Dmaven.repo.local=" + repo);
+        }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -48,14 +53,43 @@ public final class Subprocess {
     }
 
     public static Result run(java.util.Map<String, String> env, List<String> jvmArgs, String... args) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("uuidmig-sub", ".log");
-        Process p = start(log, env, jvmArgs, args);
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("uuidmig subprocess did not finish in 5 minutes: " + Files.readString(log));
+        Path dir = TempDirs.create("uuidmig-sub-");
+        try {
+            Path log = dir.resolve("uuidmig.log");
+            Process p = start(log, env, jvmArgs, args);
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("uuidmig subprocess did not finish in 5 minutes: " + Files.readString(log));
+            }
+            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            TempDirs.delete(dir);
         }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        return new Result(p.exitValue(), out);
+    }
+
+    /**
+     * Waits until the process started with {@code -Duuidmig.fault.pauseAt=POINT} says it is paused there (a wait for an
+     * event, with a generous deadline); fails with its output if it ends first.
+     */
+    public static void awaitPaused(Process p, Path log, String point) throws IOException, InterruptedException {
+        String line = "uuidmig: paused at " + point;
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!Files.readString(log, StandardCharsets.UTF_8).contains(line)) {
+            if (!p.isAlive()) {
+                throw new AssertionError("uuidmig ended (exit " + p.exitValue() + ") before it paused at " + point + ":\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            if (System.nanoTime() > until) {
+                p.destroyForcibly();
+                throw new AssertionError("uuidmig did not pause at " + point + " within 2 minutes:\n" + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Lets a process paused by {@code -Duuidmig.fault.pauseAt} go on. */
+    public static void release(Process p) throws IOException {
+        p.getOutputStream().write('\n');
+        p.getOutputStream().flush();
     }
 }
