@@ -27,7 +27,8 @@ public class TuningOptions {
     Duration batchDelay;
 
     @Option(names = "--max-batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
-        description = "Target duration of one backfill batch, 1ms to 1h; the batch size adapts to it (default: ${DEFAULT-VALUE}).")
+        description = "Target duration of one backfill batch, 0 to 1h; the batch size adapts to it. 0 keeps every batch at "
+            + "--batch-size rows (default: ${DEFAULT-VALUE}).")
     Duration maxBatchTime;
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "" + MigrationSettings.DEFAULT_JOBS,
@@ -73,7 +74,7 @@ public class TuningOptions {
             DurationConverter.outOfRange("--lock-timeout", lockTimeout, ms, pgMax, pgRange),
             DurationConverter.outOfRange("--wait-timeout", waitTimeout, ms, pgMax, pgRange),
             DurationConverter.outOfRange("--swap-lock-wait", swapLockWait, ms, pgMax, pgRange),
-            DurationConverter.outOfRange("--max-batch-time", maxBatchTime, ms, Duration.ofHours(1), null),
+            DurationConverter.outOfRange("--max-batch-time", maxBatchTime, Duration.ZERO, Duration.ofHours(1), null),
             DurationConverter.outOfRange("--batch-delay", batchDelay, Duration.ZERO, Duration.ofHours(1), null)}) {
             if (problem != null) {
                 throw new ParameterException(spec.commandLine(), problem);

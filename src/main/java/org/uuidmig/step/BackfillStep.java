@@ -323,8 +323,12 @@ final class BackfillStep implements MigrationStep {
             return updated[0];
         }
 
+        /** Sizes the next batch so that it takes about --max-batch-time; 0 means fixed batches of --batch-size rows. */
         private void adapt(Duration elapsed) {
             long target = ctx.settings().maxBatchTime().toNanos();
+            if (target == 0) {
+                return;
+            }
             double factor = (double) target / Math.max(elapsed.toNanos(), 1);
             factor = Math.max(0.5, Math.min(2.0, factor));
             size = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, size * factor));

@@ -36,7 +36,7 @@ class BadInputIT {
         "migrate, --wait-timeout, 99999999999999h",
         "migrate, --wait-timeout, 0",
         "migrate, --swap-lock-wait, 0",
-        "migrate, --max-batch-time, 0",
+        "migrate, --max-batch-time, 2h",
         "migrate, --batch-delay, 2h",
         "rollback, --lock-timeout, 0",
         "rollback, --wait-timeout, 2147483648ms"})
