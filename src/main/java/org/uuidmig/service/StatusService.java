@@ -137,6 +137,9 @@ public final class StatusService {
         return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic);
     }
 
+    /** Always with seconds: LocalDateTime.toString() leaves them out when they are 0. */
+    private static final java.time.format.DateTimeFormatter SECONDS = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
     /** The latest successful rollback row in Flyway's history. */
     private record RolledBack(String version, String on) {
     }
@@ -157,7 +160,7 @@ public final class StatusService {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && RollbackFlyway.DESCRIPTION.equals(rs.getString(2))) {
                     LocalDateTime on = rs.getObject(3, LocalDateTime.class);
-                    return new RolledBack(rs.getString(1), on == null ? "?" : on.withNano(0).toString().replace('T', ' '));
+                    return new RolledBack(rs.getString(1), on == null ? "?" : on.format(SECONDS));
                 }
             }
         }
