@@ -49,7 +49,7 @@ class MigrationSqlTest {
             "ALTER TABLE \"public\".\"user_roles\" RENAME CONSTRAINT \"_uuidmig_fk_user_id\" TO \"fk_roles_user\"",
             "COMMENT ON COLUMN \"public\".\"user_roles\".\"user_id\" IS 'who has the role'",
             "GRANT SELECT (\"user_id\") ON \"public\".\"user_roles\" TO \"reporting\"",
-            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_user_roles_user_id\"()"),
+            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_8082f022_user_roles_user_id\"()"),
             MigrationSql.swapColumn("public", roles(), FK));
     }
 
