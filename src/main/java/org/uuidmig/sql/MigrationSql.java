@@ -252,6 +252,14 @@ public final class MigrationSql {
                 out.add("ALTER INDEX " + Sql.qualified(schema, tmp) + " RENAME TO " + Sql.ident(idx.name()));
             }
         }
+        for (IndexInfo idx : col.indexes()) {
+            if (idx.replicaIdentity()) {
+                // the old index went with the dropped column, leaving the table without a replica identity (UPDATE and
+                // DELETE on a published table then fail); the copy now has its name (a constraint's index, the constraint's)
+                String name = idx.constraintType() == 'p' || idx.constraintType() == 'u' ? idx.constraintName() : idx.name();
+                out.add("ALTER TABLE " + t + " REPLICA IDENTITY USING INDEX " + Sql.ident(name));
+            }
+        }
         String fkName = oldFk != null ? oldFk.name() : TempNames.defaultForeignKeyName(col.ref().table(), column);
         out.add("ALTER TABLE " + t + " RENAME CONSTRAINT " + Sql.ident(TempNames.foreignKey(column)) + " TO " + Sql.ident(fkName));
         if (col.comment() != null) {

@@ -30,7 +30,7 @@ class ReverseSqlTest {
             List.of("integer", "integer"), 100, 8192);
         IndexInfo pk = new IndexInfo("assigns_pkey", "CREATE UNIQUE INDEX assigns_pkey ON public.assigns USING btree (region_id, user_id)",
             true, true, true, "assigns_pkey", 'p', false, false, 2, List.of(1), false, false, false, List.of(0, 0),
-            List.of("region_id", "user_id"), null);
+            List.of("region_id", "user_id"), null, false);
         return new PlannedColumn(new ColumnRef("assigns", "user_id"), ColumnState.INTEGER, t, 2, "integer", true, null,
             "who", List.of(new ColumnGrant("reporting", "SELECT", false)), withFk ? List.of(FK) : List.of(), List.of(pk), List.of());
     }
