@@ -167,4 +167,36 @@ class ReplicationRoleIT {
         assertEquals(0, rerun.exitCode(), rerun.toString());
         assertEquals(0, wrongIntegerRows(db));
     }
+
+    /**
+     * What an older uuidmig left after expand: triggers that fire only in ORIGIN mode, and a sync trigger calling the
+     * function under its old name (sync_<table>_<column>). A rerun of expand makes every trigger ALWAYS and points the
+     * sync trigger at its own function; replica-role writes are then synced; clean-up drops the old function too.
+     */
+    @Test
+    void anOlderRunsTriggersAreMadeAlwaysOnRerun(TestDb db) throws Exception {
+        schema(db);
+        CliResult expand = db.run(args("migrate", "--phase", "expand"));
+        assertEquals(0, expand.exitCode(), expand.toString());
+        String fn = db.queryString("SELECT p.proname FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid "
+            + "WHERE g.tgrelid = 'posts'::regclass AND g.tgname = 'zz_uuidmig_sync_author_id'");
+        db.exec("ALTER FUNCTION uuidmig." + fn + "() RENAME TO sync_posts_author_id; "
+            + "ALTER TABLE posts ENABLE TRIGGER zz_uuidmig_sync_author_id, ENABLE TRIGGER zz_uuidmig_ledger_ins, "
+            + "ENABLE TRIGGER zz_uuidmig_ledger_del");
+        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'posts'::regclass AND tgenabled = 'A'"));
+
+        CliResult rerun = db.run(args("migrate", "--phase", "expand"));
+        assertEquals(0, rerun.exitCode(), rerun.toString());
+        assertEquals(3, db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'posts'::regclass AND tgenabled = 'A' "
+            + "AND tgname LIKE 'zz\\_uuidmig\\_%'"), "every uuidmig trigger fires ALWAYS after the rerun");
+        assertEquals(fn, db.queryString("SELECT p.proname FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid "
+            + "WHERE g.tgrelid = 'posts'::regclass AND g.tgname = 'zz_uuidmig_sync_author_id'"));
+        replicaWrites(db, "N");
+        CliResult contract = db.run(args("migrate", "--phase", "contract"));
+        assertEquals(0, contract.exitCode(), contract.toString());
+        assertEquals(0, wrongUuidRows(db));
+        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'uuidmig'"));
+        CliResult post = db.run(args("validate-post"));
+        assertEquals(0, post.exitCode(), post.toString());
+    }
 }
