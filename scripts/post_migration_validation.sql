@@ -104,13 +104,19 @@ idx AS (
            i.v->>'constraintName' AS cname, (i.v->>'deferrable')::boolean AS dfr, (i.v->>'deferred')::boolean AS dfd,
            now_i.indexrelid IS NOT NULL AS found, now_i.def AS def_now, now_i.indisvalid AS valid,
            coalesce(now_i.contype, '-') AS ctype_now, now_i.conname AS cname_now,
-           now_i.condeferrable AS dfr_now, now_i.condeferred AS dfd_now
+           now_i.condeferrable AS dfr_now, now_i.condeferred AS dfd_now,
+           coalesce((i.v->>'replicaIdentity')::boolean, false) AS ri, now_i.indisreplident AS ri_now,
+           (SELECT CASE t.relreplident WHEN 'd' THEN 'DEFAULT' WHEN 'n' THEN 'NOTHING' WHEN 'f' THEN 'FULL'
+                   ELSE 'USING INDEX ' || coalesce((SELECT pg_catalog.quote_ident(ric.relname) FROM pg_catalog.pg_index ri
+                         JOIN pg_catalog.pg_class ric ON ric.oid = ri.indexrelid WHERE ri.indrelid = t.oid AND ri.indisreplident),
+                         'an index that no longer exists') END
+              FROM pg_catalog.pg_class t WHERE t.oid = c.rel) AS ident_now
       FROM cur c
       CROSS JOIN LATERAL jsonb_array_elements(c.o->'indexes') WITH ORDINALITY i(v, ord)
       LEFT JOIN LATERAL (
           SELECT x.indexrelid, pg_catalog.pg_get_indexdef(x.indexrelid) AS def, x.indisvalid, con.contype::text AS contype,
                  con.conname::text AS conname, coalesce(con.condeferrable, false) AS condeferrable,
-                 coalesce(con.condeferred, false) AS condeferred
+                 coalesce(con.condeferred, false) AS condeferred, x.indisreplident
             FROM pg_catalog.pg_index x
             JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
             LEFT JOIN pg_catalog.pg_constraint con
@@ -233,7 +239,10 @@ findings (check_name, sort1, sort2, item) AS (
           (5, CASE WHEN found AND is_constraint AND (ctype_now <> ctype OR cname_now IS DISTINCT FROM cname
                                                      OR dfr_now <> dfr OR dfd_now <> dfd)
                    THEN name || ' no longer backs the ' || CASE WHEN ctype = 'p' THEN 'primary key ' ELSE 'unique constraint ' END
-                        || cname END)) x(n, item)
+                        || cname END),
+          (6, CASE WHEN found AND ri AND NOT ri_now
+                   THEN name || ' on ' || table_name || ' is no longer the table''s replica identity (it was REPLICA IDENTITY USING INDEX; now '
+                        || 'REPLICA IDENTITY ' || coalesce(ident_now, '?') || '): UPDATE and DELETE on a published table fail' END)) x(n, item)
      WHERE x.item IS NOT NULL
     UNION ALL
     SELECT 'column_comments_preserved', position, 0,

@@ -351,6 +351,10 @@ public final class PostChecks {
                     sink.add(before.name() + " no longer backs the " + (before.constraintType() == 'p' ? "primary key " : "unique constraint ")
                         + before.constraintName());
                 }
+                if (before.replicaIdentity() && !after.replicaIdentity()) {
+                    sink.add(before.name() + " on " + col.ref().table() + " is no longer the table's replica identity (it was "
+                        + "REPLICA IDENTITY USING INDEX; now " + replicaIdentity(col) + "): UPDATE and DELETE on a published table fail");
+                }
             }
         }
         out.add(badConstraints.isEmpty()
@@ -361,6 +365,21 @@ public final class PostChecks {
             ? CheckResult.pass("indexes_recreated", (long) indexes, indexes + " indexes exist again, same name and definition, valid")
             : CheckResult.fail("indexes_recreated", (long) badIndexes.size(), String.join("; ", badIndexes), null,
                 "recreate it with the recorded definition (SELECT original FROM uuidmig.columns), CONCURRENTLY"));
+    }
+
+    /** The table's REPLICA IDENTITY now, as ALTER TABLE writes it. */
+    private String replicaIdentity(PlannedColumn col) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT CASE t.relreplident WHEN 'd' THEN 'DEFAULT' WHEN 'n' THEN 'NOTHING' WHEN 'f' THEN 'FULL'
+                   ELSE 'USING INDEX ' || coalesce((SELECT pg_catalog.quote_ident(ic.relname) FROM pg_catalog.pg_index i
+                         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = t.oid AND i.indisreplident),
+                         'an index that no longer exists') END
+              FROM pg_catalog.pg_class t WHERE t.oid = to_regclass(?)""")) {
+            ps.setString(1, table(col));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? "REPLICA IDENTITY " + rs.getString(1) : "the table is missing";
+            }
+        }
     }
 
     private void comments(List<PlannedColumn> cols) throws SQLException {

@@ -354,9 +354,9 @@ public final class PreChecks {
      * Logical replication around the planned tables (and users): publications that publish them,
      * subscriptions that fill them, logical slots of this database (which decode every table's
      * changes), and REPLICA IDENTITY USING INDEX on an index with a planned column, which the swap
-     * replaces. Logical replication does not carry DDL: after the swap a subscriber still has the
-     * integer column and its apply stops; a table whose identity index is dropped has no replica
-     * identity, and a published table without one refuses UPDATE and DELETE. A warning naming them.
+     * replaces (and makes the new index the identity, so the table keeps one). Logical replication does
+     * not carry DDL: after the swap a subscriber still has the integer column and its apply stops.
+     * A warning naming them.
      */
     private void replication() throws SQLException {
         List<String> tables = new ArrayList<>();
@@ -400,6 +400,7 @@ public final class PreChecks {
         try (PreparedStatement ps = c.prepareStatement("""
             SELECT 'table ' || quote_ident(t.relname) || ' has REPLICA IDENTITY USING INDEX ' || quote_ident(ic.relname)
                    || ' on planned column ' || quote_ident(a.attname)
+                   || ' (the swap makes the index''s copy on the new column the replica identity)'
               FROM pg_catalog.pg_index i
               JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
@@ -418,8 +419,7 @@ public final class PreChecks {
             : CheckResult.warn("replication", (long) found.size(), String.join("; ", found)
                 + ": logical replication does not carry the schema change (new column, swap, dropped column)",
                 "SELECT * FROM pg_publication_tables; SELECT * FROM pg_subscription_rel; SELECT * FROM pg_replication_slots;",
-                "plan the change on every subscriber and publication first (see docs/validation.md, replication); give a table "
-                    + "whose replica identity index has a planned column REPLICA IDENTITY DEFAULT or FULL before the swap"));
+                "plan the change on every subscriber and publication first (see docs/validation.md, replication)"));
     }
 
     private static void addRows(PreparedStatement ps, List<String> into) throws SQLException {

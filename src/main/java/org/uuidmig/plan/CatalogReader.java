@@ -278,7 +278,7 @@ public final class CatalogReader {
                    i.indnkeyatts, i.indkey::int2[], i.indoption::int2[], i.indexprs::text, i.indpred::text,
                    ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true)
                            FROM generate_series(1, i.indnatts) k ORDER BY k),
-                   pg_catalog.pg_get_expr(i.indpred, i.indrelid)
+                   pg_catalog.pg_get_expr(i.indpred, i.indrelid), i.indisreplident
               FROM pg_catalog.pg_index i
               JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
               LEFT JOIN pg_catalog.pg_constraint con
@@ -306,7 +306,7 @@ public final class CatalogReader {
                         rs.getBoolean(5), rs.getString(6), contype == null ? '-' : contype.charAt(0), rs.getBoolean(8),
                         rs.getBoolean(9), rs.getInt(10), List.copyOf(positions), exprUses, predUses,
                         predUses && onlyNullTests(pred, attnum), ints(rs.getArray(12)), strings(rs.getArray(15)),
-                        rs.getString(16)));
+                        rs.getString(16), rs.getBoolean(17)));
                 }
             }
         }

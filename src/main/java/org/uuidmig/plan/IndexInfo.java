@@ -23,12 +23,15 @@ import java.util.List;
  * @param options          indoption per key column (bit 1 = DESC, bit 2 = NULLS FIRST)
  * @param columnTexts      each column (key then INCLUDE) as pg_get_indexdef(index, k, true) prints it: a name or an expression
  * @param predicate        the partial-index predicate as SQL, or null
+ * @param replicaIdentity  indisreplident: the table's REPLICA IDENTITY USING INDEX is this index (the swap makes
+ *                         the copy that takes its name the identity again; absent in state written by an older
+ *                         uuidmig, read as false)
  */
 public record IndexInfo(String name, String definition, boolean unique, boolean primary, boolean valid,
                         String constraintName, char constraintType, boolean deferrable, boolean deferred,
                         int keyColumnCount, List<Integer> columnPositions, boolean expressionUsesColumn,
                         boolean predicateUsesColumn, boolean predicateOnlyNullTests, List<Integer> options,
-                        List<String> columnTexts, String predicate) {
+                        List<String> columnTexts, String predicate, boolean replicaIdentity) {
 
     public boolean backsConstraint() {
         return constraintName != null;

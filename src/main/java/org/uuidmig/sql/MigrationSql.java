@@ -50,7 +50,7 @@ public final class MigrationSql {
         if (body.contains(DOLLAR)) {
             throw new IllegalArgumentException("identifier contains " + DOLLAR);
         }
-        return "CREATE OR REPLACE FUNCTION " + Sql.qualified("uuidmig", TempNames.syncFunction(col.ref().table(), col.ref().column()))
+        return "CREATE OR REPLACE FUNCTION " + Sql.qualified("uuidmig", TempNames.syncFunction(schema, col.ref().table(), col.ref().column()))
             + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS "
             + DOLLAR + "\n" + body + "\n" + DOLLAR;
     }
@@ -59,7 +59,56 @@ public final class MigrationSql {
     public static String createSyncTrigger(String schema, PlannedColumn col) {
         return "CREATE TRIGGER " + Sql.ident(TempNames.syncTrigger(col.ref().column())) + " BEFORE INSERT OR UPDATE OF "
             + Sql.ident(col.ref().column()) + " ON " + table(schema, col) + " FOR EACH ROW EXECUTE FUNCTION "
-            + Sql.qualified("uuidmig", TempNames.syncFunction(col.ref().table(), col.ref().column())) + "()";
+            + Sql.qualified("uuidmig", TempNames.syncFunction(schema, col.ref().table(), col.ref().column())) + "()";
+    }
+
+    /**
+     * Makes a trigger fire ALWAYS, also under {@code session_replication_role = replica}, which is what a
+     * logical-replication subscriber's apply worker (and pg_restore --disable-triggers style tooling) uses: a plain
+     * trigger does not fire there, and such writes would reach neither the new column nor the ledger.
+     * SHARE ROW EXCLUSIVE, catalog only.
+     */
+    public static String enableAlways(String schema, String table, String trigger) {
+        return "ALTER TABLE " + Sql.qualified(schema, table) + " ENABLE ALWAYS TRIGGER " + Sql.ident(trigger);
+    }
+
+    /**
+     * SQLSTATE of the error {@link #requireTriggersFireAlways} raises (a code of uuidmig's own: class "UM"
+     * is not used by PostgreSQL).
+     */
+    public static final String TRIGGERS_NOT_ALWAYS = "UM001";
+
+    /**
+     * Sent first in the swap's round trip, after its locks: fails with {@link #TRIGGERS_NOT_ALWAYS}, naming
+     * each one, unless every listed trigger exists and fires ALWAYS (pg_trigger.tgenabled = 'A'). A trigger the
+     * application disabled (ALTER TABLE ... DISABLE TRIGGER USER/ALL), or one left ORIGIN-only by an older uuidmig,
+     * may have let writes through unsynced; while the swap holds ACCESS EXCLUSIVE nobody can change them.
+     *
+     * @param triggers pairs {table, trigger}, all in {@code schema}
+     */
+    public static String requireTriggersFireAlways(String schema, List<String[]> triggers) {
+        List<String> rows = new ArrayList<>();
+        for (String[] t : triggers) {
+            rows.add("(" + Sql.literal(t[0]) + ", " + Sql.literal(t[1]) + ")");
+        }
+        String body = "DECLARE bad text;\nBEGIN\n"
+            + "    SELECT string_agg(pg_catalog.format('trigger %s on %s.%s is %s', e.tg, " + Sql.literal(schema) + ", e.tb,\n"
+            + "               CASE WHEN g.oid IS NULL THEN 'missing' WHEN g.tgenabled = 'D' THEN 'disabled'\n"
+            + "                    ELSE 'not firing ALWAYS (tgenabled ' || g.tgenabled::text || ')' END), '; ')\n"
+            + "      INTO bad\n"
+            + "      FROM (VALUES " + String.join(", ", rows) + ") e (tb, tg)\n"
+            + "      LEFT JOIN pg_catalog.pg_trigger g ON g.tgname = e.tg AND g.tgrelid = (SELECT c.oid FROM pg_catalog.pg_class c\n"
+            + "           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " + Sql.literal(schema)
+            + " AND c.relname = e.tb)\n"
+            + "     WHERE g.oid IS NULL OR g.tgenabled <> 'A';\n"
+            + "    IF bad IS NOT NULL THEN\n"
+            + "        RAISE EXCEPTION USING ERRCODE = '" + TRIGGERS_NOT_ALWAYS + "', MESSAGE = bad;\n"
+            + "    END IF;\n"
+            + "END";
+        if (body.contains(DOLLAR)) {
+            throw new IllegalArgumentException("identifier contains " + DOLLAR);
+        }
+        return "DO " + DOLLAR + "\n" + body + "\n" + DOLLAR;
     }
 
     public static String createLedgerInsertTrigger(String schema, String table) {
@@ -203,6 +252,14 @@ public final class MigrationSql {
                 out.add("ALTER INDEX " + Sql.qualified(schema, tmp) + " RENAME TO " + Sql.ident(idx.name()));
             }
         }
+        for (IndexInfo idx : col.indexes()) {
+            if (idx.replicaIdentity()) {
+                // the old index went with the dropped column, leaving the table without a replica identity (UPDATE and
+                // DELETE on a published table then fail); the copy now has its name (a constraint's index, the constraint's)
+                String name = idx.constraintType() == 'p' || idx.constraintType() == 'u' ? idx.constraintName() : idx.name();
+                out.add("ALTER TABLE " + t + " REPLICA IDENTITY USING INDEX " + Sql.ident(name));
+            }
+        }
         String fkName = oldFk != null ? oldFk.name() : TempNames.defaultForeignKeyName(col.ref().table(), column);
         out.add("ALTER TABLE " + t + " RENAME CONSTRAINT " + Sql.ident(TempNames.foreignKey(column)) + " TO " + Sql.ident(fkName));
         if (col.comment() != null) {
@@ -212,7 +269,7 @@ public final class MigrationSql {
             out.add("GRANT " + g.privilege() + " (" + Sql.ident(column) + ") ON " + t + " TO "
                 + (g.grantee().equals("PUBLIC") ? "PUBLIC" : Sql.ident(g.grantee())) + (g.grantable() ? " WITH GRANT OPTION" : ""));
         }
-        out.add("DROP FUNCTION IF EXISTS " + Sql.qualified("uuidmig", TempNames.syncFunction(col.ref().table(), column)) + "()");
+        out.add("DROP FUNCTION IF EXISTS " + Sql.qualified("uuidmig", TempNames.syncFunction(schema, col.ref().table(), column)) + "()");
         return out;
     }
 

@@ -27,8 +27,18 @@ public final class TempNames {
         return fit("zz" + MARK + "sync_" + column);
     }
 
-    /** Its function, in the uuidmig schema. */
-    public static String syncFunction(String table, String column) {
+    /**
+     * Its function, in the uuidmig schema, which is shared by every table (and application schema). The name
+     * starts with a hash of the exact (schema, table, column) triple, so two columns never share one: plain
+     * {@code sync_<table>_<column>} gave {@code a_b.c} and {@code a.b_c} the same function, and the second
+     * replaced the first. Deterministic, so a rerun finds what an earlier run made.
+     */
+    public static String syncFunction(String schema, String table, String column) {
+        return fit("sync_" + shortHash(schema + "\u0000" + table + "\u0000" + column) + "_" + table + "_" + column);
+    }
+
+    /** The name uuidmig before 2026-11 gave the sync function (not unique across tables); the clean-up drops it if left over. */
+    public static String legacySyncFunction(String table, String column) {
         return fit("sync_" + table + "_" + column);
     }
 
@@ -87,6 +97,10 @@ public final class TempNames {
             i += Character.charCount(cp);
         }
         return cut + "_" + hash;
+    }
+
+    private static String shortHash(String s) {
+        return HexFormat.of().formatHex(sha1(s)).substring(0, 8);
     }
 
     private static byte[] sha1(String s) {

@@ -41,6 +41,24 @@ final class Catalog {
              WHERE n.nspname = ? AND t.relname = ? AND g.tgname = ?""", schema, table, trigger);
     }
 
+    /** Whether the trigger exists and fires ALWAYS (tgenabled = 'A'), also under session_replication_role = replica. */
+    static boolean triggerFiresAlways(Connection c, String schema, String table, String trigger) throws SQLException {
+        return exists(c, """
+            SELECT 1 FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class t ON t.oid = g.tgrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+             WHERE n.nspname = ? AND t.relname = ? AND g.tgname = ? AND g.tgenabled = 'A'""", schema, table, trigger);
+    }
+
+    /** Whether the trigger exists and calls function {@code uuidmig.<function>}. */
+    static boolean triggerCalls(Connection c, String schema, String table, String trigger, String function) throws SQLException {
+        return exists(c, """
+            SELECT 1 FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class t ON t.oid = g.tgrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace JOIN pg_catalog.pg_proc p ON p.oid = g.tgfoid
+              JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+             WHERE n.nspname = ? AND t.relname = ? AND g.tgname = ? AND pn.nspname = 'uuidmig' AND p.proname = ?""",
+            schema, table, trigger, function);
+    }
+
     /** null when the index does not exist, else whether it is valid. */
     static Boolean indexValid(Connection c, String schema, String index) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""

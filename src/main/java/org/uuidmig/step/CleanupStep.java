@@ -36,7 +36,9 @@ final class CleanupStep implements MigrationStep {
     private static List<String> sql(StepContext ctx) {
         List<String> out = new ArrayList<>();
         for (PlannedColumn c : ctx.columns()) {
-            out.add("DROP FUNCTION IF EXISTS " + Sql.qualified("uuidmig", TempNames.syncFunction(c.ref().table(), c.ref().column())) + "()");
+            out.add("DROP FUNCTION IF EXISTS " + Sql.qualified("uuidmig", TempNames.syncFunction(ctx.schema(), c.ref().table(), c.ref().column())) + "()");
+            // left by an earlier uuidmig, which named it without the hash (a trigger still using it makes this fail: no CASCADE)
+            out.add("DROP FUNCTION IF EXISTS " + Sql.qualified("uuidmig", TempNames.legacySyncFunction(c.ref().table(), c.ref().column())) + "()");
         }
         out.add("DROP FUNCTION IF EXISTS uuidmig.ledger_insert()");
         out.add("DROP FUNCTION IF EXISTS uuidmig.ledger_delete()");

@@ -79,6 +79,7 @@ final class SwapStep implements MigrationStep {
     /** Everything the swap does while it holds the locks, for the given tables. */
     private static List<String> lockedStatements(StepContext ctx, List<String> pending, boolean stamp) {
         List<String> out = new ArrayList<>();
+        out.add(requireTriggers(ctx, pending));
         for (String t : pending) {
             out.add(recordStatistics(ctx.schema(), t));
             out.addAll(MigrationSql.dropLedgerTriggers(ctx.schema(), t));
@@ -96,8 +97,12 @@ final class SwapStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
-        SwapTransaction.run(ctx, "swap " + target(), tables, (c, t) -> swapped(c, ctx, t),
-            (pending, stamp) -> lockedStatements(ctx, pending, stamp));
+        try {
+            SwapTransaction.run(ctx, "swap " + target(), tables, (c, t) -> swapped(c, ctx, t),
+                (pending, stamp) -> lockedStatements(ctx, pending, stamp));
+        } catch (SQLException e) {
+            throw triggersNotFiring(ctx, tables, e, "the swap", "uuidmig migrate (plain, or --phase expand and then --phase contract)");
+        }
         FaultInjection.afterSwapCommit();
         recordLedgerTotals(ctx.conn(), ctx.schema());
     }
@@ -135,6 +140,50 @@ final class SwapStep implements MigrationStep {
      */
     static void recordLedgerTotals(Connection c, String schema) throws SQLException {
         Catalog.exec(c, ledgerTotals(schema));
+    }
+
+    /** The first statement under the swap's locks: every sync and ledger trigger of the pending tables fires ALWAYS. */
+    static String requireTriggers(StepContext ctx, List<String> pending) {
+        List<String[]> triggers = new ArrayList<>();
+        for (String t : pending) {
+            triggers.addAll(AddShadowColumnStep.triggersOf(t, ctx.columnsOf(t)));
+        }
+        return MigrationSql.requireTriggersFireAlways(ctx.schema(), triggers);
+    }
+
+    /**
+     * When the swap (or swap back) stopped because a trigger of uuidmig was disabled, missing or not firing ALWAYS
+     * ({@link MigrationSql#requireTriggersFireAlways}; nothing was changed: the transaction rolled back), writes may
+     * have passed it unsynced or uncounted. Marks the tables whose triggers are not ready as needing a new count and
+     * verification (all of them, if none is found any more) and returns exit 4: the rerun's expand step makes the
+     * triggers fire ALWAYS again, and count and verify run again before any swap. Any other error is returned as is.
+     */
+    static SQLException triggersNotFiring(StepContext ctx, List<String> tables, SQLException e, String what, String rerun)
+        throws SQLException {
+        if (!MigrationSql.TRIGGERS_NOT_ALWAYS.equals(e.getSQLState())) {
+            return e;
+        }
+        List<String> bad = new ArrayList<>();
+        for (String t : tables) {
+            if (!AddShadowColumnStep.triggersReady(ctx, t, ctx.columnsOf(t))) {
+                bad.add(t);
+            }
+        }
+        List<String> reset = bad.isEmpty() ? tables : bad;
+        for (String t : reset) {
+            try (var ps = ctx.conn().prepareStatement("""
+                UPDATE uuidmig.tables SET verified_at = NULL, verified_rows = NULL, mismatches = NULL, base_rows = NULL,
+                       counted_at = NULL WHERE table_schema = ? AND table_name = ?""")) {
+                ps.setString(1, ctx.schema());
+                ps.setString(2, t);
+                ps.executeUpdate();
+            }
+        }
+        String msg = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^ERROR: ", "").replaceAll("\\s*Where: .*$", "");
+        throw new UuidmigException(ExitCode.INCOMPLETE, what + " of " + String.join(", ", reset) + " did not go ahead, nothing "
+            + "was changed: " + msg + ". Writes made meanwhile may have bypassed the new column or the row ledger, so "
+            + String.join(", ", reset) + " will be counted and verified again. Rerun " + rerun
+            + ": it makes uuidmig's triggers fire ALWAYS again (ENABLE ALWAYS TRIGGER) and verifies before swapping", e);
     }
 
     /** Refuses the swap unless the expand phase has finished for every table in it. */

@@ -12,7 +12,7 @@ import org.uuidmig.plan.IndexInfo;
 class IndexDefinitionsTest {
     private static IndexInfo idx(String name, String def, boolean unique, int keys, List<Integer> positions, List<Integer> options) {
         return new IndexInfo(name, def, unique, false, true, null, '-', false, false, keys, positions, false, false, false,
-            options, List.of(), null);
+            options, List.of(), null, false);
     }
 
     @Test

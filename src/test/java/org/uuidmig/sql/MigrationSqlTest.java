@@ -24,7 +24,7 @@ class MigrationSqlTest {
     private static PlannedColumn roles() {
         TableInfo t = new TableInfo(2, "public", "user_roles", 'r', false, "owner", List.of("id"), List.of("integer"), 100, 8192);
         IndexInfo uq = new IndexInfo("uq_roles", "CREATE UNIQUE INDEX uq_roles ON public.user_roles USING btree (user_id, role_id)",
-            true, false, true, "uq_roles", 'u', false, false, 2, List.of(0), false, false, false, List.of(0, 0), List.of("user_id", "role_id"), null);
+            true, false, true, "uq_roles", 'u', false, false, 2, List.of(0), false, false, false, List.of(0, 0), List.of("user_id", "role_id"), null, false);
         return new PlannedColumn(new ColumnRef("user_roles", "user_id"), ColumnState.INTEGER, t, 2, "integer", true, null,
             "who has the role", List.of(new ColumnGrant("reporting", "SELECT", false)), List.of(FK), List.of(uq), List.of());
     }
@@ -49,7 +49,7 @@ class MigrationSqlTest {
             "ALTER TABLE \"public\".\"user_roles\" RENAME CONSTRAINT \"_uuidmig_fk_user_id\" TO \"fk_roles_user\"",
             "COMMENT ON COLUMN \"public\".\"user_roles\".\"user_id\" IS 'who has the role'",
             "GRANT SELECT (\"user_id\") ON \"public\".\"user_roles\" TO \"reporting\"",
-            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_user_roles_user_id\"()"),
+            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_8082f022_user_roles_user_id\"()"),
             MigrationSql.swapColumn("public", roles(), FK));
     }
 
@@ -61,5 +61,22 @@ class MigrationSqlTest {
             MigrationSql.backfillKeyset("public", roles(), USERS, List.of("id"), List.of("integer"), true, true));
         assertEquals("SELECT \"id\" FROM \"public\".\"user_roles\" WHERE (\"id\") > (?::integer) ORDER BY \"id\" OFFSET ? LIMIT 1",
             MigrationSql.nextKeysetBound("public", roles(), List.of("id"), List.of("integer"), true));
+    }
+
+    /** An index that was the table's REPLICA IDENTITY: the copy that takes its name is made the identity, after the rename. */
+    @Test
+    void swapCarriesTheReplicaIdentityIndexOver() {
+        PlannedColumn c = roles();
+        IndexInfo uq = c.indexes().get(0);
+        IndexInfo ident = new IndexInfo(uq.name(), uq.definition(), uq.unique(), uq.primary(), uq.valid(), uq.constraintName(),
+            uq.constraintType(), uq.deferrable(), uq.deferred(), uq.keyColumnCount(), uq.columnPositions(), uq.expressionUsesColumn(),
+            uq.predicateUsesColumn(), uq.predicateOnlyNullTests(), uq.options(), uq.columnTexts(), uq.predicate(), true);
+        PlannedColumn withIdentity = new PlannedColumn(c.ref(), c.state(), c.table(), c.attnum(), c.type(), c.notNull(), c.defaultExpr(),
+            c.comment(), c.grants(), c.foreignKeys(), List.of(ident), c.dependents());
+        List<String> sql = MigrationSql.swapColumn("public", withIdentity, FK);
+        int attach = sql.indexOf("ALTER TABLE \"public\".\"user_roles\" ADD CONSTRAINT \"uq_roles\" UNIQUE USING INDEX \"_uuidmig_uq_roles\"");
+        int identity = sql.indexOf("ALTER TABLE \"public\".\"user_roles\" REPLICA IDENTITY USING INDEX \"uq_roles\"");
+        org.junit.jupiter.api.Assertions.assertTrue(attach >= 0 && identity > attach, sql.toString());
+        org.junit.jupiter.api.Assertions.assertFalse(MigrationSql.swapColumn("public", c, FK).stream().anyMatch(x -> x.contains("REPLICA IDENTITY")));
     }
 }

@@ -30,7 +30,7 @@ class ReverseSqlTest {
             List.of("integer", "integer"), 100, 8192);
         IndexInfo pk = new IndexInfo("assigns_pkey", "CREATE UNIQUE INDEX assigns_pkey ON public.assigns USING btree (region_id, user_id)",
             true, true, true, "assigns_pkey", 'p', false, false, 2, List.of(1), false, false, false, List.of(0, 0),
-            List.of("region_id", "user_id"), null);
+            List.of("region_id", "user_id"), null, false);
         return new PlannedColumn(new ColumnRef("assigns", "user_id"), ColumnState.INTEGER, t, 2, "integer", true, null,
             "who", List.of(new ColumnGrant("reporting", "SELECT", false)), withFk ? List.of(FK) : List.of(), List.of(pk), List.of());
     }
@@ -44,7 +44,7 @@ class ReverseSqlTest {
         PlannedColumn c = reverse(true);
         assertEquals("ALTER TABLE \"public\".\"assigns\" ADD COLUMN IF NOT EXISTS \"_uuidmig_user_id\" integer",
             MigrationSql.addShadowColumn("public", c, c.type()));
-        assertEquals("CREATE OR REPLACE FUNCTION \"uuidmig\".\"sync_assigns_user_id\"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+        assertEquals("CREATE OR REPLACE FUNCTION \"uuidmig\".\"sync_48e43c71_assigns_user_id\"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
             + "SET search_path = pg_catalog, pg_temp AS $uuidmig$\nBEGIN\n    IF NEW.\"user_id\" IS NULL THEN\n"
             + "        NEW.\"_uuidmig_user_id\" := NULL;\n    ELSE\n"
             + "        SELECT u.\"id\" INTO NEW.\"_uuidmig_user_id\" FROM \"public\".\"users\" u WHERE u.\"uuid\" = NEW.\"user_id\";\n"
@@ -84,7 +84,7 @@ class ReverseSqlTest {
             "ALTER TABLE \"public\".\"assigns\" RENAME CONSTRAINT \"_uuidmig_fk_user_id\" TO \"fk_assigns_user\"",
             "COMMENT ON COLUMN \"public\".\"assigns\".\"user_id\" IS 'who'",
             "GRANT SELECT (\"user_id\") ON \"public\".\"assigns\" TO \"reporting\"",
-            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_assigns_user_id\"()"), withFk);
+            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_48e43c71_assigns_user_id\"()"), withFk);
         List<String> withoutFk = ReverseSwapStep.swapColumn(ctx, reverse(false));
         List<String> expected = new java.util.ArrayList<>(withFk);
         expected.remove(6);
