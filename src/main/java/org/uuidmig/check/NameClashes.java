@@ -13,6 +13,7 @@ import org.uuidmig.db.Sql;
 import org.uuidmig.plan.IndexInfo;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.sql.TempNames;
+import org.uuidmig.step.Steps;
 
 /**
  * Objects of someone else that hold a name uuidmig is about to create (or rename onto). uuidmig
@@ -32,6 +33,15 @@ public final class NameClashes {
 
     /** A column to check: whether its expand has not run yet, whether it gets a temporary FK, and the FK's final name (or null). */
     public record Target(PlannedColumn column, boolean beforeExpand, boolean temporaryForeignKey, String finalForeignKeyName) {
+    }
+
+    /**
+     * Whether a column whose state records step (null: no state for it) has not run its expand step yet: only then
+     * are the names of its temporary objects required to be free. An unknown step counts as past expand.
+     */
+    public static boolean beforeExpand(String step) {
+        int at = step == null ? -1 : Steps.ORDER.indexOf(step);
+        return step == null || (at >= 0 && at < Steps.ORDER.indexOf(Steps.EXPAND));
     }
 
     /** Every clash, described ("column "public"."t"."_uuidmig_x" already exists"), in plan order. */
@@ -64,14 +74,14 @@ public final class NameClashes {
                     }
                 }
                 if (col.notNull()) {
-                    addConstraint(c, schema, table, TempNames.notNullCheck(column), -1, out, "");
+                    addConstraint(c, schema, table, TempNames.notNullCheck(column), null, out, "");
                 }
                 if (t.temporaryForeignKey()) {
-                    addConstraint(c, schema, table, TempNames.foreignKey(column), -1, out, "");
+                    addConstraint(c, schema, table, TempNames.foreignKey(column), null, out, "");
                 }
             }
             if (t.finalForeignKeyName() != null) {
-                addConstraint(c, schema, table, t.finalForeignKeyName(), col.attnum(), out,
+                addConstraint(c, schema, table, t.finalForeignKeyName(), column, out,
                     " (the name the new foreign key of " + Sql.ident(column) + " takes at the swap)");
             }
         }
@@ -87,8 +97,8 @@ public final class NameClashes {
         return out.stream().distinct().toList();
     }
 
-    /** A constraint of the table called name (one on column attnum, which the swap drops with the column, does not count). */
-    private static void addConstraint(Connection c, String schema, String table, String name, int attnum, List<String> out,
+    /** A constraint of the table called name (one on the named column, which the swap drops with the column, does not count). */
+    private static void addConstraint(Connection c, String schema, String table, String name, String column, List<String> out,
                                       String why) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
             SELECT CASE con.contype WHEN 'c' THEN 'CHECK constraint' WHEN 'f' THEN 'foreign key' WHEN 'u' THEN 'unique constraint'
@@ -96,11 +106,12 @@ public final class NameClashes {
               FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class t ON t.oid = con.conrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
              WHERE n.nspname = ? AND t.relname = ? AND con.conname = ?
-               AND NOT (?::int2 = ANY (coalesce(con.conkey, '{}'::int2[])))""")) {
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid AND a.attname = ?
+                                  AND a.attnum = ANY (con.conkey))""")) {
             ps.setString(1, schema);
             ps.setString(2, table);
             ps.setString(3, name);
-            ps.setInt(4, attnum);
+            ps.setString(4, column);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1) + " " + Sql.ident(name) + " on " + Sql.qualified(schema, table) + " already exists" + why);
@@ -141,7 +152,7 @@ public final class NameClashes {
     /** Whether users has a constraint called name (the helper NOT NULL check's name, when uuidmig has not recorded one). */
     public static String usersConstraint(Connection c, String schema, String table, String name) throws SQLException {
         List<String> out = new ArrayList<>();
-        addConstraint(c, schema, table, name, -1, out, " (the name of uuidmig's helper NOT NULL check on it)");
+        addConstraint(c, schema, table, name, null, out, " (the name of uuidmig's helper NOT NULL check on it)");
         return out.isEmpty() ? null : out.get(0);
     }
 

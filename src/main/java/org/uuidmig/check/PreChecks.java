@@ -675,11 +675,10 @@ public final class PreChecks {
                 steps.put(List.of(r.table(), r.column()), r.step());
             }
         }
-        int expand = org.uuidmig.step.Steps.ORDER.indexOf(org.uuidmig.step.Steps.EXPAND);
         List<NameClashes.Target> targets = new ArrayList<>();
         for (PlannedColumn col : plan.toConvert()) {
             String step = steps.get(List.of(col.ref().table(), col.ref().column()));
-            boolean beforeExpand = step == null || org.uuidmig.step.Steps.ORDER.indexOf(step) < expand;
+            boolean beforeExpand = NameClashes.beforeExpand(step);
             String finalFk = col.userForeignKey(users) == null
                 ? org.uuidmig.sql.TempNames.defaultForeignKeyName(col.ref().table(), col.ref().column()) : null;
             targets.add(new NameClashes.Target(col, beforeExpand, true, finalFk));

@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
 import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.StepPositions;
+import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -160,6 +162,67 @@ class NameClashIT {
         CliResult m = db.run("migrate");
         assertEquals(1, m.exitCode(), m.toString());
         assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+    }
+
+    /**
+     * After the swap, a column _uuidmig_sender_id holding data appears: rollback (which adds a shadow column of that
+     * name again) refuses with exit 1 before anything changes, instead of adopting and overwriting it; once it is
+     * renamed, rollback restores the original catalog.
+     */
+    @Test
+    void rollbackAfterSwapRefusesForeignShadowColumn(TestDb db) throws Exception {
+        db.loadFixture(1);
+        List<String> catalog = CatalogSnapshot.of(db, "public");
+        CliResult m = db.run("migrate");
+        assertEquals(0, m.exitCode(), m.toString());
+        db.exec("ALTER TABLE chat_messages ADD COLUMN _uuidmig_sender_id integer; UPDATE chat_messages SET _uuidmig_sender_id = -id");
+        List<String> migrated = CatalogSnapshot.of(db, "public");
+        Map<String, String> data = Fixture.digests(db);
+        String mine = CatalogSnapshot.tableDigest(db, "chat_messages");
+
+        CliResult rb = db.run("rollback");
+        assertEquals(1, rb.exitCode(), rb.toString());
+        assertTrue(rb.err().contains("_uuidmig_sender_id"), rb.toString());
+        assertEquals(migrated, CatalogSnapshot.of(db, "public"));
+        assertEquals(data, Fixture.digests(db));
+        assertEquals(mine, CatalogSnapshot.tableDigest(db, "chat_messages"));
+
+        db.exec("ALTER TABLE chat_messages DROP COLUMN _uuidmig_sender_id");
+        CliResult again = db.run("rollback");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+    }
+
+    /**
+     * migrate stopped after expanding chat_messages only; then a column _uuidmig_requester_id with data appears on
+     * service_requests (not expanded yet). Rollback removes what uuidmig made on chat_messages but keeps that column
+     * and its data; migrate refuses (name_clashes).
+     */
+    @Test
+    void rollbackBeforeSwapKeepsForeignObjectsOfColumnsNotExpanded(TestDb db) throws Exception {
+        db.loadFixture(1);
+        List<String> catalog = CatalogSnapshot.of(db, "public");
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + StepPositions.FIRST_EXPAND),
+            "migrate", "--url", db.url());
+        assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+        assertEquals(1, db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'chat_messages'::regclass "
+            + "AND attname = '_uuidmig_sender_id'"), "chat_messages was expanded");
+        db.exec("ALTER TABLE service_requests ADD COLUMN _uuidmig_requester_id text; UPDATE service_requests SET _uuidmig_requester_id = 'keep ' || id");
+        List<String> withColumn = CatalogSnapshot.of(db, "public");
+        String mine = CatalogSnapshot.tableDigest(db, "service_requests");
+
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+        assertEquals(mine, CatalogSnapshot.tableDigest(db, "service_requests"));
+        List<String> expected = new java.util.ArrayList<>(catalog);
+        expected.addAll(withColumn.stream().filter(l -> l.contains("_uuidmig_requester_id")).toList());
+        assertEquals(expected.stream().sorted().toList(), CatalogSnapshot.of(db, "public").stream().sorted().toList());
+
+        // and a migrate now (as a resume would) refuses before it would adopt the column
+        assertBlocks(db.run("validate-pre"), "name_clashes", "_uuidmig_requester_id", "service_requests");
+        CliResult again = db.run("migrate");
+        assertEquals(1, again.exitCode(), again.toString());
+        assertEquals(mine, CatalogSnapshot.tableDigest(db, "service_requests"));
     }
 
     /** A migrate interrupted after expand resumes: its own shadow columns and triggers are not taken for a clash. */
