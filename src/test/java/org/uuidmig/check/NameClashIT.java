@@ -150,6 +150,31 @@ class NameClashIT {
     }
 
     /**
+     * A run that stopped after building users(uuid)'s index but before recording its oid (the record then holds only
+     * the name chosen before the concurrent build): a rerun of migrate keeps that index, and rollback still removes it
+     * (it is recognised by name and shape: unique, on users(uuid) alone), leaving the catalog as before.
+     */
+    @Test
+    void indexBuiltButOidNotRecordedIsStillUuidmigs(TestDb db) throws Exception {
+        db.loadFixture(1);
+        db.exec("ALTER TABLE users DROP CONSTRAINT users_uuid_key");
+        List<String> catalog = CatalogSnapshot.of(db, "public");
+        CliResult expand = db.run("migrate", "--phase", "expand");
+        assertEquals(0, expand.exitCode(), expand.toString());
+        long oid = db.queryLong("SELECT object_oid::bigint FROM uuidmig.created_objects WHERE kind = 'users_unique_index'");
+        assertEquals(oid, db.queryLong("SELECT 'public.users_uuid_key'::regclass::oid::bigint"), "the free name was users_uuid_key");
+        db.exec("UPDATE uuidmig.created_objects SET object_oid = NULL WHERE kind = 'users_unique_index'");
+
+        CliResult again = db.run("migrate", "--phase", "expand");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals(oid, db.queryLong("SELECT 'public.users_uuid_key'::regclass::oid::bigint"), "no second index was built");
+
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+        assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+    }
+
+    /**
      * A CHECK of the application named like uuidmig's helper check on users(uuid) (_uuidmig_nn_users_uuid), with
      * users.uuid nullable: refused before anything changes (rollback would otherwise have dropped it).
      */
