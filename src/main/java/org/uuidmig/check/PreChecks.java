@@ -86,6 +86,9 @@ public final class PreChecks {
             duplicateConstraintViolations(users);
         }
         unsupportedObjects();
+        if (usersOk) {
+            nameClashes(users);
+        }
         // warnings
         activeUserSessions();
         openConnections();
@@ -651,6 +654,50 @@ public final class PreChecks {
                 "no view, rule, policy, trigger, generated column, check, statistics or foreign key from another table depends on a planned column")
             : CheckResult.fail("unsupported_objects", (long) found.size(), String.join("; ", found), null,
                 String.join("; ", advice.stream().distinct().toList())));
+    }
+
+    /**
+     * Names uuidmig would create (or rename onto at the swap) that an object of someone else holds already:
+     * see {@link NameClashes}. Which columns are past their expand step (so their temporary objects are uuidmig's
+     * own) comes from the state; a state schema that is not uuidmig's own counts as no state (state_schema fails).
+     * The unique index on users(uuid) needs no check: migrate takes a free name for it. The helper NOT NULL
+     * check on users(uuid) must be free unless the state records that uuidmig added it.
+     */
+    private void nameClashes(UsersTable users) throws SQLException {
+        if (org.uuidmig.step.Reverse.started(c)) {
+            out.add(CheckResult.info("name_clashes", null, "a rollback is under way: its own run checks the names it creates"));
+            return;
+        }
+        Map<List<String>, String> steps = new HashMap<>();
+        boolean ownState = StateStore.foreignReason(c) == null;
+        if (ownState) {
+            for (StateStore.ColumnRow r : StateStore.columns(c, plan.schema())) {
+                steps.put(List.of(r.table(), r.column()), r.step());
+            }
+        }
+        List<NameClashes.Target> targets = new ArrayList<>();
+        for (PlannedColumn col : plan.toConvert()) {
+            String step = steps.get(List.of(col.ref().table(), col.ref().column()));
+            boolean beforeExpand = NameClashes.beforeExpand(step);
+            String finalFk = col.userForeignKey(users) == null
+                ? org.uuidmig.sql.TempNames.defaultForeignKeyName(col.ref().table(), col.ref().column()) : null;
+            targets.add(new NameClashes.Target(col, beforeExpand, true, finalFk));
+        }
+        List<String> found = new ArrayList<>(NameClashes.find(c, plan.schema(), targets));
+        if (!users.newKeyNotNull() && (!ownState
+            || StateStore.created(c, plan.schema(), StateStore.USERS_NOT_NULL_CHECK) == null)) {
+            String clash = NameClashes.usersConstraint(c, users.schema(), users.name(),
+                org.uuidmig.sql.TempNames.usersNotNullCheck(users.newKey()));
+            if (clash != null) {
+                found.add(clash);
+            }
+        }
+        out.add(found.isEmpty()
+            ? CheckResult.pass("name_clashes", 0L, "every name uuidmig will create is free (or its own, from an earlier run)")
+            : CheckResult.fail("name_clashes", (long) found.size(), String.join("; ", found)
+                + ": uuidmig would adopt, overwrite or trip over an object it did not create", null,
+                "rename or drop each object named (it is not uuidmig's: uuidmig records what it creates), "
+                    + "or leave its column out with --exclude"));
     }
 
     private void activeUserSessions() throws SQLException {

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
+import org.uuidmig.check.NameClashes;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
@@ -104,7 +105,14 @@ public final class RollbackService {
             if (Reverse.startedFor(c, schema)) {
                 state.stream().filter(r -> r.step().equals(Steps.SWAP)).forEach(r -> swappedBack.add(r.table()));
             }
-            List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, originals, users);
+            if (reverse) {
+                refuseNameClashes(c, columns, state, swappedBack);
+            }
+            // before the swap, only the columns whose expand has run have objects of uuidmig (names of columns still
+            // before expand may be held by someone else's objects, which rollback must not drop)
+            List<PlannedColumn> expanded = state.stream().filter(r -> !NameClashes.beforeExpand(r.step()))
+                .map(StateStore.ColumnRow::original).toList();
+            List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, expanded, users);
             if (settings.dryRun()) {
                 out.println("-- uuidmig rollback --dry-run: nothing is changed. " + (reverse
                     ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
@@ -141,6 +149,34 @@ public final class RollbackService {
             return ExitCode.OK;
         } catch (SQLException e) {
             throw translate(e);
+        }
+    }
+
+    /**
+     * Rollback after the swap creates, per column, the same temporary names as migrate (shadow column, sync trigger,
+     * ledger triggers, index copies, NOT NULL check, FK): before a column's reverse expand has run, each must be free,
+     * or the rollback would adopt and overwrite someone else's object (see {@link NameClashes}). Refuses with exit 1
+     * before anything changes, naming each clash.
+     */
+    private void refuseNameClashes(Connection c, List<PlannedColumn> columns, List<StateStore.ColumnRow> state,
+                                   java.util.Set<String> swappedBack) throws SQLException {
+        boolean started = Reverse.startedFor(c, schema);
+        List<NameClashes.Target> targets = new java.util.ArrayList<>();
+        for (PlannedColumn col : columns) {
+            if (swappedBack.contains(col.ref().table())) {
+                continue;
+            }
+            String step = state.stream().filter(r -> r.table().equals(col.ref().table()) && r.column().equals(col.ref().column()))
+                .map(StateStore.ColumnRow::step).findFirst().orElse(null);
+            boolean fk = !col.foreignKeys().isEmpty();
+            targets.add(new NameClashes.Target(col, !started || NameClashes.beforeExpand(step), fk,
+                fk ? col.foreignKeys().get(0).name() : null));
+        }
+        List<String> clashes = NameClashes.find(c, schema, targets);
+        if (!clashes.isEmpty()) {
+            throw new UuidmigException(ExitCode.CHECKS_FAILED, "rollback refused: names it would create already exist: "
+                + String.join("; ", clashes) + ". They are not uuidmig's (it records what it creates): rename or drop them, "
+                + "then rerun uuidmig rollback. Nothing was changed");
         }
     }
 

@@ -67,7 +67,15 @@ public final class TempNames {
 
     /** Unique index built on users(uuid) when it has none. */
     public static String usersUniqueIndex(String table, String column) {
-        return fit(table + "_" + column + "_key");
+        return usersUniqueIndex(table, column, 0);
+    }
+
+    /**
+     * The n-th candidate for that index's name: {@code <table>_<column>_key}, then with 1, 2, ... appended, as
+     * PostgreSQL itself names a constraint whose name is taken; migrate takes the first one that is free.
+     */
+    public static String usersUniqueIndex(String table, String column, int n) {
+        return fit(table + "_" + column + "_key" + (n == 0 ? "" : Integer.toString(n)));
     }
 
     /** CHECK making users(uuid) NOT NULL when it is not. */

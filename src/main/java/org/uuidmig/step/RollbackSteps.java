@@ -131,7 +131,10 @@ public final class RollbackSteps {
         java.sql.Connection c = ctx.conn();
         c.setAutoCommit(false);
         try {
-            for (String table : List.of("columns", "tables", "users_table", "row_ledger")) {
+            for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger")) {
+                if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", StateStore.SCHEMA + "." + table)) {
+                    continue; // created_objects is missing from state made by a uuidmig before it
+                }
                 try (var ps = c.prepareStatement("DELETE FROM " + org.uuidmig.db.Sql.qualified(StateStore.SCHEMA, table)
                     + " WHERE table_schema = ?")) {
                     ps.setString(1, ctx.schema());

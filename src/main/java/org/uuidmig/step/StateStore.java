@@ -69,6 +69,13 @@ public final class StateStore {
             table_name       text NOT NULL,
             original         jsonb NOT NULL,
             PRIMARY KEY (table_schema, table_name));
+        CREATE TABLE IF NOT EXISTS uuidmig.created_objects (
+            table_schema     text NOT NULL,
+            kind             text NOT NULL,
+            object_name      text NOT NULL,
+            object_oid       oid,
+            created_at       timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (table_schema, kind));
         CREATE TABLE IF NOT EXISTS uuidmig.row_ledger (
             table_schema     text NOT NULL,
             table_name       text NOT NULL,
@@ -202,7 +209,7 @@ public final class StateStore {
                      pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(c.relowner)))
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = ? AND c.relkind <> 'r'
-               AND c.relname IN ('columns', 'tables', 'users_table', 'row_ledger', 'events', 'rollback',
+               AND c.relname IN ('columns', 'tables', 'users_table', 'created_objects', 'row_ledger', 'events', 'rollback',
                                  'forward_columns', 'forward_tables')""")) {
             ps.setString(1, SCHEMA);
             try (ResultSet rs = ps.executeQuery()) {
@@ -279,6 +286,57 @@ public final class StateStore {
             ps.setString(1, users.schema());
             ps.setString(2, users.name());
             ps.setString(3, toJson(users));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * An object uuidmig created outside a column's own expand (the unique index and NOT NULL helper check on
+     * users(uuid)), as recorded in uuidmig.created_objects: its name, and its oid once it exists (null between
+     * choosing the name and a CREATE INDEX CONCURRENTLY, which cannot share a transaction with the record).
+     * Rollback drops such an object only when it is recorded and its oid still matches.
+     */
+    public record CreatedObject(String kind, String name, Long oid) {
+    }
+
+    /** Kinds of {@link CreatedObject}. */
+    public static final String USERS_UNIQUE_INDEX = "users_unique_index";
+    public static final String USERS_NOT_NULL_CHECK = "users_not_null_check";
+
+    /** The recorded object of that kind for the application schema, or null (also without state). */
+    public static CreatedObject created(Connection c, String schema, String kind) throws SQLException {
+        if (!exists(c) || !Catalog.exists(c, "SELECT 1 WHERE to_regclass('uuidmig.created_objects') IS NOT NULL")) {
+            return null; // no state, or state made by a uuidmig without the table, read before PrepareStateStep adds it
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT object_name, object_oid::bigint FROM uuidmig.created_objects WHERE table_schema = ? AND kind = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new CreatedObject(kind, rs.getString(1), (Long) rs.getObject(2)) : null;
+            }
+        }
+    }
+
+    /** Records (or re-records) the object of that kind: its name, and its oid when known. */
+    public static void recordCreated(Connection c, String schema, String kind, String name, Long oid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            INSERT INTO uuidmig.created_objects (table_schema, kind, object_name, object_oid) VALUES (?, ?, ?, ?::bigint::oid)
+            ON CONFLICT (table_schema, kind) DO UPDATE SET object_name = excluded.object_name, object_oid = excluded.object_oid,
+                   created_at = now()""")) {
+            ps.setString(1, schema);
+            ps.setString(2, kind);
+            ps.setString(3, name);
+            ps.setObject(4, oid, java.sql.Types.BIGINT);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Forgets the record of that kind (the object is gone). */
+    public static void forgetCreated(Connection c, String schema, String kind) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM uuidmig.created_objects WHERE table_schema = ? AND kind = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, kind);
             ps.executeUpdate();
         }
     }
