@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,35 +183,10 @@ public final class MigrationService {
         return state.stream().map(StateStore.ColumnRow::original).toList();
     }
 
-    private void runThroughFlyway(StepRunner runner, List<MigrationStep> steps) {
-        Exception[] inner = new Exception[1];
-        V2025_12_04_2215__migrate_user_references_to_uuid migration = new V2025_12_04_2215__migrate_user_references_to_uuid(() -> {
-            try {
-                runner.run(steps);
-            } catch (Exception e) {
-                inner[0] = e;
-                throw e;
-            }
-        });
-        Flyway flyway = FlywayRunner.flyway(db.settings(), migration);
-        try {
-            if (FlywayRunner.applied(flyway)) {
-                // history says done, but state says otherwise (e.g. cleanup interrupted): finish without a new row
-                runner.run(steps);
-                return;
-            }
-            FlywayRunner.migrate(flyway);
-        } catch (FlywayException e) {
-            if (inner[0] instanceof UuidmigException u) {
-                throw u;
-            }
-            if (inner[0] instanceof SQLException s) {
-                throw translate(s);
-            }
-            throw new UuidmigException(ExitCode.UNEXPECTED, "Flyway: " + e.getMessage(), e);
-        } catch (SQLException e) {
-            throw translate(e);
-        }
+    private void runThroughFlyway(StepRunner runner, List<MigrationStep> steps) throws SQLException {
+        // history says done, but state says otherwise (e.g. cleanup interrupted): finish without a new row
+        FlywayRunner.run(db.settings(), new V2025_12_04_2215__migrate_user_references_to_uuid(() -> runner.run(steps)),
+            FlywayRunner::applied);
     }
 
     private UuidmigException translate(SQLException e) {

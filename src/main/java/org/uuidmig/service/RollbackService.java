@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +16,6 @@ import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
 import org.uuidmig.flyway.FlywayRunner;
-import org.uuidmig.flyway.RollbackFlyway;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
@@ -116,7 +114,7 @@ public final class RollbackService {
                 }
                 out.println();
                 RollbackSteps.printDryRun(ctx, steps, out);
-                out.println("-- then Flyway records version " + RollbackFlyway.nextVersion(c, schema) + " (" + RollbackFlyway.DESCRIPTION
+                out.println("-- then Flyway records version " + FlywayRunner.nextRollbackVersion(c, schema) + " (" + FlywayRunner.ROLLBACK_DESCRIPTION
                     + ") in " + FlywayRunner.HISTORY_TABLE + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
                 out.flush();
                 return ExitCode.OK;
@@ -176,8 +174,7 @@ public final class RollbackService {
             return ExitCode.OK;
         }
         try (Connection c = db.connectToPrimary("rollback")) {
-            Flyway flyway = RollbackFlyway.flyway(db.settings(), noWork());
-            if (RollbackFlyway.failed(flyway)) {
+            if (FlywayRunner.rollbackFailed(db.settings())) {
                 out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);
                 runThroughFlyway(c, () -> { });
                 out.println("rollback complete");
@@ -195,50 +192,16 @@ public final class RollbackService {
         return ExitCode.OK;
     }
 
-    private static V2025_12_04_2216__rollback_user_references_to_integer noWork() {
-        return new V2025_12_04_2216__rollback_user_references_to_integer(() -> {
-            throw new IllegalStateException("only reading the history");
-        });
-    }
-
-    private void runThroughFlyway(Connection c, org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid.Work work)
+    private void runThroughFlyway(Connection c, V2025_12_04_2216__rollback_user_references_to_integer.Work work)
         throws SQLException {
-        int deleted = RollbackFlyway.deleteFailedForwardRow(c, schema);
+        int deleted = FlywayRunner.deleteFailedForwardRow(c, schema);
         if (deleted > 0) {
             LOG.info("deleted the failed Flyway row of {} left by an interrupted migrate", FlywayRunner.VERSION);
         }
-        String version = RollbackFlyway.nextVersion(c, schema);
-        Exception[] inner = new Exception[1];
-        V2025_12_04_2216__rollback_user_references_to_integer migration = new V2025_12_04_2216__rollback_user_references_to_integer(version, () -> {
-            try {
-                work.run();
-            } catch (Exception e) {
-                inner[0] = e;
-                throw e;
-            }
-        });
-        Flyway flyway = RollbackFlyway.flyway(db.settings(), migration);
-        try {
-            if (RollbackFlyway.recordedSince(c, schema, stateCreated(c))) {
-                // this rollback is recorded already; it stopped before dropping schema uuidmig
-                work.run();
-                return;
-            }
-            LOG.info("Flyway records this rollback as version {}", version);
-            RollbackFlyway.migrate(flyway);
-        } catch (FlywayException e) {
-            if (inner[0] instanceof UuidmigException u) {
-                throw u;
-            }
-            if (inner[0] instanceof SQLException s) {
-                throw translate(s);
-            }
-            throw new UuidmigException(ExitCode.UNEXPECTED, "Flyway: " + e.getMessage(), e);
-        } catch (UuidmigException | SQLException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UuidmigException(ExitCode.UNEXPECTED, "rollback failed: " + e.getMessage(), e);
-        }
+        String version = FlywayRunner.nextRollbackVersion(c, schema);
+        // recorded already: this rollback stopped before dropping schema uuidmig
+        FlywayRunner.run(db.settings(), new V2025_12_04_2216__rollback_user_references_to_integer(version, work),
+            flyway -> FlywayRunner.rollbackRecordedSince(c, schema, stateCreated(c)));
     }
 
     private UuidmigException translate(SQLException e) {
