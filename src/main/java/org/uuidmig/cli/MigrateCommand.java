@@ -2,6 +2,7 @@ package org.uuidmig.cli;
 
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.service.MigrationService;
 
@@ -42,10 +43,11 @@ public class MigrateCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        MigrationSettings settings = tuning.settings(swap == SwapMode.per_table, !noAlembicStamp, phase == null ? Phase.ALL : phase,
-            !noReindex);
+        RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
+            .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp);
+        MigrationSettings settings = tuning.settings(run, !noReindex);
         var conn = connectionSettings();
-        Database db = new Database(conn, settings.lockTimeout());
+        Database db = new Database(conn, settings.lock().lockTimeout());
         return new MigrationService(db, plan.settings(conn.schema()), settings, out(), err(), System.console() != null).run();
     }
 }

@@ -1,7 +1,7 @@
 package org.uuidmig.cli;
 
 import org.uuidmig.config.MigrationSettings;
-import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.service.RollbackService;
 
@@ -26,9 +26,10 @@ public class RollbackCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        MigrationSettings settings = tuning.settings(false, !noAlembicStamp, Phase.ALL, false);
+        // --no-reindex is migrate's: the rollback's step lists have no reindex step
+        MigrationSettings settings = tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
         var conn = connectionSettings();
-        Database db = new Database(conn, settings.lockTimeout());
+        Database db = new Database(conn, settings.lock().lockTimeout());
         return new RollbackService(db, conn.schema(), settings, out(), err(), System.console() != null).run();
     }
 }

@@ -149,7 +149,7 @@ public final class DemoService {
             out.flush();
             Outcome o;
             try {
-                o = runIn(new Database(maintenance.withDatabase(name), MigrationSettings.defaults().lockTimeout()));
+                o = runIn(new Database(maintenance.withDatabase(name), MigrationSettings.defaults().lock().lockTimeout()));
             } finally {
                 if (!keep) {
                     dropDatabase(ac, name);

@@ -63,7 +63,7 @@ public final class MigrationService {
         String schema = planSettings.schema();
         // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
         try (Connection c = db.connectToPrimary("migrate");
-             RunLock lock = settings.dryRun() ? null : RunLock.acquire(db, "migrate", CurrentSteps::describe)) {
+             RunLock lock = settings.run().dryRun() ? null : RunLock.acquire(db, "migrate", CurrentSteps::describe)) {
             StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             if (org.uuidmig.step.Reverse.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
@@ -100,24 +100,24 @@ public final class MigrationService {
                 return ExitCode.OK;
             }
 
-            if (!resuming && settings.phase() == Phase.CONTRACT && !settings.dryRun()) {
+            if (!resuming && settings.run().phase() == Phase.CONTRACT && !settings.run().dryRun()) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "nothing to contract: no expand phase has run on this database; "
                     + "run uuidmig migrate --phase expand first (or plain uuidmig migrate). Nothing was changed");
             }
-            if (settings.dryRun()) {
+            if (settings.run().dryRun()) {
                 return dryRun(c, plan, state);
             }
             StateStore.ensure(c);
             List<PlannedColumn> originals = originals(c, plan, state);
             UsersTable users = StateStore.users(c, schema);
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal);
-            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.phase(), settings.swapPerTable(), settings.reindex());
+            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
             StepRunner runner = new StepRunner(ctx);
             if (resuming) {
                 out.println("Resuming an interrupted migration of schema " + schema + ": "
                     + String.join("; ", StateStore.describeProgress(c, schema)));
             }
-            if (settings.phase() == Phase.EXPAND) {
+            if (settings.run().phase() == Phase.EXPAND) {
                 runner.run(steps);
                 summary(c, runner.millisByTarget(), t0, "expand phase complete: the sync triggers stay until migrate --phase contract");
             } else {
@@ -144,7 +144,7 @@ public final class MigrationService {
                 : String.join(", ", col.table().keyColumns()))));
         }
         out.println();
-        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.phase(), settings.swapPerTable(), settings.reindex()), out);
+        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex()), out);
         out.println("-- then Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE);
         return ExitCode.OK;
     }

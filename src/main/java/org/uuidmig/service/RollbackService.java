@@ -72,7 +72,7 @@ public final class RollbackService {
         long t0 = System.nanoTime();
         // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
         try (Connection c = db.connectToPrimary("rollback");
-             RunLock lock = settings.dryRun() ? null : RunLock.acquire(db, "rollback", CurrentSteps::describe)) {
+             RunLock lock = settings.run().dryRun() ? null : RunLock.acquire(db, "rollback", CurrentSteps::describe)) {
             StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
             // the state of this schema only: a database may hold the record of other schemas' migrations too
             List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
@@ -103,7 +103,7 @@ public final class RollbackService {
                 state.stream().filter(r -> r.step().equals(Steps.SWAP)).forEach(r -> swappedBack.add(r.table()));
             }
             List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, originals, users);
-            if (settings.dryRun()) {
+            if (settings.run().dryRun()) {
                 out.println("-- uuidmig rollback --dry-run: nothing is changed. " + (reverse
                     ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
                     : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):");
@@ -167,7 +167,7 @@ public final class RollbackService {
         List<String> others = StateStore.otherSchemas(state, schema);
         String elsewhere = others.isEmpty() ? "" : " (it records the migration of schema " + String.join(", ", others)
             + ", which this rollback leaves as it is: roll that back with --schema)";
-        if (settings.dryRun()) {
+        if (settings.run().dryRun()) {
             out.println("-- uuidmig rollback --dry-run: no migration of schema " + schema + " is recorded in schema uuidmig"
                 + elsewhere + "; nothing to roll back.");
             out.flush();

@@ -109,7 +109,7 @@ final class RestoreUsersKeyStep implements MigrationStep {
                 ctx.blocking().inTransaction(ctx.conn(), "drop unique constraint on " + original.name(),
                     c -> Catalog.exec(c, dropConstraint(ctx)));
             } else {
-                ctx.blocking().autocommit(ctx.conn(), "drop index " + uniqueName(ctx), ctx.settings().waitTimeout(),
+                ctx.blocking().autocommit(ctx.conn(), "drop index " + uniqueName(ctx), ctx.settings().lock().waitTimeout(),
                     c -> Catalog.exec(c, MigrationSql.dropIndexConcurrently(original.schema(), uniqueName(ctx))));
             }
         }

@@ -96,12 +96,12 @@ final class SecureUsersKeyStep implements MigrationStep {
         if (!hasUnique(ctx)) {
             Boolean valid = Catalog.indexValid(ctx.conn(), ctx.users().schema(), uniqueName(ctx));
             if (valid != null && !valid) {
-                ctx.blocking().autocommit(ctx.conn(), "drop invalid index " + uniqueName(ctx), ctx.settings().waitTimeout(),
+                ctx.blocking().autocommit(ctx.conn(), "drop invalid index " + uniqueName(ctx), ctx.settings().lock().waitTimeout(),
                     c -> Catalog.exec(c, "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(ctx.users().schema(), uniqueName(ctx))));
                 valid = null;
             }
             if (valid == null) {
-                ctx.blocking().autocommit(ctx.conn(), "create unique index on " + ctx.users().name(), ctx.settings().waitTimeout(),
+                ctx.blocking().autocommit(ctx.conn(), "create unique index on " + ctx.users().name(), ctx.settings().lock().waitTimeout(),
                     c -> Catalog.exec(c, createUnique(ctx)));
             }
         }
@@ -116,7 +116,7 @@ final class SecureUsersKeyStep implements MigrationStep {
             if (Catalog.constraintValidated(ctx.conn(), ctx.users().schema(), ctx.users().name(), check) == null) {
                 ctx.blocking().inTransaction(ctx.conn(), "add NOT NULL check on " + ctx.users().name(), c -> Catalog.exec(c, s.get(0)));
             }
-            ctx.blocking().autocommit(ctx.conn(), "validate NOT NULL check on " + ctx.users().name(), ctx.settings().waitTimeout(),
+            ctx.blocking().autocommit(ctx.conn(), "validate NOT NULL check on " + ctx.users().name(), ctx.settings().lock().waitTimeout(),
                 c -> Catalog.exec(c, s.get(1)));
             ctx.blocking().inTransaction(ctx.conn(), "set NOT NULL on " + ctx.users().name(), c -> {
                 Catalog.exec(c, s.get(2));
