@@ -22,6 +22,10 @@ public record RunOptions(RunCommand command, Phase phase, boolean swapPerTable, 
         return new RunOptions(RunCommand.ROLLBACK, Phase.ALL, false, true, false);
     }
 
+    public RunOptions withCommand(RunCommand value) {
+        return new RunOptions(value, phase, swapPerTable, alembicStamp, dryRun);
+    }
+
     public RunOptions withPhase(Phase value) {
         return new RunOptions(command, value, swapPerTable, alembicStamp, dryRun);
     }

@@ -27,10 +27,13 @@ public final class LockRetry {
 
     private final int attempts;
     private final Duration lockTimeout;
+    private final String rerun;
 
-    public LockRetry(int attempts, Duration lockTimeout) {
+    /** @param rerun the command line that continues the run when every attempt failed ("uuidmig migrate") */
+    public LockRetry(int attempts, Duration lockTimeout, String rerun) {
         this.attempts = attempts;
         this.lockTimeout = lockTimeout;
+        this.rerun = rerun;
     }
 
     /** Sleep before attempt n (1-based; no sleep before the first). */
@@ -79,7 +82,7 @@ public final class LockRetry {
         }
         throw new UuidmigException(ExitCode.INCOMPLETE, what + ": locks not granted after " + attempts
             + " attempts (lock_timeout " + lockTimeout.toMillis() + " ms); other transactions hold them. "
-            + "Nothing is lost: rerun uuidmig migrate to continue from here (last error: " + last.getMessage() + ")", last);
+            + "Nothing is lost: rerun " + rerun + " to continue from here (last error: " + last.getMessage() + ")", last);
     }
 
     /** Runs one auto-commit statement (e.g. CREATE INDEX CONCURRENTLY) under a session lock_timeout, with retries. */
@@ -106,7 +109,7 @@ public final class LockRetry {
             }
         }
         throw new UuidmigException(ExitCode.INCOMPLETE, what + ": locks not granted after " + attempts
-            + " attempts; rerun uuidmig migrate to continue (last error: " + last.getMessage() + ")", last);
+            + " attempts; rerun " + rerun + " to continue (last error: " + last.getMessage() + ")", last);
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -16,9 +16,9 @@ import org.uuidmig.check.CheckReport;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
 import org.uuidmig.config.PlanSettings;
+import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
-import org.uuidmig.db.SqlState;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid;
 import org.uuidmig.plan.ColumnState;
@@ -27,7 +27,6 @@ import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 import org.uuidmig.report.Progress;
 import org.uuidmig.report.ReportWriter;
-import org.uuidmig.step.CurrentSteps;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
@@ -38,32 +37,21 @@ import org.uuidmig.step.Steps;
  * migrate: validate-pre, then the steps (through Flyway for the phases that finish the
  * migration), then a summary. Resumes from the state schema when a run was interrupted.
  */
-public final class MigrationService {
+public final class MigrationService extends StepsService {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
 
-    private final Database db;
     private final PlanSettings planSettings;
-    private final MigrationSettings settings;
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean terminal;
 
     public MigrationService(Database db, PlanSettings planSettings, MigrationSettings settings, PrintWriter out,
                             PrintWriter err, boolean terminal) {
-        this.db = db;
+        super(RunCommand.MIGRATE, db, settings, out, err, terminal);
         this.planSettings = planSettings;
-        this.settings = settings;
-        this.out = out;
-        this.err = err;
-        this.terminal = terminal;
     }
 
     public int run() {
         long t0 = System.nanoTime();
         String schema = planSettings.schema();
-        // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
-        try (Connection c = db.connectToPrimary("migrate");
-             RunLock lock = settings.run().dryRun() ? null : RunLock.acquire(db, "migrate", CurrentSteps::describe)) {
+        try (Connection c = connect(); RunLock lock = lock()) {
             StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             if (org.uuidmig.step.Reverse.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
@@ -187,16 +175,6 @@ public final class MigrationService {
         // history says done, but state says otherwise (e.g. cleanup interrupted): finish without a new row
         FlywayRunner.run(db.settings(), new V2025_12_04_2215__migrate_user_references_to_uuid(() -> runner.run(steps)),
             FlywayRunner::applied);
-    }
-
-    private UuidmigException translate(SQLException e) {
-        if (SqlState.isConnectionLost(e)) {
-            return new UuidmigException(ExitCode.INCOMPLETE, "lost the connection to the server (" + e.getMessage()
-                + "). Nothing is lost: rerun uuidmig migrate to continue where it stopped", e);
-        }
-        return new UuidmigException(ExitCode.UNEXPECTED, "migrate failed: " + e.getMessage()
-            + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]")
-            + ". Rerunning uuidmig migrate continues from the last completed step", e);
     }
 
     /**

@@ -12,14 +12,13 @@ import org.slf4j.LoggerFactory;
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
-import org.uuidmig.db.SqlState;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
-import org.uuidmig.step.CurrentSteps;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.Reverse;
 import org.uuidmig.step.RollbackSteps;
@@ -33,46 +32,20 @@ import org.uuidmig.step.Steps;
  * migration (version 2025.12.04.2216). Before the swap it removes everything migrate added;
  * the last step drops schema uuidmig. Every step is idempotent, so a rerun resumes.
  */
-public final class RollbackService {
+public final class RollbackService extends StepsService {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackService.class);
 
-    private final Database db;
     private final String schema;
-    private final MigrationSettings settings;
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean terminal;
 
     public RollbackService(Database db, String schema, MigrationSettings settings, PrintWriter out, PrintWriter err,
                            boolean terminal) {
-        this.db = db;
+        super(RunCommand.ROLLBACK, db, settings, out, err, terminal);
         this.schema = schema;
-        this.settings = settings;
-        this.out = out;
-        this.err = err;
-        this.terminal = terminal;
     }
 
     public int run() {
-        try {
-            return runRollback();
-        } catch (RunLock.Busy e) {
-            throw e; // names the holder's application_name, which may well be "uuidmig migrate"
-        } catch (UuidmigException e) {
-            // the shared lock-retry and step messages say "rerun uuidmig migrate"; here the command to rerun is rollback
-            String msg = e.getMessage() == null ? null : e.getMessage().replace("uuidmig migrate", "uuidmig rollback");
-            if (msg == null || msg.equals(e.getMessage())) {
-                throw e;
-            }
-            throw new UuidmigException(e.exitCode(), msg, e.getCause() == null ? e : e.getCause());
-        }
-    }
-
-    private int runRollback() {
         long t0 = System.nanoTime();
-        // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
-        try (Connection c = db.connectToPrimary("rollback");
-             RunLock lock = settings.run().dryRun() ? null : RunLock.acquire(db, "rollback", CurrentSteps::describe)) {
+        try (Connection c = connect(); RunLock lock = lock()) {
             StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
             // the state of this schema only: a database may hold the record of other schemas' migrations too
             List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
@@ -173,7 +146,7 @@ public final class RollbackService {
             out.flush();
             return ExitCode.OK;
         }
-        try (Connection c = db.connectToPrimary("rollback")) {
+        try (Connection c = connect()) {
             if (FlywayRunner.rollbackFailed(db.settings())) {
                 out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);
                 runThroughFlyway(c, () -> { });
@@ -204,13 +177,4 @@ public final class RollbackService {
             flyway -> FlywayRunner.rollbackRecordedSince(c, schema, stateCreated(c)));
     }
 
-    private UuidmigException translate(SQLException e) {
-        if (SqlState.isConnectionLost(e)) {
-            return new UuidmigException(ExitCode.INCOMPLETE, "lost the connection to the server (" + e.getMessage()
-                + "). Nothing is lost: rerun uuidmig rollback to continue where it stopped", e);
-        }
-        return new UuidmigException(ExitCode.UNEXPECTED, "rollback failed: " + e.getMessage()
-            + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]")
-            + ". Rerunning uuidmig rollback continues from the last completed step", e);
-    }
 }
