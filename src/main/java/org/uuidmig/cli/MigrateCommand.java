@@ -48,6 +48,7 @@ public class MigrateCommand extends BaseCommand {
         MigrationSettings settings = tuning.settings(run, !noReindex);
         var conn = connectionSettings();
         Database db = new Database(conn, settings.lock().lockTimeout());
-        return new MigrationService(db, plan.settings(conn.schema()), settings, out(), err(), System.console() != null).run();
+        return new MigrationService(db, plan.settings(conn.schema()), settings, out(), err(), System.console() != null).migrate()
+            .printText(out(), err());
     }
 }

@@ -30,6 +30,7 @@ public class RollbackCommand extends BaseCommand {
         MigrationSettings settings = tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
         var conn = connectionSettings();
         Database db = new Database(conn, settings.lock().lockTimeout());
-        return new RollbackService(db, conn.schema(), settings, out(), err(), System.console() != null).run();
+        return new RollbackService(db, conn.schema(), settings, out(), err(), System.console() != null).rollback()
+            .printText(out(), err());
     }
 }

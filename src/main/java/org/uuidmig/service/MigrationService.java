@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
@@ -26,7 +24,8 @@ import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 import org.uuidmig.report.Progress;
-import org.uuidmig.report.ReportWriter;
+import org.uuidmig.report.MigrationResult;
+import org.uuidmig.report.MigrationResult.Outcome;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
@@ -38,8 +37,6 @@ import org.uuidmig.step.Steps;
  * migration), then a summary. Resumes from the state schema when a run was interrupted.
  */
 public final class MigrationService extends StepsService {
-    private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
-
     private final PlanSettings planSettings;
 
     public MigrationService(Database db, PlanSettings planSettings, MigrationSettings settings, PrintWriter out,
@@ -48,7 +45,13 @@ public final class MigrationService extends StepsService {
         this.planSettings = planSettings;
     }
 
+    /** Runs migrate and prints its result as text; returns the exit code. */
     public int run() {
+        return migrate().printText(out, err);
+    }
+
+    /** Runs migrate: what it announces as it goes is printed, how it ended is returned. */
+    public MigrationResult migrate() {
         long t0 = System.nanoTime();
         String schema = planSettings.schema();
         try (Connection c = connect(); RunLock lock = lock()) {
@@ -72,20 +75,14 @@ public final class MigrationService extends StepsService {
 
             CheckReport pre = ValidationService.pre(c, plan, db, Progress.lines(err));
             if (pre.hasFailures()) {
-                ReportWriter.text(pre, err, false);
-                err.println("uuidmig: migration refused: validate-pre found blocking problems (listed above). Nothing was changed.");
-                return ExitCode.CHECKS_FAILED;
+                return new MigrationResult(Outcome.REFUSED, null, null, plan.toConvert().size(), pre, List.of(), 0);
             }
             if (!resuming && plan.toConvert().isEmpty()) {
-                out.println("Nothing to do: every planned column is already uuid referencing "
-                    + plan.users().name() + "(" + plan.users().newKey() + ").");
-                return ExitCode.OK;
+                return new MigrationResult(Outcome.NOTHING_TO_DO, plan.users().name(), plan.users().newKey(), 0, null, List.of(), 0);
             }
             if (resuming && state.stream().allMatch(r -> r.step().equals(Steps.DONE)) && plan.toConvert().isEmpty()
                 && FlywayRunner.applied(db.settings())) {
-                out.println("Already migrated: every planned column is uuid and the migration finished ("
-                    + state.size() + " columns). Nothing to do.");
-                return ExitCode.OK;
+                return MigrationResult.of(Outcome.ALREADY_MIGRATED, state.size());
             }
 
             if (!resuming && settings.run().phase() == Phase.CONTRACT && !settings.run().dryRun()) {
@@ -107,18 +104,16 @@ public final class MigrationService extends StepsService {
             }
             if (settings.run().phase() == Phase.EXPAND) {
                 runner.run(steps);
-                summary(c, runner.millisByTarget(), t0, "expand phase complete: the sync triggers stay until migrate --phase contract");
-            } else {
-                runThroughFlyway(runner, steps);
-                summary(c, runner.millisByTarget(), t0, "migration complete");
+                return summary(c, runner.millisByTarget(), t0, Outcome.EXPAND_COMPLETE);
             }
-            return ExitCode.OK;
+            runThroughFlyway(runner, steps);
+            return summary(c, runner.millisByTarget(), t0, Outcome.COMPLETE);
         } catch (SQLException e) {
             throw translate(e);
         }
     }
 
-    private int dryRun(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
+    private MigrationResult dryRun(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
         List<PlannedColumn> originals = state.isEmpty() ? plan.toConvert()
             : state.stream().map(StateStore.ColumnRow::original).toList();
         UsersTable users = state.isEmpty() ? plan.users() : StateStore.users(c, plan.schema());
@@ -134,7 +129,7 @@ public final class MigrationService extends StepsService {
         out.println();
         StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex()), out);
         out.println("-- then Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE);
-        return ExitCode.OK;
+        return MigrationResult.of(Outcome.DRY_RUN, originals.size());
     }
 
     /** Tables whose columns the state records as swapped (the swap transaction records it atomically). */
@@ -197,21 +192,17 @@ public final class MigrationService extends StepsService {
         }
     }
 
-    private void summary(Connection c, Map<String, Long> millis, long t0, String headline) throws SQLException {
+    private MigrationResult summary(Connection c, Map<String, Long> millis, long t0, Outcome outcome) throws SQLException {
         String schema = planSettings.schema();
         Map<String, StateStore.TableRow> tables = StateStore.tables(c, schema);
-        out.println();
-        out.println(String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
+        List<MigrationResult.Column> columns = new ArrayList<>();
         for (StateStore.ColumnRow r : StateStore.columns(c, schema)) {
             StateStore.TableRow t = tables.get(r.table());
             long rows = t == null || t.verifiedRows() == null ? (t == null || t.baseRows() == null ? 0 : t.baseRows()) : t.verifiedRows();
             long ms = millis.getOrDefault(r.original().ref().toString(), 0L) + millis.getOrDefault(r.table(), 0L);
-            out.println(String.format("%-40s %,12d %,12d %9.1fs  %s", r.original().ref(), rows, r.backfillRows(), ms / 1000.0,
+            columns.add(new MigrationResult.Column(r.original().ref().toString(), rows, r.backfillRows(), ms,
                 r.step().equals(Steps.DONE) ? "done" : "at " + r.step()));
         }
-        out.println();
-        out.println(String.format("%s in %.1f s", headline, (System.nanoTime() - t0) / 1e9));
-        out.flush();
-        LOG.debug("summary printed");
+        return new MigrationResult(outcome, null, null, columns.size(), null, columns, (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -19,6 +19,8 @@ import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.RollbackResult;
+import org.uuidmig.report.RollbackResult.Outcome;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.Reverse;
 import org.uuidmig.step.RollbackSteps;
@@ -43,7 +45,13 @@ public final class RollbackService extends StepsService {
         this.schema = schema;
     }
 
+    /** Runs rollback and prints its result as text; returns the exit code. */
     public int run() {
+        return rollback().printText(out, err);
+    }
+
+    /** Runs rollback: what it announces as it goes is printed, how it ended is returned. */
+    public RollbackResult rollback() {
         long t0 = System.nanoTime();
         try (Connection c = connect(); RunLock lock = lock()) {
             StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
@@ -90,7 +98,7 @@ public final class RollbackService extends StepsService {
                 out.println("-- then Flyway records version " + FlywayRunner.nextRollbackVersion(c, schema) + " (" + FlywayRunner.ROLLBACK_DESCRIPTION
                     + ") in " + FlywayRunner.HISTORY_TABLE + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
                 out.flush();
-                return ExitCode.OK;
+                return new RollbackResult(Outcome.DRY_RUN, schema, List.of(), 0);
             }
             if (reverse) {
                 out.println((Reverse.startedFor(c, schema) ? "Resuming the rollback of" : "Rolling back")
@@ -103,13 +111,9 @@ public final class RollbackService extends StepsService {
             StepRunner runner = new StepRunner(ctx);
             runThroughFlyway(c, () -> runner.run(steps));
             // after Flyway has recorded the rollback: while schema uuidmig exists, a rerun knows what to finish
-            boolean others = !StateStore.otherSchemas(c, schema).isEmpty();
+            List<String> others = StateStore.otherSchemas(c, schema);
             RollbackSteps.dropState(ctx);
-            out.println(String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
-                + (others ? "the record of schema " + schema + " is removed from schema uuidmig (other schemas' stays)"
-                : "schema uuidmig is dropped"), (System.nanoTime() - t0) / 1e9));
-            out.flush();
-            return ExitCode.OK;
+            return new RollbackResult(Outcome.COMPLETE, schema, others, (System.nanoTime() - t0) / 1e9);
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -136,7 +140,7 @@ public final class RollbackService extends StepsService {
     }
 
     /** No state: either nothing was ever migrated, or a rollback finished its work but not its Flyway row. */
-    private int nothingRecorded(Connection state) throws SQLException {
+    private RollbackResult nothingRecorded(Connection state) throws SQLException {
         List<String> others = StateStore.otherSchemas(state, schema);
         String elsewhere = others.isEmpty() ? "" : " (it records the migration of schema " + String.join(", ", others)
             + ", which this rollback leaves as it is: roll that back with --schema)";
@@ -144,25 +148,20 @@ public final class RollbackService extends StepsService {
             out.println("-- uuidmig rollback --dry-run: no migration of schema " + schema + " is recorded in schema uuidmig"
                 + elsewhere + "; nothing to roll back.");
             out.flush();
-            return ExitCode.OK;
+            return new RollbackResult(Outcome.DRY_RUN, schema, others, 0);
         }
         try (Connection c = connect()) {
             if (FlywayRunner.rollbackFailed(db.settings())) {
                 out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);
                 runThroughFlyway(c, () -> { });
-                out.println("rollback complete");
-                out.flush();
-                return ExitCode.OK;
+                return new RollbackResult(Outcome.RECORDED, schema, others, 0);
             }
         } catch (SQLException e) {
             throw translate(e);
         } catch (FlywayException e) {
             LOG.debug("no Flyway history to finish", e);
         }
-        out.println("Nothing to roll back: no migration of schema " + schema + " is recorded in schema " + StateStore.SCHEMA
-            + elsewhere + ".");
-        out.flush();
-        return ExitCode.OK;
+        return new RollbackResult(Outcome.NOTHING_RECORDED, schema, others, 0);
     }
 
     private void runThroughFlyway(Connection c, V2025_12_04_2216__rollback_user_references_to_integer.Work work)
