@@ -45,11 +45,6 @@ public final class MigrationService extends StepsService {
         this.planSettings = planSettings;
     }
 
-    /** Runs migrate and prints its result as text; returns the exit code. */
-    public int run() {
-        return migrate().printText(out, err);
-    }
-
     /** Runs migrate: what it announces as it goes is printed, how it ended is returned. */
     public MigrationResult migrate() {
         long t0 = System.nanoTime();

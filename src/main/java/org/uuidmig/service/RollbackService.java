@@ -45,11 +45,6 @@ public final class RollbackService extends StepsService {
         this.schema = schema;
     }
 
-    /** Runs rollback and prints its result as text; returns the exit code. */
-    public int run() {
-        return rollback().printText(out, err);
-    }
-
     /** Runs rollback: what it announces as it goes is printed, how it ended is returned. */
     public RollbackResult rollback() {
         long t0 = System.nanoTime();
