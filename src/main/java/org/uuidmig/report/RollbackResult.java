@@ -28,6 +28,12 @@ public record RollbackResult(Outcome outcome, String schema, List<String> otherS
         COMPLETE
     }
 
+    /** What to say of the other schemas uuidmig's state records, when there is no migration of this one. */
+    public static String elsewhere(List<String> otherSchemas) {
+        return otherSchemas.isEmpty() ? "" : " (it records the migration of schema " + String.join(", ", otherSchemas)
+            + ", which this rollback leaves as it is: roll that back with --schema)";
+    }
+
     public int exitCode() {
         return ExitCode.OK;
     }
@@ -38,8 +44,7 @@ public record RollbackResult(Outcome outcome, String schema, List<String> otherS
             case DRY_RUN -> {
             }
             case NOTHING_RECORDED -> out.println("Nothing to roll back: no migration of schema " + schema + " is recorded in schema "
-                + org.uuidmig.step.StateStore.SCHEMA + (otherSchemas.isEmpty() ? "" : " (it records the migration of schema " + String.join(", ", otherSchemas)
-                + ", which this rollback leaves as it is: roll that back with --schema)") + ".");
+                + org.uuidmig.step.StateStore.SCHEMA + elsewhere(otherSchemas) + ".");
             case RECORDED -> out.println("rollback complete");
             case COMPLETE -> out.println(String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
                 + (otherSchemas.isEmpty() ? "schema uuidmig is dropped"

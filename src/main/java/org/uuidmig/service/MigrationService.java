@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.check.CheckReport;

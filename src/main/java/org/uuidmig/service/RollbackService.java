@@ -137,11 +137,9 @@ public final class RollbackService extends StepsService {
     /** No state: either nothing was ever migrated, or a rollback finished its work but not its Flyway row. */
     private RollbackResult nothingRecorded(Connection state) throws SQLException {
         List<String> others = StateStore.otherSchemas(state, schema);
-        String elsewhere = others.isEmpty() ? "" : " (it records the migration of schema " + String.join(", ", others)
-            + ", which this rollback leaves as it is: roll that back with --schema)";
         if (settings.run().dryRun()) {
             out.println("-- uuidmig rollback --dry-run: no migration of schema " + schema + " is recorded in schema uuidmig"
-                + elsewhere + "; nothing to roll back.");
+                + RollbackResult.elsewhere(others) + "; nothing to roll back.");
             out.flush();
             return new RollbackResult(Outcome.DRY_RUN, schema, others, 0);
         }
@@ -170,5 +168,4 @@ public final class RollbackService extends StepsService {
         FlywayRunner.run(db.settings(), new V2025_12_04_2216__rollback_user_references_to_integer(version, work),
             flyway -> FlywayRunner.rollbackRecordedSince(c, schema, stateCreated(c)));
     }
-
 }
