@@ -41,11 +41,16 @@ public class MigrateCommand extends BaseCommand {
         + "saves their build time, and the indexes stay about twice their size until you rebuild them.")
     boolean noReindex;
 
-    @Override
-    public Integer call() {
+    /** The settings the options give. */
+    MigrationSettings settings() {
         RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
             .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp);
-        MigrationSettings settings = tuning.settings(run, !noReindex);
+        return tuning.settings(run, !noReindex);
+    }
+
+    @Override
+    public Integer call() {
+        MigrationSettings settings = settings();
         var conn = connectionSettings();
         Database db = new Database(conn, settings.lock().lockTimeout());
         return new MigrationService(db, plan.settings(conn.schema()), settings, out(), err(), System.console() != null).migrate()

@@ -24,10 +24,15 @@ public class RollbackCommand extends BaseCommand {
     @Option(names = "--no-alembic-stamp", description = "Do not set alembic_version back to add_uuid_refresh_sessions.")
     boolean noAlembicStamp;
 
+    /** The settings the options give. */
+    MigrationSettings settings() {
+        // --no-reindex is migrate's: the rollback's step lists have no reindex step
+        return tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
+    }
+
     @Override
     public Integer call() {
-        // --no-reindex is migrate's: the rollback's step lists have no reindex step
-        MigrationSettings settings = tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
+        MigrationSettings settings = settings();
         var conn = connectionSettings();
         Database db = new Database(conn, settings.lock().lockTimeout());
         return new RollbackService(db, conn.schema(), settings, out(), err(), System.console() != null).rollback()
