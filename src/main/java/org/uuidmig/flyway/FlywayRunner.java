@@ -91,7 +91,7 @@ public final class FlywayRunner {
      * Runs migration through Flyway: only its work when {@code recorded} says its row is there already (e.g. the
      * clean-up was interrupted after Flyway recorded it), else Flyway applies it, after repairing a failed row of
      * it left by an interrupted run. The work's own error comes out as it was thrown (an SQLException for the
-     * caller to explain); Flyway's own failure as exit 3.
+     * caller to explain), whatever Flyway threw after it; Flyway's own failure as exit 3.
      */
     public static void run(ConnectionSettings s, UuidmigMigration migration, Recorded recorded) throws SQLException {
         Flyway flyway = flyway(s, migration);
@@ -104,7 +104,7 @@ public final class FlywayRunner {
             repairFailedRow(flyway, migration);
             flyway.migrate();
         } catch (FlywayException e) {
-            Exception work = UuidmigMigration.WorkFailed.in(e);
+            Exception work = migration.failure();
             if (work instanceof UuidmigException u) {
                 throw u;
             }

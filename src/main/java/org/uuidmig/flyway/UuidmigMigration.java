@@ -5,8 +5,6 @@ import java.sql.SQLException;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
-import org.uuidmig.UuidmigException;
-
 /**
  * What uuidmig's two Flyway migrations share: each is a thin adapter around the step runner, given to Flyway as
  * an instance ({@code javaMigrations}), and runs outside Flyway's transaction (the steps commit in short
@@ -26,6 +24,7 @@ public abstract class UuidmigMigration extends BaseJavaMigration {
     }
 
     private final Work work;
+    private Exception failure;
 
     protected UuidmigMigration(Work work) {
         this.work = work;
@@ -52,28 +51,21 @@ public abstract class UuidmigMigration extends BaseJavaMigration {
     }
 
     @Override
-    public final void migrate(Context context) {
+    public final void migrate(Context context) throws SQLException {
         try {
             work.run();
-        } catch (UuidmigException | SQLException e) {
-            throw new WorkFailed(e);
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+            throw e;
         }
     }
 
-    /** The work's own failure, carried through Flyway's wrapping so that the caller gets it as it was thrown. */
-    static final class WorkFailed extends RuntimeException {
-        WorkFailed(Exception cause) {
-            super(cause.getMessage(), cause);
-        }
-
-        /** The work's failure inside what Flyway threw, or null when Flyway failed on its own. */
-        static Exception in(Throwable thrown) {
-            for (Throwable t = thrown; t != null; t = t.getCause()) {
-                if (t instanceof WorkFailed w) {
-                    return (Exception) w.getCause();
-                }
-            }
-            return null;
-        }
+    /**
+     * What the work threw when Flyway ran it, or null. Flyway need not end with an exception that carries it: when
+     * the server went away, Flyway fails afterwards on its own ("Unable to restore connection to its original
+     * state"), and the caller must still see the lost connection (exit 4, rerun), not Flyway's error (exit 3).
+     */
+    Exception failure() {
+        return failure;
     }
 }
