@@ -2,6 +2,7 @@ package org.uuidmig.cli;
 
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.service.MigrationService;
 
@@ -40,12 +41,19 @@ public class MigrateCommand extends BaseCommand {
         + "saves their build time, and the indexes stay about twice their size until you rebuild them.")
     boolean noReindex;
 
+    /** The settings the options give. */
+    MigrationSettings settings() {
+        RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
+            .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp);
+        return tuning.settings(run, !noReindex);
+    }
+
     @Override
     public Integer call() {
-        MigrationSettings settings = tuning.settings(swap == SwapMode.per_table, !noAlembicStamp, phase == null ? Phase.ALL : phase,
-            !noReindex);
+        MigrationSettings settings = settings();
         var conn = connectionSettings();
-        Database db = new Database(conn, settings.lockTimeout());
-        return new MigrationService(db, plan.settings(conn.schema()), settings, out(), err(), System.console() != null).run();
+        Database db = new Database(conn, settings.lock().lockTimeout());
+        return new MigrationService(db, plan.settings(conn.schema()), settings, out(), err(), System.console() != null).migrate()
+            .printText(out(), err());
     }
 }

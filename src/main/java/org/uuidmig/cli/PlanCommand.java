@@ -19,6 +19,7 @@ public class PlanCommand extends BaseCommand {
         var conn = connectionSettings();
         MigrationSettings d = MigrationSettings.defaults();
         MigrationSettings settings = d.withDryRun(true);
-        return new MigrationService(new Database(conn, d.lockTimeout()), plan.settings(conn.schema()), settings, out(), err(), false).run();
+        return new MigrationService(new Database(conn, d.lock().lockTimeout()), plan.settings(conn.schema()), settings, out(), err(), false)
+            .migrate().printText(out(), err());
     }
 }

@@ -1,7 +1,7 @@
 package org.uuidmig.cli;
 
 import org.uuidmig.config.MigrationSettings;
-import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.service.RollbackService;
 
@@ -24,11 +24,18 @@ public class RollbackCommand extends BaseCommand {
     @Option(names = "--no-alembic-stamp", description = "Do not set alembic_version back to add_uuid_refresh_sessions.")
     boolean noAlembicStamp;
 
+    /** The settings the options give. */
+    MigrationSettings settings() {
+        // --no-reindex is migrate's: the rollback's step lists have no reindex step
+        return tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
+    }
+
     @Override
     public Integer call() {
-        MigrationSettings settings = tuning.settings(false, !noAlembicStamp, Phase.ALL, false);
+        MigrationSettings settings = settings();
         var conn = connectionSettings();
-        Database db = new Database(conn, settings.lockTimeout());
-        return new RollbackService(db, conn.schema(), settings, out(), err(), System.console() != null).run();
+        Database db = new Database(conn, settings.lock().lockTimeout());
+        return new RollbackService(db, conn.schema(), settings, out(), err(), System.console() != null).rollback()
+            .printText(out(), err());
     }
 }

@@ -2,8 +2,10 @@ package org.uuidmig.cli;
 
 import java.time.Duration;
 
+import org.uuidmig.config.BackfillPolicy;
+import org.uuidmig.config.LockPolicy;
 import org.uuidmig.config.MigrationSettings;
-import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.RunOptions;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +33,7 @@ public class TuningOptions {
             + "--batch-size rows (default: ${DEFAULT-VALUE}).")
     Duration maxBatchTime;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "" + MigrationSettings.DEFAULT_JOBS,
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "" + BackfillPolicy.DEFAULT_JOBS,
         description = "Tables backfilled at the same time, each on its own connection (default: ${DEFAULT-VALUE}). "
             + "With more than one, progress is printed as lines.")
     int jobs;
@@ -56,8 +58,11 @@ public class TuningOptions {
             + "2147483647ms (default: ${DEFAULT-VALUE}).")
     Duration waitTimeout;
 
-    /** The settings these options give, after checking them. */
-    MigrationSettings settings(boolean swapPerTable, boolean alembicStamp, Phase phase, boolean reindex) {
+    /**
+     * The settings these options give, after checking them: the lock and backfill policies (with the command's
+     * reindex), and the command's run options with --dry-run.
+     */
+    MigrationSettings settings(RunOptions run, boolean reindex) {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be positive");
         }
@@ -80,7 +85,7 @@ public class TuningOptions {
                 throw new ParameterException(spec.commandLine(), problem);
             }
         }
-        return new MigrationSettings(lockTimeout, waitTimeout, lockAttempts, batchSize, batchDelay, maxBatchTime, swapPerTable,
-            alembicStamp, dryRun, phase, swapLockWait, jobs, reindex);
+        return new MigrationSettings(new LockPolicy(lockTimeout, waitTimeout, lockAttempts, swapLockWait),
+            new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex), run.withDryRun(dryRun));
     }
 }

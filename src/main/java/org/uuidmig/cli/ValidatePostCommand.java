@@ -1,10 +1,11 @@
 package org.uuidmig.cli;
 
 import org.uuidmig.check.CheckReport;
+import org.uuidmig.config.PlanSettings;
+import org.uuidmig.db.Database;
 import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** uuidmig validate-post. */
 @Command(name = "validate-post", mixinStandardHelpOptions = true,
@@ -12,17 +13,9 @@ import picocli.CommandLine.Mixin;
         "Columns are uuid, FKs reference users(uuid) with the original actions, counts match, no NULL where",
         "NOT NULL, every reference joins, constraints and indexes recreated, nothing temporary left, the",
         "pre-swap verification recorded."})
-public class ValidatePostCommand extends BaseCommand {
-    @Mixin
-    PlanOptions plan;
-
-    @Mixin
-    OutputOptions output;
-
+public class ValidatePostCommand extends ValidateCommand {
     @Override
-    public Integer call() {
-        var db = database();
-        CheckReport report = ValidationService.post(db, plan.settings(db.settings().schema()));
-        return output.write(report, out());
+    CheckReport check(Database db, PlanSettings planSettings) {
+        return ValidationService.post(db, planSettings);
     }
 }

@@ -1,11 +1,12 @@
 package org.uuidmig.cli;
 
 import org.uuidmig.check.CheckReport;
+import org.uuidmig.config.PlanSettings;
+import org.uuidmig.db.Database;
 import org.uuidmig.report.Progress;
 import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** uuidmig validate-pre. */
 @Command(name = "validate-pre", mixinStandardHelpOptions = true,
@@ -13,17 +14,9 @@ import picocli.CommandLine.Mixin;
         "Blocking: orphans, NULL or duplicate uuids, unique-constraint collisions, unsupported dependent objects,",
         "missing or non-integer columns, server version, privileges. Warnings: active sessions, long transactions,",
         "users.uuid constraints, unplanned references, alembic version, disk needed, a migration under way."})
-public class ValidatePreCommand extends BaseCommand {
-    @Mixin
-    PlanOptions plan;
-
-    @Mixin
-    OutputOptions output;
-
+public class ValidatePreCommand extends ValidateCommand {
     @Override
-    public Integer call() {
-        var db = database();
-        CheckReport report = ValidationService.pre(db, plan.settings(db.settings().schema()), Progress.lines(err()));
-        return output.write(report, out());
+    CheckReport check(Database db, PlanSettings planSettings) {
+        return ValidationService.pre(db, planSettings, Progress.lines(err()));
     }
 }

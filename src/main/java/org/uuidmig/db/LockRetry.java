@@ -15,22 +15,18 @@ import org.uuidmig.UuidmigException;
  * (55P03) and deadlock (40P01) with growing sleeps: 250 ms, 500 ms, 1 s, 2 s, ... capped at
  * 10 s. While uuidmig waits, the application queues behind its lock request for at most
  * lock_timeout; between attempts, nobody waits for uuidmig at all.
+ *
+ * @param attempts     attempts per unit of work
+ * @param lockTimeout  lock_timeout of a blocking attempt
+ * @param rerun        the command line that continues the run when every attempt failed ("uuidmig migrate")
  */
-public final class LockRetry {
+public record LockRetry(int attempts, Duration lockTimeout, String rerun) {
     private static final Logger LOG = LoggerFactory.getLogger(LockRetry.class);
 
     /** Work to retry; it runs in a transaction that LockRetry commits or rolls back. */
     @FunctionalInterface
     public interface Work {
         void run(Connection c) throws SQLException;
-    }
-
-    private final int attempts;
-    private final Duration lockTimeout;
-
-    public LockRetry(int attempts, Duration lockTimeout) {
-        this.attempts = attempts;
-        this.lockTimeout = lockTimeout;
     }
 
     /** Sleep before attempt n (1-based; no sleep before the first). */
@@ -79,7 +75,7 @@ public final class LockRetry {
         }
         throw new UuidmigException(ExitCode.INCOMPLETE, what + ": locks not granted after " + attempts
             + " attempts (lock_timeout " + lockTimeout.toMillis() + " ms); other transactions hold them. "
-            + "Nothing is lost: rerun uuidmig migrate to continue from here (last error: " + last.getMessage() + ")", last);
+            + "Nothing is lost: rerun " + rerun + " to continue from here (last error: " + last.getMessage() + ")", last);
     }
 
     /** Runs one auto-commit statement (e.g. CREATE INDEX CONCURRENTLY) under a session lock_timeout, with retries. */
@@ -106,7 +102,7 @@ public final class LockRetry {
             }
         }
         throw new UuidmigException(ExitCode.INCOMPLETE, what + ": locks not granted after " + attempts
-            + " attempts; rerun uuidmig migrate to continue (last error: " + last.getMessage() + ")", last);
+            + " attempts; rerun " + rerun + " to continue (last error: " + last.getMessage() + ")", last);
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -1,6 +1,11 @@
 package org.uuidmig.flyway;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
@@ -9,24 +14,42 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
 import org.uuidmig.config.ConnectionSettings;
+import org.uuidmig.db.Sql;
 
 /**
- * Flyway, configured for a database Flyway has never seen and that another tool (Alembic)
- * manages: its own history table, baselineOnMigrate, no transactional lock (CONCURRENTLY needs
- * that), and a failed row from an interrupted run repaired before retrying.
+ * uuidmig's one Flyway adapter, for migrate and rollback: Flyway configured for a database Flyway has never seen
+ * and that another tool (Alembic) manages: its own history table, baselineOnMigrate, no transactional lock
+ * (CONCURRENTLY needs that), and a failed row from an interrupted run repaired before retrying. migrate is
+ * version {@value #VERSION}; rollback is {@value #ROLLBACK_VERSION} (.N for later rollbacks), and the forward
+ * migration is not resolvable there, so its applied row is accepted as "missing".
  */
 public final class FlywayRunner {
     public static final String HISTORY_TABLE = "uuidmig_schema_history";
     public static final String VERSION = "2025.12.04.2215";
+    public static final String ROLLBACK_VERSION = "2025.12.04.2216";
+    public static final String ROLLBACK_DESCRIPTION = "rollback user references to integer";
     private static final Logger LOG = LoggerFactory.getLogger(FlywayRunner.class);
 
     private FlywayRunner() {
     }
 
-    public static Flyway flyway(ConnectionSettings s, V2025_12_04_2215__migrate_user_references_to_uuid migration) {
-        // after a rollback (2025.12.04.2216[.N], not resolvable here) migrate may run again: 2215 then goes in out of order
-        return configure(s).outOfOrder(true).javaMigrations(migration).load();
+    /** Whether a migration's row is recorded already, so that only its work is left to run. */
+    @FunctionalInterface
+    public interface Recorded {
+        boolean test(Flyway flyway) throws SQLException;
+    }
+
+    /** Flyway with migration as its one Java migration. */
+    public static Flyway flyway(ConnectionSettings s, UuidmigMigration migration) {
+        return configure(s).outOfOrder(migration.outOfOrder()).javaMigrations(migration).load();
+    }
+
+    /** Flyway without migrations, for reading the history. */
+    public static Flyway history(ConnectionSettings s) {
+        return configure(s).load();
     }
 
     /**
@@ -64,34 +87,134 @@ public final class FlywayRunner {
         return config;
     }
 
-    /** Repairs a failed row of our version (left by an interrupted non-transactional run), then migrates. */
-    public static void migrate(Flyway flyway) {
+    /**
+     * Runs migration through Flyway: only its work when {@code recorded} says its row is there already (e.g. the
+     * clean-up was interrupted after Flyway recorded it), else Flyway applies it, after repairing a failed row of
+     * it left by an interrupted run. The work's own error comes out as it was thrown (an SQLException for the
+     * caller to explain), whatever Flyway threw after it; Flyway's own failure as exit 3.
+     */
+    public static void run(ConnectionSettings s, UuidmigMigration migration, Recorded recorded) throws SQLException {
+        Flyway flyway = flyway(s, migration);
+        try {
+            if (recorded.test(flyway)) {
+                migration.runWork();
+                return;
+            }
+            migration.announce();
+            repairFailedRow(flyway, migration);
+            flyway.migrate();
+        } catch (FlywayException e) {
+            Exception work = migration.failure();
+            if (work instanceof UuidmigException u) {
+                throw u;
+            }
+            if (work instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new UuidmigException(ExitCode.UNEXPECTED, "Flyway: " + e.getMessage(), e);
+        }
+    }
+
+    /** Repairs a failed row of this migration (left by an interrupted non-transactional run). */
+    private static void repairFailedRow(Flyway flyway, UuidmigMigration migration) {
         for (MigrationInfo info : flyway.info().all()) {
-            if (info.getVersion() != null && info.getVersion().equals(MigrationVersion.fromVersion(VERSION))
-                && info.getState() == MigrationState.FAILED) {
-                LOG.info("Flyway history has a failed row for {} from an interrupted run: repairing it, then resuming", VERSION);
+            // FAILED (not "Failed (Missing)"): a failed row of the one migration this Flyway resolves
+            if (migration.getVersion().equals(info.getVersion()) && info.getState() == MigrationState.FAILED) {
+                LOG.info("Flyway history has a failed row for {} from an interrupted {}: repairing it, then resuming",
+                    info.getVersion(), migration.runName());
                 flyway.repair();
-                break;
+                return;
             }
         }
-        flyway.migrate();
     }
 
-    /** Whether the history table of the database records our migration as successful. */
+    /** Whether the history table of the database records the migration ({@value #VERSION}) as successful. */
     public static boolean applied(ConnectionSettings s) {
-        return applied(flyway(s, new V2025_12_04_2215__migrate_user_references_to_uuid(() -> {
-            throw new IllegalStateException("only reading the history");
-        })));
+        return applied(history(s));
     }
 
-    /** Whether the history records our migration as successful. */
+    /** Whether the history records the migration ({@value #VERSION}) as successful. */
     public static boolean applied(Flyway flyway) {
         for (MigrationInfo info : flyway.info().applied()) {
-            if (info.getVersion() != null && info.getVersion().equals(MigrationVersion.fromVersion(VERSION))
-                && info.getState().isApplied() && !info.getState().isFailed()) {
+            if (MigrationVersion.fromVersion(VERSION).equals(info.getVersion()) && info.getState().isApplied()
+                && !info.getState().isFailed()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the history has a failed row of the first rollback ({@value #ROLLBACK_VERSION}). */
+    public static boolean rollbackFailed(ConnectionSettings s) {
+        for (MigrationInfo info : history(s).info().all()) {
+            if (MigrationVersion.fromVersion(ROLLBACK_VERSION).equals(info.getVersion())
+                && ROLLBACK_DESCRIPTION.equals(info.getDescription()) && info.getState().isFailed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Deletes a failed row of the forward migration (left by a migrate that was killed), which
+     * would otherwise stop every later Flyway run; the rollback replaces it with its own row.
+     */
+    public static int deleteFailedForwardRow(Connection c, String schema) throws SQLException {
+        if (!historyExists(c, schema)) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Sql.qualified(schema, HISTORY_TABLE)
+            + " WHERE version = ? AND NOT success")) {
+            ps.setString(1, VERSION);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The version for this rollback: {@value #ROLLBACK_VERSION} for the first, {@value #ROLLBACK_VERSION}.N when N
+     * rollbacks are recorded already, so every rollback has its own row (a failed row of an
+     * interrupted one does not count: the rerun repairs and reuses its version).
+     */
+    public static String nextRollbackVersion(Connection c, String schema) throws SQLException {
+        if (!historyExists(c, schema)) {
+            return ROLLBACK_VERSION;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + Sql.qualified(schema, HISTORY_TABLE)
+            + " WHERE description = ? AND success")) {
+            ps.setString(1, ROLLBACK_DESCRIPTION);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                return n == 0 ? ROLLBACK_VERSION : ROLLBACK_VERSION + "." + n;
+            }
+        }
+    }
+
+    /**
+     * Whether a successful rollback row was written after the migration state was created: the
+     * rollback was recorded, and only the drop of schema uuidmig was missing when it stopped.
+     */
+    public static boolean rollbackRecordedSince(Connection c, String schema, java.time.OffsetDateTime since) throws SQLException {
+        if (since == null || !historyExists(c, schema)) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + Sql.qualified(schema, HISTORY_TABLE)
+            + " WHERE description = ? AND success AND installed_on >= ?")) {
+            ps.setString(1, ROLLBACK_DESCRIPTION);
+            ps.setObject(2, since);
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean historyExists(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, Sql.qualified(schema, HISTORY_TABLE));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 }

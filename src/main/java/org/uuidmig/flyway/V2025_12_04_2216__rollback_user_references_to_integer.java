@@ -1,28 +1,23 @@
 package org.uuidmig.flyway;
 
 import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.migration.BaseJavaMigration;
-import org.flywaydb.core.api.migration.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The Flyway migration of {@code uuidmig rollback}: version 2025.12.04.2216, "rollback user
- * references to integer". Like the forward migration it is a thin adapter around the step
- * runner and must not run inside Flyway's transaction. Each rollback gets its own row: the
- * first 2025.12.04.2216, later ones (after a migrate, rollback, migrate) 2025.12.04.2216.1, .2, ...
+ * The Flyway migration of {@code uuidmig rollback}: version 2025.12.04.2216, "rollback user references to
+ * integer". Each rollback gets its own row: the first 2025.12.04.2216, later ones (after a migrate, rollback,
+ * migrate) 2025.12.04.2216.1, .2, ... ({@link FlywayRunner#nextRollbackVersion}).
  */
-public class V2025_12_04_2216__rollback_user_references_to_integer extends BaseJavaMigration {
-    private final V2025_12_04_2215__migrate_user_references_to_uuid.Work work;
+public class V2025_12_04_2216__rollback_user_references_to_integer extends UuidmigMigration {
+    private static final Logger LOG = LoggerFactory.getLogger(V2025_12_04_2216__rollback_user_references_to_integer.class);
+
     private final String version;
 
-    public V2025_12_04_2216__rollback_user_references_to_integer(V2025_12_04_2215__migrate_user_references_to_uuid.Work work) {
-        this(RollbackFlyway.VERSION, work);
-    }
-
-    /** With the version this rollback gets: 2025.12.04.2216 for the first, 2025.12.04.2216.N for the N+1-th (see RollbackFlyway). */
-    public V2025_12_04_2216__rollback_user_references_to_integer(String version,
-                                                                V2025_12_04_2215__migrate_user_references_to_uuid.Work work) {
+    /** With the version this rollback gets: 2025.12.04.2216 for the first, 2025.12.04.2216.N for the N+1-th. */
+    public V2025_12_04_2216__rollback_user_references_to_integer(String version, Work work) {
+        super(work);
         this.version = version;
-        this.work = work;
     }
 
     @Override
@@ -32,16 +27,21 @@ public class V2025_12_04_2216__rollback_user_references_to_integer extends BaseJ
 
     @Override
     public String getDescription() {
-        return RollbackFlyway.DESCRIPTION;
+        return FlywayRunner.ROLLBACK_DESCRIPTION;
     }
 
     @Override
-    public boolean canExecuteInTransaction() {
+    boolean outOfOrder() {
         return false;
     }
 
     @Override
-    public void migrate(Context context) throws Exception {
-        work.run();
+    String runName() {
+        return "rollback";
+    }
+
+    @Override
+    void announce() {
+        LOG.info("Flyway records this rollback as version {}", version);
     }
 }

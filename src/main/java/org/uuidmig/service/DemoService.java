@@ -149,7 +149,7 @@ public final class DemoService {
             out.flush();
             Outcome o;
             try {
-                o = runIn(new Database(maintenance.withDatabase(name), MigrationSettings.defaults().lockTimeout()));
+                o = runIn(new Database(maintenance.withDatabase(name), MigrationSettings.defaults().lock().lockTimeout()));
             } finally {
                 if (!keep) {
                     dropDatabase(ac, name);
@@ -204,7 +204,7 @@ public final class DemoService {
         t = System.nanoTime();
         ApplicationLoad load = ApplicationLoad.start(db, "public", APP_PAUSE);
         try {
-            o.code = new MigrationService(db, plan, MigrationSettings.defaults(), out, err, terminal).run();
+            o.code = new MigrationService(db, plan, MigrationSettings.defaults(), out, err, terminal).migrate().printText(out, err);
         } catch (UuidmigException e) {
             err.println("uuidmig: error: " + e.getMessage());
             o.code = e.exitCode();

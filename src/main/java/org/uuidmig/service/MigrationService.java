@@ -7,20 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.check.CheckReport;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
 import org.uuidmig.config.PlanSettings;
+import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
-import org.uuidmig.db.SqlState;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid;
 import org.uuidmig.plan.ColumnState;
@@ -28,8 +23,8 @@ import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 import org.uuidmig.report.Progress;
-import org.uuidmig.report.ReportWriter;
-import org.uuidmig.step.CurrentSteps;
+import org.uuidmig.report.MigrationResult;
+import org.uuidmig.report.MigrationResult.Outcome;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
@@ -40,32 +35,20 @@ import org.uuidmig.step.Steps;
  * migrate: validate-pre, then the steps (through Flyway for the phases that finish the
  * migration), then a summary. Resumes from the state schema when a run was interrupted.
  */
-public final class MigrationService {
-    private static final Logger LOG = LoggerFactory.getLogger(MigrationService.class);
-
-    private final Database db;
+public final class MigrationService extends StepsService {
     private final PlanSettings planSettings;
-    private final MigrationSettings settings;
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean terminal;
 
     public MigrationService(Database db, PlanSettings planSettings, MigrationSettings settings, PrintWriter out,
                             PrintWriter err, boolean terminal) {
-        this.db = db;
+        super(RunCommand.MIGRATE, db, settings, out, err, terminal);
         this.planSettings = planSettings;
-        this.settings = settings;
-        this.out = out;
-        this.err = err;
-        this.terminal = terminal;
     }
 
-    public int run() {
+    /** Runs migrate: what it announces as it goes is printed, how it ended is returned. */
+    public MigrationResult migrate() {
         long t0 = System.nanoTime();
         String schema = planSettings.schema();
-        // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
-        try (Connection c = db.connectToPrimary("migrate");
-             RunLock lock = settings.dryRun() ? null : RunLock.acquire(db, "migrate", CurrentSteps::describe)) {
+        try (Connection c = connect(); RunLock lock = lock()) {
             StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             if (org.uuidmig.step.Reverse.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
@@ -86,53 +69,45 @@ public final class MigrationService {
 
             CheckReport pre = ValidationService.pre(c, plan, db, Progress.lines(err));
             if (pre.hasFailures()) {
-                ReportWriter.text(pre, err, false);
-                err.println("uuidmig: migration refused: validate-pre found blocking problems (listed above). Nothing was changed.");
-                return ExitCode.CHECKS_FAILED;
+                return new MigrationResult(Outcome.REFUSED, null, null, plan.toConvert().size(), pre, List.of(), 0);
             }
             if (!resuming && plan.toConvert().isEmpty()) {
-                out.println("Nothing to do: every planned column is already uuid referencing "
-                    + plan.users().name() + "(" + plan.users().newKey() + ").");
-                return ExitCode.OK;
+                return new MigrationResult(Outcome.NOTHING_TO_DO, plan.users().name(), plan.users().newKey(), 0, null, List.of(), 0);
             }
             if (resuming && state.stream().allMatch(r -> r.step().equals(Steps.DONE)) && plan.toConvert().isEmpty()
                 && FlywayRunner.applied(db.settings())) {
-                out.println("Already migrated: every planned column is uuid and the migration finished ("
-                    + state.size() + " columns). Nothing to do.");
-                return ExitCode.OK;
+                return MigrationResult.of(Outcome.ALREADY_MIGRATED, state.size());
             }
 
-            if (!resuming && settings.phase() == Phase.CONTRACT && !settings.dryRun()) {
+            if (!resuming && settings.run().phase() == Phase.CONTRACT && !settings.run().dryRun()) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "nothing to contract: no expand phase has run on this database; "
                     + "run uuidmig migrate --phase expand first (or plain uuidmig migrate). Nothing was changed");
             }
-            if (settings.dryRun()) {
+            if (settings.run().dryRun()) {
                 return dryRun(c, plan, state);
             }
             StateStore.ensure(c);
             List<PlannedColumn> originals = originals(c, plan, state);
             UsersTable users = StateStore.users(c, schema);
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal);
-            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.phase(), settings.swapPerTable(), settings.reindex());
+            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
             StepRunner runner = new StepRunner(ctx);
             if (resuming) {
                 out.println("Resuming an interrupted migration of schema " + schema + ": "
                     + String.join("; ", StateStore.describeProgress(c, schema)));
             }
-            if (settings.phase() == Phase.EXPAND) {
+            if (settings.run().phase() == Phase.EXPAND) {
                 runner.run(steps);
-                summary(c, runner.millisByTarget(), t0, "expand phase complete: the sync triggers stay until migrate --phase contract");
-            } else {
-                runThroughFlyway(runner, steps);
-                summary(c, runner.millisByTarget(), t0, "migration complete");
+                return summary(c, runner.millisByTarget(), t0, Outcome.EXPAND_COMPLETE);
             }
-            return ExitCode.OK;
+            runThroughFlyway(runner, steps);
+            return summary(c, runner.millisByTarget(), t0, Outcome.COMPLETE);
         } catch (SQLException e) {
             throw translate(e);
         }
     }
 
-    private int dryRun(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
+    private MigrationResult dryRun(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
         List<PlannedColumn> originals = state.isEmpty() ? plan.toConvert()
             : state.stream().map(StateStore.ColumnRow::original).toList();
         UsersTable users = state.isEmpty() ? plan.users() : StateStore.users(c, plan.schema());
@@ -146,9 +121,9 @@ public final class MigrationService {
                 : String.join(", ", col.table().keyColumns()))));
         }
         out.println();
-        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.phase(), settings.swapPerTable(), settings.reindex()), out);
+        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex()), out);
         out.println("-- then Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE);
-        return ExitCode.OK;
+        return MigrationResult.of(Outcome.DRY_RUN, originals.size());
     }
 
     /** Tables whose columns the state records as swapped (the swap transaction records it atomically). */
@@ -185,45 +160,10 @@ public final class MigrationService {
         return state.stream().map(StateStore.ColumnRow::original).toList();
     }
 
-    private void runThroughFlyway(StepRunner runner, List<MigrationStep> steps) {
-        Exception[] inner = new Exception[1];
-        V2025_12_04_2215__migrate_user_references_to_uuid migration = new V2025_12_04_2215__migrate_user_references_to_uuid(() -> {
-            try {
-                runner.run(steps);
-            } catch (Exception e) {
-                inner[0] = e;
-                throw e;
-            }
-        });
-        Flyway flyway = FlywayRunner.flyway(db.settings(), migration);
-        try {
-            if (FlywayRunner.applied(flyway)) {
-                // history says done, but state says otherwise (e.g. cleanup interrupted): finish without a new row
-                runner.run(steps);
-                return;
-            }
-            FlywayRunner.migrate(flyway);
-        } catch (FlywayException e) {
-            if (inner[0] instanceof UuidmigException u) {
-                throw u;
-            }
-            if (inner[0] instanceof SQLException s) {
-                throw translate(s);
-            }
-            throw new UuidmigException(ExitCode.UNEXPECTED, "Flyway: " + e.getMessage(), e);
-        } catch (SQLException e) {
-            throw translate(e);
-        }
-    }
-
-    private UuidmigException translate(SQLException e) {
-        if (SqlState.isConnectionLost(e)) {
-            return new UuidmigException(ExitCode.INCOMPLETE, "lost the connection to the server (" + e.getMessage()
-                + "). Nothing is lost: rerun uuidmig migrate to continue where it stopped", e);
-        }
-        return new UuidmigException(ExitCode.UNEXPECTED, "migrate failed: " + e.getMessage()
-            + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]")
-            + ". Rerunning uuidmig migrate continues from the last completed step", e);
+    private void runThroughFlyway(StepRunner runner, List<MigrationStep> steps) throws SQLException {
+        // history says done, but state says otherwise (e.g. cleanup interrupted): finish without a new row
+        FlywayRunner.run(db.settings(), new V2025_12_04_2215__migrate_user_references_to_uuid(() -> runner.run(steps)),
+            FlywayRunner::applied);
     }
 
     /**
@@ -246,21 +186,17 @@ public final class MigrationService {
         }
     }
 
-    private void summary(Connection c, Map<String, Long> millis, long t0, String headline) throws SQLException {
+    private MigrationResult summary(Connection c, Map<String, Long> millis, long t0, Outcome outcome) throws SQLException {
         String schema = planSettings.schema();
         Map<String, StateStore.TableRow> tables = StateStore.tables(c, schema);
-        out.println();
-        out.println(String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
+        List<MigrationResult.Column> columns = new ArrayList<>();
         for (StateStore.ColumnRow r : StateStore.columns(c, schema)) {
             StateStore.TableRow t = tables.get(r.table());
             long rows = t == null || t.verifiedRows() == null ? (t == null || t.baseRows() == null ? 0 : t.baseRows()) : t.verifiedRows();
             long ms = millis.getOrDefault(r.original().ref().toString(), 0L) + millis.getOrDefault(r.table(), 0L);
-            out.println(String.format("%-40s %,12d %,12d %9.1fs  %s", r.original().ref(), rows, r.backfillRows(), ms / 1000.0,
+            columns.add(new MigrationResult.Column(r.original().ref().toString(), rows, r.backfillRows(), ms,
                 r.step().equals(Steps.DONE) ? "done" : "at " + r.step()));
         }
-        out.println();
-        out.println(String.format("%s in %.1f s", headline, (System.nanoTime() - t0) / 1e9));
-        out.flush();
-        LOG.debug("summary printed");
+        return new MigrationResult(outcome, null, null, columns.size(), null, columns, (System.nanoTime() - t0) / 1e9);
     }
 }

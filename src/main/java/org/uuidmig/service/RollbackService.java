@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,15 +13,15 @@ import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.check.NameClashes;
 import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
-import org.uuidmig.db.SqlState;
 import org.uuidmig.flyway.FlywayRunner;
-import org.uuidmig.flyway.RollbackFlyway;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
-import org.uuidmig.step.CurrentSteps;
+import org.uuidmig.report.RollbackResult;
+import org.uuidmig.report.RollbackResult.Outcome;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.Reverse;
 import org.uuidmig.step.RollbackSteps;
@@ -36,46 +35,21 @@ import org.uuidmig.step.Steps;
  * migration (version 2025.12.04.2216). Before the swap it removes everything migrate added;
  * the last step drops schema uuidmig. Every step is idempotent, so a rerun resumes.
  */
-public final class RollbackService {
+public final class RollbackService extends StepsService {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackService.class);
 
-    private final Database db;
     private final String schema;
-    private final MigrationSettings settings;
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean terminal;
 
     public RollbackService(Database db, String schema, MigrationSettings settings, PrintWriter out, PrintWriter err,
                            boolean terminal) {
-        this.db = db;
+        super(RunCommand.ROLLBACK, db, settings, out, err, terminal);
         this.schema = schema;
-        this.settings = settings;
-        this.out = out;
-        this.err = err;
-        this.terminal = terminal;
     }
 
-    public int run() {
-        try {
-            return runRollback();
-        } catch (RunLock.Busy e) {
-            throw e; // names the holder's application_name, which may well be "uuidmig migrate"
-        } catch (UuidmigException e) {
-            // the shared lock-retry and step messages say "rerun uuidmig migrate"; here the command to rerun is rollback
-            String msg = e.getMessage() == null ? null : e.getMessage().replace("uuidmig migrate", "uuidmig rollback");
-            if (msg == null || msg.equals(e.getMessage())) {
-                throw e;
-            }
-            throw new UuidmigException(e.exitCode(), msg, e.getCause() == null ? e : e.getCause());
-        }
-    }
-
-    private int runRollback() {
+    /** Runs rollback: what it announces as it goes is printed, how it ended is returned. */
+    public RollbackResult rollback() {
         long t0 = System.nanoTime();
-        // one migrate or rollback per database at a time, taken before anything is read or changed; --dry-run changes nothing
-        try (Connection c = db.connectToPrimary("rollback");
-             RunLock lock = settings.dryRun() ? null : RunLock.acquire(db, "rollback", CurrentSteps::describe)) {
+        try (Connection c = connect(); RunLock lock = lock()) {
             StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
             // the state of this schema only: a database may hold the record of other schemas' migrations too
             List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
@@ -113,7 +87,7 @@ public final class RollbackService {
             List<PlannedColumn> expanded = state.stream().filter(r -> !NameClashes.beforeExpand(r.step()))
                 .map(StateStore.ColumnRow::original).toList();
             List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, expanded, users);
-            if (settings.dryRun()) {
+            if (settings.run().dryRun()) {
                 out.println("-- uuidmig rollback --dry-run: nothing is changed. " + (reverse
                     ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
                     : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):");
@@ -124,10 +98,10 @@ public final class RollbackService {
                 }
                 out.println();
                 RollbackSteps.printDryRun(ctx, steps, out);
-                out.println("-- then Flyway records version " + RollbackFlyway.nextVersion(c, schema) + " (" + RollbackFlyway.DESCRIPTION
+                out.println("-- then Flyway records version " + FlywayRunner.nextRollbackVersion(c, schema) + " (" + FlywayRunner.ROLLBACK_DESCRIPTION
                     + ") in " + FlywayRunner.HISTORY_TABLE + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
                 out.flush();
-                return ExitCode.OK;
+                return new RollbackResult(Outcome.DRY_RUN, schema, List.of(), 0);
             }
             if (reverse) {
                 out.println((Reverse.startedFor(c, schema) ? "Resuming the rollback of" : "Rolling back")
@@ -140,13 +114,9 @@ public final class RollbackService {
             StepRunner runner = new StepRunner(ctx);
             runThroughFlyway(c, () -> runner.run(steps));
             // after Flyway has recorded the rollback: while schema uuidmig exists, a rerun knows what to finish
-            boolean others = !StateStore.otherSchemas(c, schema).isEmpty();
+            List<String> others = StateStore.otherSchemas(c, schema);
             RollbackSteps.dropState(ctx);
-            out.println(String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
-                + (others ? "the record of schema " + schema + " is removed from schema uuidmig (other schemas' stays)"
-                : "schema uuidmig is dropped"), (System.nanoTime() - t0) / 1e9));
-            out.flush();
-            return ExitCode.OK;
+            return new RollbackResult(Outcome.COMPLETE, schema, others, (System.nanoTime() - t0) / 1e9);
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -201,89 +171,37 @@ public final class RollbackService {
     }
 
     /** No state: either nothing was ever migrated, or a rollback finished its work but not its Flyway row. */
-    private int nothingRecorded(Connection state) throws SQLException {
+    private RollbackResult nothingRecorded(Connection state) throws SQLException {
         List<String> others = StateStore.otherSchemas(state, schema);
-        String elsewhere = others.isEmpty() ? "" : " (it records the migration of schema " + String.join(", ", others)
-            + ", which this rollback leaves as it is: roll that back with --schema)";
-        if (settings.dryRun()) {
+        if (settings.run().dryRun()) {
             out.println("-- uuidmig rollback --dry-run: no migration of schema " + schema + " is recorded in schema uuidmig"
-                + elsewhere + "; nothing to roll back.");
+                + RollbackResult.elsewhere(others) + "; nothing to roll back.");
             out.flush();
-            return ExitCode.OK;
+            return new RollbackResult(Outcome.DRY_RUN, schema, others, 0);
         }
-        try (Connection c = db.connectToPrimary("rollback")) {
-            Flyway flyway = RollbackFlyway.flyway(db.settings(), noWork());
-            if (RollbackFlyway.failed(flyway)) {
+        try (Connection c = connect()) {
+            if (FlywayRunner.rollbackFailed(db.settings())) {
                 out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);
                 runThroughFlyway(c, () -> { });
-                out.println("rollback complete");
-                out.flush();
-                return ExitCode.OK;
+                return new RollbackResult(Outcome.RECORDED, schema, others, 0);
             }
         } catch (SQLException e) {
             throw translate(e);
         } catch (FlywayException e) {
             LOG.debug("no Flyway history to finish", e);
         }
-        out.println("Nothing to roll back: no migration of schema " + schema + " is recorded in schema " + StateStore.SCHEMA
-            + elsewhere + ".");
-        out.flush();
-        return ExitCode.OK;
+        return new RollbackResult(Outcome.NOTHING_RECORDED, schema, others, 0);
     }
 
-    private static V2025_12_04_2216__rollback_user_references_to_integer noWork() {
-        return new V2025_12_04_2216__rollback_user_references_to_integer(() -> {
-            throw new IllegalStateException("only reading the history");
-        });
-    }
-
-    private void runThroughFlyway(Connection c, org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid.Work work)
+    private void runThroughFlyway(Connection c, V2025_12_04_2216__rollback_user_references_to_integer.Work work)
         throws SQLException {
-        int deleted = RollbackFlyway.deleteFailedForwardRow(c, schema);
+        int deleted = FlywayRunner.deleteFailedForwardRow(c, schema);
         if (deleted > 0) {
             LOG.info("deleted the failed Flyway row of {} left by an interrupted migrate", FlywayRunner.VERSION);
         }
-        String version = RollbackFlyway.nextVersion(c, schema);
-        Exception[] inner = new Exception[1];
-        V2025_12_04_2216__rollback_user_references_to_integer migration = new V2025_12_04_2216__rollback_user_references_to_integer(version, () -> {
-            try {
-                work.run();
-            } catch (Exception e) {
-                inner[0] = e;
-                throw e;
-            }
-        });
-        Flyway flyway = RollbackFlyway.flyway(db.settings(), migration);
-        try {
-            if (RollbackFlyway.recordedSince(c, schema, stateCreated(c))) {
-                // this rollback is recorded already; it stopped before dropping schema uuidmig
-                work.run();
-                return;
-            }
-            LOG.info("Flyway records this rollback as version {}", version);
-            RollbackFlyway.migrate(flyway);
-        } catch (FlywayException e) {
-            if (inner[0] instanceof UuidmigException u) {
-                throw u;
-            }
-            if (inner[0] instanceof SQLException s) {
-                throw translate(s);
-            }
-            throw new UuidmigException(ExitCode.UNEXPECTED, "Flyway: " + e.getMessage(), e);
-        } catch (UuidmigException | SQLException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UuidmigException(ExitCode.UNEXPECTED, "rollback failed: " + e.getMessage(), e);
-        }
-    }
-
-    private UuidmigException translate(SQLException e) {
-        if (SqlState.isConnectionLost(e)) {
-            return new UuidmigException(ExitCode.INCOMPLETE, "lost the connection to the server (" + e.getMessage()
-                + "). Nothing is lost: rerun uuidmig rollback to continue where it stopped", e);
-        }
-        return new UuidmigException(ExitCode.UNEXPECTED, "rollback failed: " + e.getMessage()
-            + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]")
-            + ". Rerunning uuidmig rollback continues from the last completed step", e);
+        String version = FlywayRunner.nextRollbackVersion(c, schema);
+        // recorded already: this rollback stopped before dropping schema uuidmig
+        FlywayRunner.run(db.settings(), new V2025_12_04_2216__rollback_user_references_to_integer(version, work),
+            flyway -> FlywayRunner.rollbackRecordedSince(c, schema, stateCreated(c)));
     }
 }

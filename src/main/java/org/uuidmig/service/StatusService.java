@@ -15,7 +15,6 @@ import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.Sql;
 import org.uuidmig.flyway.FlywayRunner;
-import org.uuidmig.flyway.RollbackFlyway;
 import org.uuidmig.plan.ColumnState;
 import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
@@ -156,9 +155,9 @@ public final class StatusService {
         try (PreparedStatement ps = c.prepareStatement("SELECT version, description, installed_on FROM " + table
             + " WHERE success AND (version = ? OR description = ?) ORDER BY installed_rank DESC LIMIT 1")) {
             ps.setString(1, FlywayRunner.VERSION);
-            ps.setString(2, RollbackFlyway.DESCRIPTION);
+            ps.setString(2, FlywayRunner.ROLLBACK_DESCRIPTION);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && RollbackFlyway.DESCRIPTION.equals(rs.getString(2))) {
+                if (rs.next() && FlywayRunner.ROLLBACK_DESCRIPTION.equals(rs.getString(2))) {
                     LocalDateTime on = rs.getObject(3, LocalDateTime.class);
                     return new RolledBack(rs.getString(1), on == null ? "?" : on.format(SECONDS));
                 }

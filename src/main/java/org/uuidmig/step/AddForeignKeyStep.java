@@ -62,14 +62,14 @@ final class AddForeignKeyStep implements MigrationStep {
                 // users first, then the table, within one budget below deadlock_timeout, as the swap does: an
                 // application transaction that writes the table and then users cannot make its statement the
                 // deadlock victim, because uuidmig gives up (and retries later) before the deadlock check runs
-                var budget = new SwapTransaction.LockBudget(c, ctx.settings().lockTimeout(), ctx.settings().swapLockWait(),
+                var budget = new SwapTransaction.LockBudget(c, ctx.settings().lock().lockTimeout(), ctx.settings().lock().swapLockWait(),
                     "the foreign key's");
                 budget.lock("LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " IN SHARE ROW EXCLUSIVE MODE");
                 budget.lock("LOCK TABLE " + Sql.qualified(ctx.schema(), col.ref().table()) + " IN SHARE ROW EXCLUSIVE MODE");
                 Catalog.exec(c, MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users()));
             });
         }
-        ctx.blocking().autocommit(ctx.conn(), "validate foreign key on " + col.ref(), ctx.settings().waitTimeout(),
+        ctx.blocking().autocommit(ctx.conn(), "validate foreign key on " + col.ref(), ctx.settings().lock().waitTimeout(),
             c -> Catalog.exec(c, MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name())));
         StateStore.setStep(ctx.conn(), ctx.schema(), col.ref().table(), col.ref().column(), Steps.FOREIGN_KEY);
     }

@@ -54,7 +54,7 @@ final class AddNotNullCheckStep implements MigrationStep {
             ctx.blocking().inTransaction(ctx.conn(), "add NOT NULL check on " + col.ref(),
                 c -> Catalog.exec(c, MigrationSql.addNotNullCheck(ctx.schema(), col)));
         }
-        ctx.blocking().autocommit(ctx.conn(), "validate NOT NULL check on " + col.ref(), ctx.settings().waitTimeout(),
+        ctx.blocking().autocommit(ctx.conn(), "validate NOT NULL check on " + col.ref(), ctx.settings().lock().waitTimeout(),
             c -> Catalog.exec(c, MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name())));
         StateStore.setStep(ctx.conn(), ctx.schema(), col.ref().table(), col.ref().column(), Steps.NOT_NULL);
     }

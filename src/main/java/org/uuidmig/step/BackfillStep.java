@@ -268,7 +268,7 @@ final class BackfillStep implements MigrationStep {
         Batcher(StepContext ctx, BackfillProgress progress, long alreadyDone) {
             this.ctx = ctx;
             this.progress = progress;
-            this.size = Math.max(MIN_BATCH, Math.min(MAX_BATCH, ctx.settings().batchSize()));
+            this.size = Math.max(MIN_BATCH, Math.min(MAX_BATCH, ctx.settings().backfill().batchSize()));
             this.done = alreadyDone;
             this.vacuumEvery = Math.max(10_000, Math.max(col.table().estimatedRows(), 0) / 10);
         }
@@ -312,9 +312,9 @@ final class BackfillStep implements MigrationStep {
             if (sinceVacuum >= vacuumEvery) {
                 vacuum();
             }
-            if (!ctx.settings().batchDelay().isZero()) {
+            if (!ctx.settings().backfill().batchDelay().isZero()) {
                 try {
-                    Thread.sleep(ctx.settings().batchDelay().toMillis());
+                    Thread.sleep(ctx.settings().backfill().batchDelay().toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SQLException("interrupted", e);
@@ -325,7 +325,7 @@ final class BackfillStep implements MigrationStep {
 
         /** Sizes the next batch so that it takes about --max-batch-time; 0 means fixed batches of --batch-size rows. */
         private void adapt(Duration elapsed) {
-            long target = ctx.settings().maxBatchTime().toNanos();
+            long target = ctx.settings().backfill().maxBatchTime().toNanos();
             if (target == 0) {
                 return;
             }

@@ -72,11 +72,11 @@ final class CreateIndexCopyStep implements MigrationStep {
                 break;
             }
             if (valid != null) {
-                ctx.blocking().autocommit(ctx.conn(), "drop invalid index " + tmp, ctx.settings().waitTimeout(),
+                ctx.blocking().autocommit(ctx.conn(), "drop invalid index " + tmp, ctx.settings().lock().waitTimeout(),
                     c -> Catalog.exec(c, MigrationSql.dropIndexConcurrently(ctx.schema(), tmp)));
             }
             try {
-                ctx.blocking().autocommit(ctx.conn(), "create index " + tmp, ctx.settings().waitTimeout(),
+                ctx.blocking().autocommit(ctx.conn(), "create index " + tmp, ctx.settings().lock().waitTimeout(),
                     c -> Catalog.exec(c, MigrationSql.createIndexCopy(ctx.schema(), col, idx)));
             } catch (SQLException e) {
                 if (attempt == 3) {

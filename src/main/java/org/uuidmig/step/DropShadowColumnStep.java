@@ -73,7 +73,7 @@ final class DropShadowColumnStep implements MigrationStep {
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
         List<PlannedStatement> out = new ArrayList<>();
-        out.add(new PlannedStatement("BEGIN; SET LOCAL lock_timeout = " + ctx.settings().lockTimeout().toMillis(), "none"));
+        out.add(new PlannedStatement("BEGIN; SET LOCAL lock_timeout = " + ctx.settings().lock().lockTimeout().toMillis(), "none"));
         out.add(new PlannedStatement(lockUsers(ctx) + "  -- only while a new FK exists", "ACCESS EXCLUSIVE"));
         out.add(new PlannedStatement(lockTable(ctx), "ACCESS EXCLUSIVE"));
         for (String s : sql(ctx)) {

@@ -85,7 +85,7 @@ final class ReindexStep implements MigrationStep {
                     continue;
                 }
                 long t0 = System.nanoTime();
-                ctx.blocking().autocommit(ctx.conn(), "reindex " + index, ctx.settings().waitTimeout(), c -> {
+                ctx.blocking().autocommit(ctx.conn(), "reindex " + index, ctx.settings().lock().waitTimeout(), c -> {
                     dropLeftovers(c, ctx.schema(), index);
                     Catalog.exec(c, "REINDEX INDEX CONCURRENTLY " + Sql.qualified(ctx.schema(), index));
                 });

@@ -136,7 +136,7 @@ final class RestoreUsersKeyStep implements MigrationStep {
                 ctx.blocking().inTransaction(ctx.conn(), "drop unique constraint on " + original.name(),
                     c -> Catalog.exec(c, dropConstraint(idx[1])));
             } else {
-                ctx.blocking().autocommit(ctx.conn(), "drop index " + idx[0], ctx.settings().waitTimeout(),
+                ctx.blocking().autocommit(ctx.conn(), "drop index " + idx[0], ctx.settings().lock().waitTimeout(),
                     c -> Catalog.exec(c, MigrationSql.dropIndexConcurrently(original.schema(), idx[0])));
             }
         }

@@ -182,14 +182,14 @@ final class SecureUsersKeyStep implements MigrationStep {
             Object[] built = rec == null || rec.oid() == null ? null : indexByOid(conn, rec.oid());
             if (built != null && !(Boolean) built[1]) {
                 String invalid = (String) built[0];
-                ctx.blocking().autocommit(conn, "drop invalid index " + invalid, ctx.settings().waitTimeout(),
+                ctx.blocking().autocommit(conn, "drop invalid index " + invalid, ctx.settings().lock().waitTimeout(),
                     c -> Catalog.exec(c, "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(u.schema(), invalid)));
                 built = null;
             }
             if (built == null) {
                 String name = rec != null && nameFree(conn, u, rec.name()) ? rec.name() : firstFreeName(conn, u);
                 StateStore.recordCreated(conn, schema, StateStore.USERS_UNIQUE_INDEX, name, null);
-                ctx.blocking().autocommit(conn, "create unique index on " + u.name(), ctx.settings().waitTimeout(),
+                ctx.blocking().autocommit(conn, "create unique index on " + u.name(), ctx.settings().lock().waitTimeout(),
                     c -> Catalog.exec(c, createUnique(ctx, name)));
                 Long oid = builtIndexOid(conn, u, name);
                 if (oid == null) {
@@ -225,7 +225,7 @@ final class SecureUsersKeyStep implements MigrationStep {
                     StateStore.recordCreated(c, schema, StateStore.USERS_NOT_NULL_CHECK, check, checkOid(c, ctx, check));
                 });
             }
-            ctx.blocking().autocommit(conn, "validate NOT NULL check on " + u.name(), ctx.settings().waitTimeout(),
+            ctx.blocking().autocommit(conn, "validate NOT NULL check on " + u.name(), ctx.settings().lock().waitTimeout(),
                 c -> Catalog.exec(c, s.get(1)));
             ctx.blocking().inTransaction(conn, "set NOT NULL on " + u.name(), c -> {
                 Catalog.exec(c, s.get(2));

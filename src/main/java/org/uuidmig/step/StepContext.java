@@ -29,7 +29,7 @@ public record StepContext(Database db, Connection conn, String schema, UsersTabl
 
     /** Retry policy for statements that make the application wait while they wait (short lock_timeout). */
     public LockRetry blocking() {
-        return new LockRetry(settings.lockAttempts(), settings.lockTimeout());
+        return new LockRetry(settings.lock().lockAttempts(), settings.lock().lockTimeout(), settings.run().command().commandLine());
     }
 
     public List<PlannedColumn> columnsOf(String table) {

@@ -55,7 +55,7 @@ public final class StepRunner {
             while (end < steps.size() && steps.get(end).parallelGroup() != null) {
                 end++;
             }
-            if (end > i + 1 && ctx.settings().jobs() > 1) {
+            if (end > i + 1 && ctx.settings().backfill().jobs() > 1) {
                 runParallel(steps.subList(i, end));
                 i = end;
             } else {
@@ -98,7 +98,7 @@ public final class StepRunner {
             groups.computeIfAbsent(s.parallelGroup(), k -> new ArrayList<>()).add(s);
         }
         Deque<List<MigrationStep>> queue = new ArrayDeque<>(groups.values());
-        int workers = Math.min(ctx.settings().jobs(), queue.size());
+        int workers = Math.min(ctx.settings().backfill().jobs(), queue.size());
         LOG.info("{} steps over {} tables, {} at a time", steps.size(), queue.size(), workers);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "uuidmig-job");

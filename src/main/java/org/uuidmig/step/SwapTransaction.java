@@ -47,7 +47,7 @@ final class SwapTransaction {
         for (String t : tables) {
             out.add(new MigrationStep.PlannedStatement(lockTable(ctx, t), "ACCESS EXCLUSIVE"));
         }
-        for (String s : locked.of(tables, ctx.settings().alembicStamp())) {
+        for (String s : locked.of(tables, ctx.settings().run().alembicStamp())) {
             out.add(new MigrationStep.PlannedStatement(s, "held"));
         }
         out.add(new MigrationStep.PlannedStatement("COMMIT  -- retried with growing sleeps if a lock is not granted in time", "released"));
@@ -73,10 +73,10 @@ final class SwapTransaction {
             if (!did[0]) {
                 return;
             }
-            boolean stamp = ctx.settings().alembicStamp()
+            boolean stamp = ctx.settings().run().alembicStamp()
                 && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", Sql.qualified(ctx.schema(), "alembic_version"));
             List<String> statements = locked.of(pending, stamp);
-            LockBudget budget = new LockBudget(c, ctx.settings().lockTimeout(), ctx.settings().swapLockWait(), "the swap's");
+            LockBudget budget = new LockBudget(c, ctx.settings().lock().lockTimeout(), ctx.settings().lock().swapLockWait(), "the swap's");
             budget.lock(lockUsers(ctx));
             for (String t : pending) {
                 budget.lock(lockTable(ctx, t));
@@ -102,7 +102,7 @@ final class SwapTransaction {
     /** How the plan (--dry-run) describes the lock budget. */
     static String budgetDescription(StepContext ctx) {
         return "BEGIN  -- every LOCK below runs with SET LOCAL lock_timeout = what is left of min(--swap-lock-wait "
-            + ctx.settings().swapLockWait().toMillis() + " ms, --lock-timeout " + ctx.settings().lockTimeout().toMillis()
+            + ctx.settings().lock().swapLockWait().toMillis() + " ms, --lock-timeout " + ctx.settings().lock().lockTimeout().toMillis()
             + " ms, 80% of deadlock_timeout) for the whole sequence; the statements after the locks go in one round trip";
     }
 

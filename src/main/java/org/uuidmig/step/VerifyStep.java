@@ -78,7 +78,7 @@ final class VerifyStep implements MigrationStep {
                 + " rows have a new value that does not match users." + ctx.users().newKey()
                 + " of their integer (usually integers with no user, written while the migration ran). The swap is refused; "
                 + "list them with: " + String.join("; ", cols.stream().map(col -> MigrationSql.mismatchedRows(ctx.schema(), col, ctx.users())).toList())
-                + "; fix the rows, then rerun uuidmig migrate");
+                + "; fix the rows, then rerun " + ctx.settings().run().command().commandLine());
         }
         for (PlannedColumn c : cols) {
             StateStore.setStep(ctx.conn(), ctx.schema(), table, c.ref().column(), Steps.VERIFY);

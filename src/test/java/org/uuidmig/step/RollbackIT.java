@@ -163,6 +163,25 @@ class RollbackIT {
         assertEquals(List.of("2025.12.04.2216 rollback user references to integer true"), history(db));
     }
 
+    /**
+     * Half swapped (migrate --swap per_table halted after the first table's swap): rollback refuses, changes
+     * nothing, and names the command that finishes the migration, uuidmig migrate (not the command being run).
+     */
+    @Test
+    void halfSwappedIsRefusedNamingMigrate(TestDb db) throws Exception {
+        db.loadFixture(1);
+        List<String> perTable = new java.util.ArrayList<>(MIGRATE);
+        perTable.addAll(List.of("--swap", "per_table"));
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + StepPositions.SWAP),
+            args("migrate", db, perTable));
+        assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+
+        CliResult rb = db.run("rollback");
+        assertEquals(1, rb.exitCode(), rb.toString());
+        assertTrue(rb.err().contains("finish the migration with uuidmig migrate, then roll it back"), rb.toString());
+        assertEquals(null, db.queryString("SELECT to_regclass('uuidmig.rollback')::text"), "no rollback started: " + rb);
+    }
+
     private static String[] args(String command, TestDb db, List<String> more) {
         List<String> all = new java.util.ArrayList<>(List.of(command, "--url", db.url()));
         all.addAll(more);

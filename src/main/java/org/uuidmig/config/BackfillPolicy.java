@@ -1,0 +1,26 @@
+package org.uuidmig.config;
+
+import java.time.Duration;
+
+/**
+ * How hard the backfill pushes.
+ *
+ * @param batchSize     rows in the first backfill batch (then adapted)
+ * @param batchDelay    pause between backfill batches
+ * @param maxBatchTime  target duration of one backfill batch
+ * @param jobs          tables backfilled at the same time, each on its own connection
+ * @param reindex       rebuild, after each table's backfill, the indexes its updates bloated
+ */
+public record BackfillPolicy(int batchSize, Duration batchDelay, Duration maxBatchTime, int jobs, boolean reindex) {
+    /** Default of --jobs: two backfills at once use both cores of a small server. */
+    public static final int DEFAULT_JOBS = 2;
+
+    /** The defaults of --batch-size, --batch-delay, --max-batch-time and --jobs, with the reindex. */
+    public static BackfillPolicy defaults() {
+        return new BackfillPolicy(1000, Duration.ZERO, Duration.ofMillis(200), DEFAULT_JOBS, true);
+    }
+
+    public BackfillPolicy withReindex(boolean value) {
+        return new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, value);
+    }
+}

@@ -1,0 +1,89 @@
+package org.uuidmig.report;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.check.CheckReport;
+
+/**
+ * What {@code uuidmig migrate} did, for the command to print (as text here; a record, so JSON can follow).
+ * What a run announces before its steps (resuming, the dry-run plan) is printed as it starts, not kept here.
+ *
+ * @param outcome      how the run ended
+ * @param users        the users table (for NOTHING_TO_DO), else null
+ * @param usersKey     its new key column (for NOTHING_TO_DO), else null
+ * @param columnCount  the columns the migration covers
+ * @param validatePre  validate-pre's report when it refused the migration, else null
+ * @param columns      the summary per column (for EXPAND_COMPLETE and COMPLETE), else empty
+ * @param seconds      how long the run took (for EXPAND_COMPLETE and COMPLETE)
+ */
+public record MigrationResult(Outcome outcome, String users, String usersKey, int columnCount, CheckReport validatePre,
+                              List<Column> columns, double seconds) {
+
+    /** How a run of migrate ended. */
+    public enum Outcome {
+        /** no column needed converting and nothing was under way */
+        NOTHING_TO_DO,
+        /** every planned column is uuid and Flyway records the migration */
+        ALREADY_MIGRATED,
+        /** validate-pre found blocking problems; nothing was changed */
+        REFUSED,
+        /** --dry-run: the plan was printed, nothing changed */
+        DRY_RUN,
+        /** --phase expand finished; the sync triggers stay */
+        EXPAND_COMPLETE,
+        /** the migration finished */
+        COMPLETE
+    }
+
+    /**
+     * One column of the summary.
+     *
+     * @param column      table.column
+     * @param rows        the table's rows (verified, else counted)
+     * @param backfilled  rows the backfill updated
+     * @param millis      time spent on the column and its table
+     * @param step        "done", or the step the column is at
+     */
+    public record Column(String column, long rows, long backfilled, long millis, String step) {
+    }
+
+    public static MigrationResult of(Outcome outcome, int columnCount) {
+        return new MigrationResult(outcome, null, null, columnCount, null, List.of(), 0);
+    }
+
+    public int exitCode() {
+        return outcome == Outcome.REFUSED ? ExitCode.CHECKS_FAILED : ExitCode.OK;
+    }
+
+    /** Prints the result as text (the summary to out, a refusal to err); returns the exit code. */
+    public int printText(PrintWriter out, PrintWriter err) {
+        switch (outcome) {
+            case NOTHING_TO_DO -> out.println("Nothing to do: every planned column is already uuid referencing "
+                + users + "(" + usersKey + ").");
+            case ALREADY_MIGRATED -> out.println("Already migrated: every planned column is uuid and the migration finished ("
+                + columnCount + " columns). Nothing to do.");
+            case REFUSED -> {
+                ReportWriter.text(validatePre, err, false);
+                err.println("uuidmig: migration refused: validate-pre found blocking problems (listed above). Nothing was changed.");
+            }
+            case DRY_RUN -> {
+            }
+            case EXPAND_COMPLETE, COMPLETE -> {
+                out.println();
+                out.println(String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
+                for (Column c : columns) {
+                    out.println(String.format("%-40s %,12d %,12d %9.1fs  %s", c.column(), c.rows(), c.backfilled(), c.millis() / 1000.0,
+                        c.step()));
+                }
+                out.println();
+                out.println(String.format("%s in %.1f s", outcome == Outcome.COMPLETE ? "migration complete"
+                    : "expand phase complete: the sync triggers stay until migrate --phase contract", seconds));
+                out.flush();
+            }
+            default -> throw new IllegalStateException(outcome.name());
+        }
+        return exitCode();
+    }
+}

@@ -1,0 +1,66 @@
+package org.uuidmig.service;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.RunCommand;
+import org.uuidmig.db.Database;
+import org.uuidmig.db.RunLock;
+import org.uuidmig.db.SqlState;
+import org.uuidmig.step.CurrentSteps;
+
+/**
+ * What migrate and rollback share: the command being run (its sessions' name and what to rerun, passed down to
+ * the steps in the settings), the connection and run lock a run starts with, and how an SQL error is explained.
+ */
+abstract class StepsService {
+    final Database db;
+    final MigrationSettings settings;
+    final PrintWriter out;
+    final PrintWriter err;
+    final boolean terminal;
+
+    /** @param command the command this service runs: settings for another command are a programming error */
+    StepsService(RunCommand command, Database db, MigrationSettings settings, PrintWriter out, PrintWriter err, boolean terminal) {
+        if (settings.run().command() != command) {
+            throw new IllegalArgumentException("settings of " + settings.run().command() + " given to " + command);
+        }
+        this.db = db;
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    final RunCommand command() {
+        return settings.run().command();
+    }
+
+    /** The run's connection, on the primary. */
+    final Connection connect() {
+        return db.connectToPrimary(command().word());
+    }
+
+    /**
+     * uuidmig's run lock: one migrate or rollback per database at a time, taken before anything is read or
+     * changed; none for --dry-run, which changes nothing.
+     */
+    final RunLock lock() {
+        return settings.run().dryRun() ? null : RunLock.acquire(db, command().word(), CurrentSteps::describe);
+    }
+
+    /** An SQL error of the run, explained: a lost connection is exit 4 (rerun to continue), anything else exit 3. */
+    final UuidmigException translate(SQLException e) {
+        if (SqlState.isConnectionLost(e)) {
+            return new UuidmigException(ExitCode.INCOMPLETE, "lost the connection to the server (" + e.getMessage()
+                + "). Nothing is lost: rerun " + command().commandLine() + " to continue where it stopped", e);
+        }
+        return new UuidmigException(ExitCode.UNEXPECTED, command().word() + " failed: " + e.getMessage()
+            + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]")
+            + ". Rerunning " + command().commandLine() + " continues from the last completed step", e);
+    }
+}
