@@ -12,6 +12,48 @@ final class Catalog {
     private Catalog() {
     }
 
+    /** Work done inside {@link #inTransaction}. */
+    interface TxBody {
+        void run() throws SQLException;
+    }
+
+    /** A value computed inside {@link #valueInTransaction}. */
+    interface TxValue<T> {
+        T get() throws SQLException;
+    }
+
+    /** {@link #valueInTransaction} for work that returns nothing. */
+    static void inTransaction(Connection c, boolean snapshot, TxBody body) throws SQLException {
+        valueInTransaction(c, snapshot, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs body in one transaction on c (REPEATABLE READ when snapshot is true, so every read sees one snapshot),
+     * commits when it returns and rolls back when it throws anything: a RuntimeException too, since giving back
+     * auto-commit would otherwise commit the half-done work. Auto-commit is on again afterwards. No lock retry:
+     * for uuidmig's own tables and snapshot reads; statements that can queue the application go through
+     * {@code ctx.blocking()}.
+     */
+    static <T> T valueInTransaction(Connection c, boolean snapshot, TxValue<T> body) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            if (snapshot) {
+                exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            }
+            T value = body.get();
+            c.commit();
+            return value;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     static boolean columnExists(Connection c, String schema, String table, String column) throws SQLException {
         return exists(c, """
             SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class t ON t.oid = a.attrelid

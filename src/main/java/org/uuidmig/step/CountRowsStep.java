@@ -46,9 +46,7 @@ final class CountRowsStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         var c = ctx.conn();
-        c.setAutoCommit(false);
-        try {
-            Catalog.exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        Catalog.inTransaction(c, true, () -> {
             long rows = count(ctx, table);
             long net = ledgerNet(c, ctx.schema(), table);
             try (PreparedStatement ps = c.prepareStatement(
@@ -58,13 +56,7 @@ final class CountRowsStep implements MigrationStep {
                 ps.setString(3, table);
                 ps.executeUpdate();
             }
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     static long count(StepContext ctx, String table) throws SQLException {

@@ -101,8 +101,7 @@ public final class Reverse {
         if (started(c)) {
             return;
         }
-        c.setAutoCommit(false);
-        try {
+        Catalog.inTransaction(c, false, () -> {
             for (String sql : List.of(
                 "CREATE TABLE uuidmig.forward_columns AS TABLE uuidmig.columns WITH NO DATA",
                 "INSERT INTO uuidmig.forward_columns SELECT * FROM uuidmig.columns WHERE table_schema = ?",
@@ -125,12 +124,6 @@ public final class Reverse {
                     ps.execute();
                 }
             }
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 }

@@ -129,8 +129,7 @@ public final class RollbackSteps {
      */
     private static void dropStateOf(StepContext ctx) throws SQLException {
         java.sql.Connection c = ctx.conn();
-        c.setAutoCommit(false);
-        try {
+        Catalog.inTransaction(c, false, () -> {
             for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger")) {
                 if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", StateStore.SCHEMA + "." + table)) {
                     continue; // created_objects is missing from state made by a uuidmig before it
@@ -143,13 +142,7 @@ public final class RollbackSteps {
             }
             Catalog.exec(c, "DROP TABLE IF EXISTS uuidmig.rollback, uuidmig.forward_columns, uuidmig.forward_tables");
             Catalog.exec(c, "DROP FUNCTION IF EXISTS uuidmig.ledger_insert(), uuidmig.ledger_delete()");
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        });
     }
 
     /** Prints the steps and the final schema drop for --dry-run. */

@@ -88,9 +88,7 @@ final class VerifyStep implements MigrationStep {
     /** {rows, mismatches}; records them, and fails if the row count disagrees with the ledger. */
     private long[] check(StepContext ctx) throws SQLException {
         Connection c = ctx.conn();
-        c.setAutoCommit(false);
-        try {
-            Catalog.exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        long[] result = Catalog.valueInTransaction(c, true, () -> {
             long rows;
             long mismatches;
             try (PreparedStatement ps = c.prepareStatement(MigrationSql.verify(ctx.schema(), table, cols, ctx.users()));
@@ -128,16 +126,11 @@ final class VerifyStep implements MigrationStep {
                 ps.setString(6, table);
                 ps.executeUpdate();
             }
-            c.commit();
-            LOG.info("verify {}: {} rows checked, {} mismatches; {} inserted and {} deleted by the application so far",
-                table, rows, mismatches, ledger[0], ledger[1]);
-            return new long[] {rows, mismatches};
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+            return new long[] {rows, mismatches, ledger[0], ledger[1]};
+        });
+        LOG.info("verify {}: {} rows checked, {} mismatches; {} inserted and {} deleted by the application so far",
+            table, result[0], result[1], result[2], result[3]);
+        return new long[] {result[0], result[1]};
     }
 
     private void catchUp(StepContext ctx) throws SQLException {
