@@ -99,7 +99,8 @@ public final class RunLock implements AutoCloseable {
                 Database.closeQuietly(c);
                 throw new Busy("another uuidmig run is already running on database \""
                     + database + "\" (" + holder + "); only one migrate or rollback at a time: wait for it to finish, or stop "
-                    + "it, then rerun uuidmig " + command + ". Nothing was changed");
+                    + "it, then rerun uuidmig " + command + ". If that run was killed, its session ends as soon as the server notices "
+                    + "the closed connection (SELECT pg_catalog.pg_terminate_backend(pid) ends it at once). Nothing was changed");
             }
             RunLock lock = new RunLock(c, command, where);
             Runtime.getRuntime().addShutdownHook(lock.hook);

@@ -230,6 +230,7 @@ class NameClashIT {
         Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + StepPositions.FIRST_EXPAND),
             "migrate", "--url", db.url());
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
         assertEquals(1, db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'chat_messages'::regclass "
             + "AND attname = '_uuidmig_sender_id'"), "chat_messages was expanded");
         db.exec("ALTER TABLE service_requests ADD COLUMN _uuidmig_requester_id text; UPDATE service_requests SET _uuidmig_requester_id = 'keep ' || id");

@@ -85,6 +85,7 @@ class StatusIT {
         Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfterBatches=3"), "migrate", "--url", db.url(),
             "--batch-size", "100", "--max-batch-time", "0ms", "--jobs", "1");
         assertEquals(137, halted.exitCode(), "the fault point was not reached: " + halted.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
         JsonNode j = json(db.run("status", "--format", "json"));
         assertEquals("in_progress", j.get("stage").asText());
@@ -114,6 +115,7 @@ class StatusIT {
         db.loadFixture(1);
         Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + StepPositions.SWAP), "migrate", "--url", db.url());
         assertEquals(137, halted.exitCode(), "the fault point was not reached: " + halted.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
         JsonNode j = json(db.run("status", "--format", "json"));
         assertEquals("swapped", j.get("stage").asText());

@@ -109,6 +109,7 @@ class KillResumeIT {
         Subprocess.Result killed = Subprocess.run(List.of(fault), "migrate", "--url", db.url(), "--batch-size", "100",
             "--max-batch-time", "0ms");
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
         CliResult resumed = db.run("migrate", "--batch-size", "100", "--max-batch-time", "0ms");
         assertEquals(0, resumed.exitCode(), resumed.toString());

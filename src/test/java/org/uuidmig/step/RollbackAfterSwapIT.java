@@ -103,6 +103,7 @@ class RollbackAfterSwapIT {
         Subprocess.Result killed = Subprocess.run(List.of(fault), "rollback", "--url", db.url(),
             "--batch-size", "100", "--max-batch-time", "0ms");
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
         if (beforeSwapBack) {
             CliResult refused = db.run("migrate");
             assertEquals(1, refused.exitCode(), refused.toString());

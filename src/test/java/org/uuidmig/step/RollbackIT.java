@@ -55,6 +55,7 @@ class RollbackIT {
         Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + steps),
             args("migrate", db, MIGRATE));
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
         CliResult rb = db.run("rollback");
         assertEquals(0, rb.exitCode(), rb.toString());
@@ -150,10 +151,12 @@ class RollbackIT {
         Before before = Before.of(db);
         Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + (StepPositions.FIRST_VERIFY + 2)), args("migrate", db, MIGRATE));
         assertEquals(137, killed.exitCode(), killed.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
         // 1..9 triggers, 10..21 index copies, 22..30 columns, 31 users key (then Flyway records the rollback), 32 the schema drop
         Subprocess.Result rbKilled = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + steps), "rollback", "--url", db.url());
         assertEquals(137, rbKilled.exitCode(), "the fault point was not reached: " + rbKilled.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
         CliResult rb = db.run("rollback");
         assertEquals(0, rb.exitCode(), rb.toString());
@@ -175,6 +178,7 @@ class RollbackIT {
         Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + StepPositions.SWAP),
             args("migrate", db, perTable));
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
         CliResult rb = db.run("rollback");
         assertEquals(1, rb.exitCode(), rb.toString());

@@ -80,6 +80,24 @@ public final class TestDb {
         }
     }
 
+    /**
+     * Waits until no uuidmig session is left in this database. A run killed like kill -9 leaves its server sessions
+     * (and the run lock one of them holds) until the server notices the closed socket, which under load can come
+     * after the next run starts: a test that reruns waits for that event first. Fails after 60 s.
+     */
+    public void awaitNoUuidmigSessions() throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            + " AND application_name LIKE 'uuidmig%'") > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("uuidmig sessions still open in " + name + " 60 s after the run ended: "
+                    + queryStrings("SELECT application_name || ' pid ' || pid || ' ' || state FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND application_name LIKE 'uuidmig%'"));
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Loads the servicecatalog fixture (src/main/resources/fixture, the copy the jar ships for demo) at the given scale, then ANALYZE. */
     public TestDb loadFixture(int scale) throws SQLException {
         try (Connection c = connect()) {
