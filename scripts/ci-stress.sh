@@ -5,6 +5,7 @@
 #   scripts/ci-stress.sh quiet      one .ci/run, nothing else running
 #   scripts/ci-stress.sh loaded     one .ci/run beside two CPU-bound processes (one per core here)
 #   scripts/ci-stress.sh parallel   two .ci/run at once, from two clones, on the same PostgreSQL server
+#   scripts/ci-stress.sh both       parallel and loaded together: two .ci/run at once beside two CPU burners
 #
 # Each run's output goes to $OUT/<variant>-<n>.log (default OUT: a new directory under the system
 # temporary directory, printed at the start); the last line of each says pass or fail and the time.
@@ -14,8 +15,8 @@ set -euo pipefail
 
 variant=${1:-}
 case "$variant" in
-  quiet|loaded|parallel) ;;
-  *) echo "usage: scripts/ci-stress.sh quiet|loaded|parallel" >&2; exit 2 ;;
+  quiet|loaded|parallel|both) ;;
+  *) echo "usage: scripts/ci-stress.sh quiet|loaded|parallel|both" >&2; exit 2 ;;
 esac
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,6 +51,14 @@ one_run() {
   return "$rc"
 }
 
+# burn: two CPU-bound processes (one per core on the 2-core machines this project runs on), stopped at exit
+burn() {
+  for _ in 1 2; do
+    ( while :; do :; done ) &
+    burners+=("$!")
+  done
+}
+
 status=0
 case "$variant" in
   quiet)
@@ -58,13 +67,11 @@ case "$variant" in
     ;;
   loaded)
     clones+=("$(new_clone)")
-    for _ in 1 2; do
-      ( while :; do :; done ) &
-      burners+=("$!")
-    done
+    burn
     one_run 1 "${clones[0]}" || status=1
     ;;
-  parallel)
+  parallel|both)
+    if [[ $variant == both ]]; then burn; fi
     # two clones, started together; each .ci/run runs the whole suite and the 12/18 matrix
     clones+=("$(new_clone)" "$(new_clone)")
     one_run 1 "${clones[0]}" & p1=$!
