@@ -61,10 +61,13 @@ public final class NameClashes {
                 if (columnExists(c, schema, table, shadow)) {
                     out.add("column " + qt + "." + Sql.ident(shadow) + " already exists (uuidmig would fill it with uuids)");
                 }
-                String trigger = TempNames.syncTrigger(column);
-                if (triggerExists(c, schema, table, trigger)) {
-                    out.add("trigger " + Sql.ident(trigger) + " on " + qt + " already exists");
+                for (String trigger : List.of(TempNames.syncTrigger(column), TempNames.checkTrigger(column))) {
+                    if (triggerExists(c, schema, table, trigger)) {
+                        out.add("trigger " + Sql.ident(trigger) + " on " + qt + " already exists");
+                    }
                 }
+                // the check trigger is a constraint trigger: its name is also a constraint's
+                addConstraint(c, schema, table, TempNames.checkTrigger(column), null, out, "");
                 for (IndexInfo idx : col.indexes()) {
                     String copy = TempNames.index(idx.name());
                     String holder = relationHolding(c, schema, copy);

@@ -44,6 +44,11 @@ public final class MigrationSql {
             + "    ELSE\n"
             + "        SELECT u." + Sql.ident(users.newKey()) + " INTO " + shadow + " FROM " + Sql.qualified(users.schema(), users.name())
             + " u WHERE u." + Sql.ident(users.oldKey()) + " = " + old + ";\n"
+            + (col.notNull()
+                // no user (yet): a row inserted before its user under a deferred FK. NULL would fail the NOT NULL
+                // check at once; the placeholder passes it, and the check trigger completes the row at commit
+                ? "        IF NOT FOUND THEN\n            " + shadow + " := " + placeholder(users) + ";\n        END IF;\n"
+                : "")
             + "    END IF;\n"
             + "    RETURN NEW;\n"
             + "END";
@@ -53,6 +58,139 @@ public final class MigrationSql {
         return "CREATE OR REPLACE FUNCTION " + Sql.qualified("uuidmig", TempNames.syncFunction(schema, col.ref().table(), col.ref().column()))
             + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS "
             + DOLLAR + "\n" + body + "\n" + DOLLAR;
+    }
+
+    /**
+     * What the sync function writes into the new column of a NOT NULL column when no user has the old value (yet):
+     * the nil uuid, or 0 when the new column is the integer (rollback). It never stays: the check trigger
+     * replaces it at commit once the user exists, or records the row, and the swap refuses a recorded row.
+     */
+    static String placeholder(UsersTable users) {
+        return "uuid".equals(users.newKeyType()) ? "'00000000-0000-0000-0000-000000000000'::pg_catalog.uuid" : "0";
+    }
+
+    /** The SQLSTATE the swap raises when a recorded row is still wrong under its locks (see {@link #requireRechecked}). */
+    public static final String ROWS_STILL_WRONG = "UM002";
+
+    /**
+     * The function of the check trigger: at the commit of every transaction that wrote a row (the trigger is a
+     * DEFERRABLE INITIALLY DEFERRED constraint trigger), it compares the row as it was finally written (after every
+     * BEFORE trigger, whatever their names) with users. A match costs one index lookup. A row written before its user
+     * (a deferred FK: the new column is NULL or the placeholder, and the user exists now) is completed on the spot;
+     * a version replaced since matches no ctid and is left alone. Any other mismatch (an application trigger changed
+     * the old value after the sync trigger ran; an integer with no user, written under session_replication_role =
+     * replica) is recorded in uuidmig.recheck by ctid, and the swap re-checks those rows under its locks.
+     */
+    public static String checkFunction(String schema, PlannedColumn col, UsersTable users) {
+        String old = "NEW." + Sql.ident(col.ref().column());
+        String shadow = "NEW." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        String usersTable = Sql.qualified(users.schema(), users.name());
+        String eq = " OPERATOR(pg_catalog.=) ";
+        String body = "DECLARE want " + usersTable + "." + Sql.ident(users.newKey()) + "%TYPE;\n"
+            + "BEGIN\n"
+            + "    IF " + old + " IS NOT NULL THEN\n"
+            + "        SELECT u." + Sql.ident(users.newKey()) + " INTO want FROM " + usersTable + " u WHERE u." + Sql.ident(users.oldKey())
+            + eq + old + ";\n"
+            + "    END IF;\n"
+            + "    IF (" + old + " IS NULL AND " + shadow + " IS NULL)\n"
+            + "       OR (" + old + " IS NOT NULL AND want IS NOT NULL AND " + shadow + " IS NOT NULL AND " + shadow + eq + "want) THEN\n"
+            + "        RETURN NULL;\n"
+            + "    END IF;\n"
+            + "    IF want IS NOT NULL AND (" + shadow + " IS NULL OR " + shadow + eq + placeholder(users) + ") THEN\n"
+            + "        UPDATE " + table(schema, col) + " x SET " + Sql.ident(TempNames.shadowColumn(col.ref().column()))
+            + " = want WHERE x.ctid" + eq + "NEW.ctid;\n"
+            + "        RETURN NULL;\n"
+            + "    END IF;\n"
+            + "    INSERT INTO uuidmig.recheck (table_schema, table_name, column_name, row_ctid) VALUES ("
+            + Sql.literal(schema) + ", " + Sql.literal(col.ref().table()) + ", " + Sql.literal(col.ref().column()) + ", NEW.ctid);\n"
+            + "    RETURN NULL;\n"
+            + "END";
+        if (body.contains(DOLLAR)) {
+            throw new IllegalArgumentException("identifier contains " + DOLLAR);
+        }
+        // No SET search_path, unlike every other function of uuidmig: the UPDATE that completes a row fires the
+        // application's own triggers, in the application's session, and they must see its search_path. The body
+        // therefore names nothing through the search_path: relations and types are schema-qualified, every
+        // comparison is OPERATOR(pg_catalog.=), and IS DISTINCT FROM (which looks "=" up by name) is not used.
+        return "CREATE OR REPLACE FUNCTION " + Sql.qualified("uuidmig", TempNames.checkFunction(schema, col.ref().table(), col.ref().column()))
+            + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS " + DOLLAR + "\n" + body + "\n" + DOLLAR;
+    }
+
+    /**
+     * The check trigger: AFTER INSERT OR UPDATE, deferred to the commit, so it sees the final row after every BEFORE
+     * trigger and after the rest of the transaction (a user inserted later). SHARE ROW EXCLUSIVE, briefly.
+     */
+    public static String createCheckTrigger(String schema, PlannedColumn col) {
+        return "CREATE CONSTRAINT TRIGGER " + Sql.ident(TempNames.checkTrigger(col.ref().column())) + " AFTER INSERT OR UPDATE ON "
+            + table(schema, col) + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+            + Sql.qualified("uuidmig", TempNames.checkFunction(schema, col.ref().table(), col.ref().column())) + "()";
+    }
+
+    /**
+     * Re-checks the rows the check trigger recorded for one column, and fixes those that can be: takes the column's
+     * entries out of uuidmig.recheck, and for each row still at its ctid whose new value is wrong, sets it from users
+     * (an UPDATE, so the application's triggers run as for any write, and the check trigger looks at the result at
+     * commit). A row whose old value names no user cannot be fixed: its entry goes back. Adds the number of rows
+     * looked at to uuidmig.tables.rechecked_rows. Row locks only; run before the swap and again under its locks.
+     */
+    public static String recheck(String schema, PlannedColumn col, UsersTable users) {
+        String t = table(schema, col);
+        String old = Sql.ident(col.ref().column());
+        String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        String usersTable = Sql.qualified(users.schema(), users.name());
+        String key = Sql.literal(schema) + ", " + Sql.literal(col.ref().table()) + ", " + Sql.literal(col.ref().column());
+        String where = "table_schema = " + Sql.literal(schema) + " AND table_name = " + Sql.literal(col.ref().table())
+            + " AND column_name = " + Sql.literal(col.ref().column());
+        String body = "DECLARE tids tid[]; r tid; o " + t + "." + old + "%TYPE; s " + t + "." + shadow + "%TYPE; want "
+            + usersTable + "." + Sql.ident(users.newKey()) + "%TYPE; n bigint := 0;\n"
+            + "BEGIN\n"
+            + "    WITH d AS (DELETE FROM uuidmig.recheck WHERE " + where + " RETURNING row_ctid)\n"
+            + "    SELECT pg_catalog.array_agg(DISTINCT row_ctid) INTO tids FROM d;\n"
+            + "    FOREACH r IN ARRAY coalesce(tids, '{}') LOOP\n"
+            + "        SELECT x." + old + ", x." + shadow + " INTO o, s FROM " + t + " x WHERE x.ctid = r;\n"
+            + "        CONTINUE WHEN NOT FOUND;\n"
+            + "        n := n + 1;\n"
+            + "        want := NULL;\n"
+            + "        IF o IS NOT NULL THEN\n"
+            + "            SELECT u." + Sql.ident(users.newKey()) + " INTO want FROM " + usersTable + " u WHERE u." + Sql.ident(users.oldKey()) + " = o;\n"
+            + "        END IF;\n"
+            + "        CONTINUE WHEN (o IS NULL) = (s IS NULL) AND s IS NOT DISTINCT FROM want;\n"
+            + "        IF o IS NOT NULL AND want IS NULL THEN\n"
+            + "            INSERT INTO uuidmig.recheck (table_schema, table_name, column_name, row_ctid) VALUES (" + key + ", r);\n"
+            + "        ELSE\n"
+            + "            UPDATE " + t + " x SET " + shadow + " = want WHERE x.ctid = r;\n"
+            + "        END IF;\n"
+            + "    END LOOP;\n"
+            + "    UPDATE uuidmig.tables SET rechecked_rows = coalesce(rechecked_rows, 0) + n WHERE table_schema = "
+            + Sql.literal(schema) + " AND table_name = " + Sql.literal(col.ref().table()) + ";\n"
+            + "END";
+        return doBlock(body);
+    }
+
+    /** Fires the deferred triggers the swap's own re-check queued, so the tables have no pending events when altered. */
+    public static final String FIRE_DEFERRED = "SET CONSTRAINTS ALL IMMEDIATE";
+
+    /**
+     * Under the swap's locks, after {@link #recheck} and {@link #FIRE_DEFERRED}: fails with {@link #ROWS_STILL_WRONG}
+     * if any row of the tables is still recorded (its old value names no user, or an application trigger changed it
+     * again), so the swap never commits a wrong row.
+     */
+    public static String requireRechecked(String schema, List<String> tables) {
+        String body = "DECLARE n bigint;\nBEGIN\n"
+            + "    SELECT count(*) INTO n FROM uuidmig.recheck WHERE table_schema = " + Sql.literal(schema)
+            + " AND table_name = ANY (ARRAY[" + String.join(", ", tables.stream().map(Sql::literal).toList()) + "]::text[]);\n"
+            + "    IF n > 0 THEN\n"
+            + "        RAISE EXCEPTION USING ERRCODE = '" + ROWS_STILL_WRONG + "', MESSAGE = pg_catalog.format('%s rows are still wrong', n);\n"
+            + "    END IF;\n"
+            + "END";
+        return doBlock(body);
+    }
+
+    private static String doBlock(String body) {
+        if (body.contains(DOLLAR)) {
+            throw new IllegalArgumentException("identifier contains " + DOLLAR);
+        }
+        return "DO " + DOLLAR + "\n" + body + "\n" + DOLLAR;
     }
 
     /** ACCESS EXCLUSIVE would be too strong: CREATE TRIGGER takes SHARE ROW EXCLUSIVE, briefly. */
@@ -236,6 +374,7 @@ public final class MigrationSql {
         String shadow = TempNames.shadowColumn(column);
         List<String> out = new ArrayList<>();
         out.add("DROP TRIGGER IF EXISTS " + Sql.ident(TempNames.syncTrigger(column)) + " ON " + t);
+        out.add("DROP TRIGGER IF EXISTS " + Sql.ident(TempNames.checkTrigger(column)) + " ON " + t);
         out.add("ALTER TABLE " + t + " DROP COLUMN " + Sql.ident(column));
         out.add("ALTER TABLE " + t + " RENAME COLUMN " + Sql.ident(shadow) + " TO " + Sql.ident(column));
         if (col.notNull()) {
@@ -270,6 +409,7 @@ public final class MigrationSql {
                 + (g.grantee().equals("PUBLIC") ? "PUBLIC" : Sql.ident(g.grantee())) + (g.grantable() ? " WITH GRANT OPTION" : ""));
         }
         out.add("DROP FUNCTION IF EXISTS " + Sql.qualified("uuidmig", TempNames.syncFunction(schema, col.ref().table(), column)) + "()");
+        out.add("DROP FUNCTION IF EXISTS " + Sql.qualified("uuidmig", TempNames.checkFunction(schema, col.ref().table(), column)) + "()");
         return out;
     }
 

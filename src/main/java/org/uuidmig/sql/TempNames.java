@@ -42,6 +42,21 @@ public final class TempNames {
         return fit("sync_" + table + "_" + column);
     }
 
+    /**
+     * The deferred constraint trigger that checks each written row at its commit ({@code MigrationSql#checkFunction}).
+     * It starts with "0" so that, among the AFTER triggers of one row event, it fires before PostgreSQL's own
+     * {@code RI_ConstraintTrigger_c_...} (AFTER triggers fire in name order, by byte): it must complete a row inserted
+     * before its user (a DEFERRABLE INITIALLY DEFERRED foreign key) before the new foreign key checks that row.
+     */
+    public static String checkTrigger(String column) {
+        return fit("0" + MARK + "check_" + column);
+    }
+
+    /** Its function, in schema uuidmig, named like {@link #syncFunction}. */
+    public static String checkFunction(String schema, String table, String column) {
+        return fit("check_" + shortHash(schema + "\u0000" + table + "\u0000" + column) + "_" + table + "_" + column);
+    }
+
     public static String ledgerInsertTrigger() {
         return "zz" + MARK + "ledger_ins";
     }

@@ -45,18 +45,23 @@ final class AddForeignKeyStep implements MigrationStep {
 
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
-        return List.of(
+        List<PlannedStatement> out = new java.util.ArrayList<>(CheckTriggers.statements(ctx, col.ref().table(), List.of(col)));
+        out.addAll(List.of(
             new PlannedStatement("LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + ", "
                 + Sql.qualified(ctx.schema(), col.ref().table()) + " IN SHARE ROW EXCLUSIVE MODE  -- one at a time, within --swap-lock-wait",
                 "SHARE ROW EXCLUSIVE on " + ctx.users().name() + " and the table"),
             new PlannedStatement(MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users()),
                 "SHARE ROW EXCLUSIVE on the table and on " + ctx.users().name()),
             new PlannedStatement(MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name()),
-                "SHARE UPDATE EXCLUSIVE + ROW SHARE on " + ctx.users().name()));
+                "SHARE UPDATE EXCLUSIVE + ROW SHARE on " + ctx.users().name())));
+        return out;
     }
 
     @Override
     public void run(StepContext ctx) throws SQLException {
+        // before the new FK exists: under a deferred FK, the check trigger must complete a row inserted before its
+        // user before the new FK looks at that row (see TempNames.checkTrigger)
+        CheckTriggers.arm(ctx, col.ref().table(), List.of(col));
         if (Catalog.constraintValidated(ctx.conn(), ctx.schema(), col.ref().table(), name()) == null) {
             ctx.blocking().inTransaction(ctx.conn(), "add foreign key on " + col.ref(), c -> {
                 // users first, then the table, within one budget below deadlock_timeout, as the swap does: an

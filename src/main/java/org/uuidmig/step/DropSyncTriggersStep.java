@@ -38,6 +38,7 @@ final class DropSyncTriggersStep implements MigrationStep {
         List<String> out = new ArrayList<>();
         for (PlannedColumn c : columns) {
             out.add(TempNames.syncTrigger(c.ref().column()));
+            out.add(TempNames.checkTrigger(c.ref().column()));
         }
         out.add(TempNames.ledgerInsertTrigger());
         out.add(TempNames.ledgerDeleteTrigger());

@@ -113,8 +113,9 @@ public final class Reverse {
                 """
                 UPDATE uuidmig.tables SET base_rows = NULL, counted_at = NULL, verified_rows = NULL, mismatches = NULL,
                        verified_at = NULL, end_rows = NULL, ledger_inserted = NULL, ledger_deleted = NULL, swapped_at = NULL,
-                       stat_ins_at_end = NULL, stat_del_at_end = NULL WHERE table_schema = ?""",
+                       stat_ins_at_end = NULL, stat_del_at_end = NULL, rechecked_rows = NULL WHERE table_schema = ?""",
                 "DELETE FROM uuidmig.row_ledger WHERE table_schema = ?",
+                "DELETE FROM uuidmig.recheck WHERE table_schema = ?",
                 "CREATE TABLE uuidmig.rollback (direction text NOT NULL, started_at timestamptz NOT NULL DEFAULT now(), table_schema text)",
                 "INSERT INTO uuidmig.rollback (direction, table_schema) VALUES ('uuid_to_integer', ?)")) {
                 try (var ps = c.prepareStatement(sql)) {

@@ -83,8 +83,7 @@ final class ReverseSwapStep implements MigrationStep {
 
     /** Everything the swap back does while it holds the locks, for the given tables. */
     private static List<String> lockedStatements(StepContext ctx, List<String> pending, boolean stamp) {
-        List<String> out = new ArrayList<>();
-        out.add(SwapStep.requireTriggers(ctx, pending));
+        List<String> out = new ArrayList<>(SwapStep.underLocks(ctx, pending));
         for (String t : pending) {
             out.addAll(MigrationSql.dropLedgerTriggers(ctx.schema(), t));
             for (PlannedColumn col : ctx.columnsOf(t)) {
@@ -104,10 +103,12 @@ final class ReverseSwapStep implements MigrationStep {
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
         try {
+            SwapStep.recheckBeforeLocks(ctx, tables, (c, t) -> swappedBack(c, ctx, t));
             SwapTransaction.run(ctx, "swap back " + target(), tables, (c, t) -> swappedBack(c, ctx, t),
                 (pending, stamp) -> lockedStatements(ctx, pending, stamp));
         } catch (SQLException e) {
-            throw SwapStep.triggersNotFiring(ctx, tables, e, "the swap back", "uuidmig rollback");
+            throw SwapStep.rowsStillWrong(ctx, tables, SwapStep.triggersNotFiring(ctx, tables, e, "the swap back", "uuidmig rollback"),
+                "the swap back", "uuidmig rollback");
         }
     }
 

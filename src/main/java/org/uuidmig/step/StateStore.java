@@ -64,6 +64,14 @@ public final class StateStore {
             reindexed_at     timestamptz,
             PRIMARY KEY (table_schema, table_name));
         ALTER TABLE uuidmig.tables ADD COLUMN IF NOT EXISTS reindexed_at timestamptz; -- state made by uuidmig 0.1
+        ALTER TABLE uuidmig.tables ADD COLUMN IF NOT EXISTS rechecked_rows bigint;
+        CREATE TABLE IF NOT EXISTS uuidmig.recheck (
+            table_schema     text NOT NULL,
+            table_name       text NOT NULL,
+            column_name      text NOT NULL,
+            row_ctid         tid NOT NULL,
+            noted_at         timestamptz NOT NULL DEFAULT now());
+        CREATE INDEX IF NOT EXISTS recheck_column ON uuidmig.recheck (table_schema, table_name, column_name);
         CREATE TABLE IF NOT EXISTS uuidmig.users_table (
             table_schema     text NOT NULL,
             table_name       text NOT NULL,
@@ -423,7 +431,7 @@ public final class StateStore {
     /** Per-table counters recorded by the migration. */
     public record TableRow(String schema, String table, Long baseRows, Long verifiedRows, Long mismatches,
                            java.time.OffsetDateTime verifiedAt, Long endRows, Long ledgerInserted, Long ledgerDeleted,
-                           java.time.OffsetDateTime swappedAt, Long statInsAtEnd, Long statDelAtEnd) {
+                           java.time.OffsetDateTime swappedAt, Long statInsAtEnd, Long statDelAtEnd, Long recheckedRows) {
     }
 
     public static Map<String, TableRow> tables(Connection c, String schema) throws SQLException {
@@ -433,16 +441,58 @@ public final class StateStore {
         }
         try (PreparedStatement ps = c.prepareStatement("""
             SELECT table_schema, table_name, base_rows, verified_rows, mismatches, verified_at, end_rows,
-                   ledger_inserted, ledger_deleted, swapped_at, stat_ins_at_end, stat_del_at_end
-              FROM uuidmig.tables WHERE table_schema = ? ORDER BY table_name""")) {
+                   ledger_inserted, ledger_deleted, swapped_at, stat_ins_at_end, stat_del_at_end,
+                   (pg_catalog.to_jsonb(t) ->> 'rechecked_rows')::bigint
+              FROM uuidmig.tables t WHERE table_schema = ? ORDER BY table_name""")) {
             ps.setString(1, schema);
             ResultSet rs = ps.executeQuery();
             while (rs.next()) {
                 out.put(rs.getString(2), new TableRow(rs.getString(1), rs.getString(2), (Long) rs.getObject(3),
                     (Long) rs.getObject(4), (Long) rs.getObject(5), rs.getObject(6, java.time.OffsetDateTime.class),
                     (Long) rs.getObject(7), (Long) rs.getObject(8), (Long) rs.getObject(9),
-                    rs.getObject(10, java.time.OffsetDateTime.class), (Long) rs.getObject(11), (Long) rs.getObject(12)));
+                    rs.getObject(10, java.time.OffsetDateTime.class), (Long) rs.getObject(11), (Long) rs.getObject(12),
+                    (Long) rs.getObject(13)));
             }
+        }
+        return out;
+    }
+
+    /**
+     * The rows of the schema's tables that the check trigger recorded and no re-check has cleared, as
+     * "table.column at ctid (x,y): column = value" (at most {@code limit}; the value read from the row now, or
+     * "row gone"). Empty when there is no such record (also when the state predates it).
+     */
+    public static List<String> recheckPending(Connection c, String schema, List<String> tables, int limit) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass('uuidmig.recheck') IS NOT NULL")) {
+            return out;
+        }
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT DISTINCT table_name, column_name, row_ctid::text FROM uuidmig.recheck
+             WHERE table_schema = ? AND (? OR table_name = ANY (?)) ORDER BY 1, 2, 3 LIMIT ?""")) {
+            ps.setString(1, schema);
+            ps.setBoolean(2, tables == null);
+            ps.setArray(3, c.createArrayOf("text", tables == null ? new String[0] : tables.toArray(new String[0])));
+            ps.setInt(4, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        for (String[] r : rows) {
+            String value = "row gone";
+            if (Catalog.columnExists(c, schema, r[0], r[1])) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT x." + org.uuidmig.db.Sql.ident(r[1]) + "::text FROM "
+                    + org.uuidmig.db.Sql.qualified(schema, r[0]) + " x WHERE x.ctid = ?::tid")) {
+                    ps.setString(1, r[2]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        value = rs.next() ? r[1] + " = " + rs.getString(1) : "row gone";
+                    }
+                }
+            }
+            out.add(r[0] + "." + r[1] + " at ctid " + r[2] + " (" + value + ")");
         }
         return out;
     }

@@ -78,8 +78,7 @@ final class SwapStep implements MigrationStep {
 
     /** Everything the swap does while it holds the locks, for the given tables. */
     private static List<String> lockedStatements(StepContext ctx, List<String> pending, boolean stamp) {
-        List<String> out = new ArrayList<>();
-        out.add(requireTriggers(ctx, pending));
+        List<String> out = new ArrayList<>(underLocks(ctx, pending));
         for (String t : pending) {
             out.add(recordStatistics(ctx.schema(), t));
             out.addAll(MigrationSql.dropLedgerTriggers(ctx.schema(), t));
@@ -97,11 +96,13 @@ final class SwapStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
+        String rerun = "uuidmig migrate (plain, or --phase expand and then --phase contract)";
         try {
+            recheckBeforeLocks(ctx, tables, (c, t) -> swapped(c, ctx, t));
             SwapTransaction.run(ctx, "swap " + target(), tables, (c, t) -> swapped(c, ctx, t),
                 (pending, stamp) -> lockedStatements(ctx, pending, stamp));
         } catch (SQLException e) {
-            throw triggersNotFiring(ctx, tables, e, "the swap", "uuidmig migrate (plain, or --phase expand and then --phase contract)");
+            throw rowsStillWrong(ctx, tables, triggersNotFiring(ctx, tables, e, "the swap", rerun), "the swap", rerun);
         }
         FaultInjection.afterSwapCommit();
         recordLedgerTotals(ctx.conn(), ctx.schema());
@@ -142,13 +143,61 @@ final class SwapStep implements MigrationStep {
         Catalog.exec(c, ledgerTotals(schema));
     }
 
-    /** The first statement under the swap's locks: every sync and ledger trigger of the pending tables fires ALWAYS. */
+    /**
+     * What the swap (and the swap back) does first under its locks, before it changes anything: checks that every
+     * sync, ledger and check trigger of the pending tables fires ALWAYS; re-checks the rows the check triggers
+     * recorded, fixing those it can; fires the deferred triggers that queued; and fails unless no recorded row is
+     * left. So the swap commits only when every row is right as it is at that moment.
+     */
+    static List<String> underLocks(StepContext ctx, List<String> pending) {
+        List<String> out = new ArrayList<>();
+        out.add(requireTriggers(ctx, pending));
+        out.addAll(CheckTriggers.recheck(ctx, pending));
+        out.add(MigrationSql.FIRE_DEFERRED);
+        out.add(MigrationSql.requireRechecked(ctx.schema(), pending));
+        return out;
+    }
+
+    /** Every sync, ledger and check trigger of the pending tables fires ALWAYS. */
     static String requireTriggers(StepContext ctx, List<String> pending) {
         List<String[]> triggers = new ArrayList<>();
         for (String t : pending) {
             triggers.addAll(AddShadowColumnStep.triggersOf(t, ctx.columnsOf(t)));
+            triggers.addAll(CheckTriggers.of(t, ctx.columnsOf(t)));
         }
         return MigrationSql.requireTriggersFireAlways(ctx.schema(), triggers);
+    }
+
+    /**
+     * Before taking the swap's locks, re-checks (and fixes where it can) the rows the check triggers recorded for the
+     * tables not swapped yet, each column in a short transaction of its own, so that little is left for the locks.
+     */
+    static void recheckBeforeLocks(StepContext ctx, List<String> tables, SwapTransaction.TableDone done) throws SQLException {
+        for (String t : tables) {
+            if (done.test(ctx.conn(), t)) {
+                continue;
+            }
+            for (String sql : CheckTriggers.recheck(ctx, List.of(t))) {
+                ctx.blocking().inTransaction(ctx.conn(), "re-check recorded rows of " + t, c -> Catalog.exec(c, sql));
+            }
+        }
+    }
+
+    /**
+     * When the swap stopped because recorded rows are still wrong under its locks ({@link MigrationSql#ROWS_STILL_WRONG};
+     * nothing was changed), exit 4 naming them. Any other error is returned as is.
+     */
+    static SQLException rowsStillWrong(StepContext ctx, List<String> tables, SQLException e, String what, String rerun)
+        throws SQLException {
+        if (!MigrationSql.ROWS_STILL_WRONG.equals(e.getSQLState())) {
+            return e;
+        }
+        List<String> rows = StateStore.recheckPending(ctx.conn(), ctx.schema(), tables, 20);
+        throw new UuidmigException(ExitCode.INCOMPLETE, what + " of " + String.join(", ", tables) + " did not go ahead, nothing "
+            + "was changed: these rows were written after the verification with a value that maps to no "
+            + ctx.users().name() + "." + ctx.users().newKey() + " (an integer with no user, written while foreign keys were not "
+            + "checked, e.g. under session_replication_role = replica), or an application trigger changed them again: "
+            + String.join("; ", rows) + ". Give them an existing user (or NULL where allowed), then rerun " + rerun, e);
     }
 
     /**

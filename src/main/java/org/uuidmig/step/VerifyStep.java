@@ -55,8 +55,10 @@ final class VerifyStep implements MigrationStep {
 
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
-        return List.of(new PlannedStatement(MigrationSql.verify(ctx.schema(), table, cols, ctx.users())
+        List<PlannedStatement> out = new java.util.ArrayList<>(CheckTriggers.statements(ctx, table, cols));
+        out.add(new PlannedStatement(MigrationSql.verify(ctx.schema(), table, cols, ctx.users())
             + "  -- in one REPEATABLE READ snapshot with the ledger's sums; mismatches must be 0", "ACCESS SHARE"));
+        return out;
     }
 
     /** Tables are verified side by side with --jobs: each is one read-only scan in its own snapshot. */
@@ -67,6 +69,8 @@ final class VerifyStep implements MigrationStep {
 
     @Override
     public void run(StepContext ctx) throws SQLException {
+        // armed before the scan: every row is then either read by it or written later and checked at its commit
+        CheckTriggers.arm(ctx, table, cols);
         long[] r = check(ctx);
         if (r[1] > 0) {
             LOG.warn("verify {}: {} rows differ; updating them once more", table, r[1]);

@@ -41,6 +41,7 @@ class MigrationSqlTest {
     void swapRestoresNamesConstraintsCommentAndGrants() {
         assertEquals(List.of(
             "DROP TRIGGER IF EXISTS \"zz_uuidmig_sync_user_id\" ON \"public\".\"user_roles\"",
+            "DROP TRIGGER IF EXISTS \"0_uuidmig_check_user_id\" ON \"public\".\"user_roles\"",
             "ALTER TABLE \"public\".\"user_roles\" DROP COLUMN \"user_id\"",
             "ALTER TABLE \"public\".\"user_roles\" RENAME COLUMN \"_uuidmig_user_id\" TO \"user_id\"",
             "ALTER TABLE \"public\".\"user_roles\" ALTER COLUMN \"user_id\" SET NOT NULL",
@@ -49,7 +50,8 @@ class MigrationSqlTest {
             "ALTER TABLE \"public\".\"user_roles\" RENAME CONSTRAINT \"_uuidmig_fk_user_id\" TO \"fk_roles_user\"",
             "COMMENT ON COLUMN \"public\".\"user_roles\".\"user_id\" IS 'who has the role'",
             "GRANT SELECT (\"user_id\") ON \"public\".\"user_roles\" TO \"reporting\"",
-            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_8082f022_user_roles_user_id\"()"),
+            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_8082f022_user_roles_user_id\"()",
+            "DROP FUNCTION IF EXISTS \"uuidmig\".\"check_8082f022_user_roles_user_id\"()"),
             MigrationSql.swapColumn("public", roles(), FK));
     }
 

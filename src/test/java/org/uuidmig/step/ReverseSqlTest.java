@@ -48,6 +48,7 @@ class ReverseSqlTest {
             + "SET search_path = pg_catalog, pg_temp AS $uuidmig$\nBEGIN\n    IF NEW.\"user_id\" IS NULL THEN\n"
             + "        NEW.\"_uuidmig_user_id\" := NULL;\n    ELSE\n"
             + "        SELECT u.\"id\" INTO NEW.\"_uuidmig_user_id\" FROM \"public\".\"users\" u WHERE u.\"uuid\" = NEW.\"user_id\";\n"
+            + "        IF NOT FOUND THEN\n            NEW.\"_uuidmig_user_id\" := 0;\n        END IF;\n"
             + "    END IF;\n    RETURN NEW;\nEND\n$uuidmig$", MigrationSql.syncFunction("public", c, REVERSE));
     }
 
@@ -76,6 +77,7 @@ class ReverseSqlTest {
         List<String> withFk = ReverseSwapStep.swapColumn(ctx, reverse(true));
         assertEquals(List.of(
             "DROP TRIGGER IF EXISTS \"zz_uuidmig_sync_user_id\" ON \"public\".\"assigns\"",
+            "DROP TRIGGER IF EXISTS \"0_uuidmig_check_user_id\" ON \"public\".\"assigns\"",
             "ALTER TABLE \"public\".\"assigns\" DROP COLUMN \"user_id\"",
             "ALTER TABLE \"public\".\"assigns\" RENAME COLUMN \"_uuidmig_user_id\" TO \"user_id\"",
             "ALTER TABLE \"public\".\"assigns\" ALTER COLUMN \"user_id\" SET NOT NULL",
@@ -84,10 +86,11 @@ class ReverseSqlTest {
             "ALTER TABLE \"public\".\"assigns\" RENAME CONSTRAINT \"_uuidmig_fk_user_id\" TO \"fk_assigns_user\"",
             "COMMENT ON COLUMN \"public\".\"assigns\".\"user_id\" IS 'who'",
             "GRANT SELECT (\"user_id\") ON \"public\".\"assigns\" TO \"reporting\"",
-            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_48e43c71_assigns_user_id\"()"), withFk);
+            "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_48e43c71_assigns_user_id\"()",
+            "DROP FUNCTION IF EXISTS \"uuidmig\".\"check_48e43c71_assigns_user_id\"()"), withFk);
         List<String> withoutFk = ReverseSwapStep.swapColumn(ctx, reverse(false));
         List<String> expected = new java.util.ArrayList<>(withFk);
-        expected.remove(6);
+        expected.remove(7); // the FK rename
         assertEquals(expected, withoutFk);
         assertEquals("UPDATE \"public\".\"alembic_version\" SET version_num = 'add_uuid_refresh_sessions' WHERE version_num = 'ed06a1b6d932'",
             ReverseSwapStep.alembicStamp(ctx));
