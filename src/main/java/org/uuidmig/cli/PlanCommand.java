@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** uuidmig plan: the same as migrate --dry-run with default settings. */
-@Command(name = "plan", mixinStandardHelpOptions = true,
+@Command(name = "plan",
     description = "Print the discovered plan and every statement migrate would run, in order, with the lock each takes. Changes nothing.")
 public class PlanCommand extends BaseCommand {
     @Mixin

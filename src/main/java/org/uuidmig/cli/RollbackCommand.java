@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** uuidmig rollback. */
-@Command(name = "rollback", mixinStandardHelpOptions = true,
+@Command(name = "rollback",
     description = {"Undo migrate, online and without losing writes; rerun to resume.",
         "Before the swap: removes everything migrate added (triggers, shadow columns, index copies, checks, FKs,",
         "what it added to users(uuid), the Flyway failed row, schema uuidmig). After the swap: rebuilds the",

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** uuidmig status. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status",
     description = {"Show where the database stands, changing nothing: not started; per column the step it has reached",
         "and the backfill's progress; expanded; swapped; done; rolled back; or migrated without uuidmig's state",
         "(of --schema only: uuidmig's state is kept per schema). Also Flyway's",

@@ -16,7 +16,6 @@ import picocli.CommandLine.ScopeType;
 
 /** The top command: {@code uuidmig [--verbose] <subcommand>}. */
 @Command(name = "uuidmig",
-    mixinStandardHelpOptions = true,
     versionProvider = UuidmigCommand.Version.class,
     description = {
         "Moves every user reference in a live PostgreSQL database from an INTEGER column pointing at users.id",
@@ -33,6 +32,9 @@ import picocli.CommandLine.ScopeType;
         CommandLine.HelpCommand.class,
     })
 public class UuidmigCommand implements Runnable {
+    @CommandLine.Mixin
+    HelpOptions helpOptions;
+
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Log SQL and timings; print stack traces on errors.")
     boolean verbose;
 
@@ -56,6 +58,7 @@ public class UuidmigCommand implements Runnable {
             sub.getCommandSpec().exitCodeOnInvalidInput(ExitCode.USAGE_OR_CONNECTION);
             sub.getCommandSpec().exitCodeOnExecutionException(ExitCode.UNEXPECTED);
             sub.getCommandSpec().usageMessage().footer(ExitCode.HELP_LINES);
+            sub.getCommandSpec().versionProvider(new Version()); // uuidmig migrate --version printed nothing
         }
         cl.getCommandSpec().usageMessage().footer(ExitCode.HELP_LINES);
         cl.setExecutionExceptionHandler(UuidmigCommand::handleError);

@@ -103,7 +103,7 @@ public final class Database {
                 closeQuietly(c);
                 throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "the server at " + settings.host() + ":" + settings.port()
                     + " (database \"" + settings.database() + "\") is a read-only hot standby: it is in recovery, replaying the "
-                    + "primary's WAL, and accepts no writes: run uuidmig " + command + " against the primary (point --url at it). "
+                    + "primary's WAL, and accepts no writes: run uuidmig " + command + " against the primary (point -h or --url at it). "
                     + "Nothing was changed");
             }
             return c;
@@ -117,24 +117,25 @@ public final class Database {
         + "readable only by you, chmod 0600)";
 
     /**
-     * Exit 2 unless the settings' schema exists in the database (one catalog SELECT, on a
-     * connection of its own): every command names the application's schema with --schema, and a
-     * schema that does not exist is a usage error, not an empty database.
+     * What this connects to, as the server reports it (one SELECT, on a connection of its own): the line every
+     * command starts with, and whether the settings' schema exists ({@link Target#requireSchema()}).
      */
-    public void requireSchema() {
-        Connection c = connect("check --schema");
-        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+    public Target target() {
+        Connection c = connect("check target");
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.current_database(), session_user, "
+            + "pg_catalog.current_setting('server_version'), "
+            + "EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?)")) {
             ps.setString(1, settings.schema());
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                if (rs.getLong(1) == 0) {
-                    throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "schema \"" + settings.schema()
-                        + "\" does not exist in database \"" + settings.database() + "\" (" + settings.host() + ":" + settings.port()
-                        + "): --schema names the schema that holds the application's tables (default: public). Nothing was changed");
-                }
+                String version = rs.getString(3);
+                int space = version.indexOf(' ');
+                return new Target(settings.host(), settings.port(), rs.getString(1), rs.getString(2),
+                    space < 0 ? version : version.substring(0, space), settings.schema(), rs.getBoolean(4));
             }
         } catch (SQLException e) {
-            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot look up schema \"" + settings.schema() + "\": " + e.getMessage(), e);
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot read the server version and schema \"" + settings.schema() + "\": "
+                + e.getMessage(), e);
         } finally {
             closeQuietly(c);
         }

@@ -41,7 +41,7 @@ public final class DemoService {
         ALWAYS,
         /** When the server of the connection options cannot be reached (no option named a server). */
         IF_UNREACHABLE,
-        /** Never: a server named by --url, --user or --password is what the user wants, reachable or not. */
+        /** Never: a server named by a connection option (--url, -h, -p, -d, -U, -W) is what the user wants, reachable or not. */
         NOT_WITH_EXPLICIT_OPTIONS,
         /** Never (--no-local-server). */
         NEVER
@@ -96,8 +96,8 @@ public final class DemoService {
                 return runOnLocalServer("no PostgreSQL server reachable at " + maintenance.host() + ":" + maintenance.port());
             }
             throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "no PostgreSQL server to run the demo on: " + e.getMessage()
-                + ". Start PostgreSQL, or point --url (or PGHOST and PGPORT) at a server where you may create a database, or run "
-                + "`uuidmig demo" + (localServer == LocalServer.NEVER ? "` without --no-local-server" : " --local-server` without --url, --user and --password")
+                + ". Start PostgreSQL, or point -h and -p (or --url, or PGHOST and PGPORT) at a server where you may create a database, or run "
+                + "`uuidmig demo" + (localServer == LocalServer.NEVER ? "` without --no-local-server" : " --local-server` without connection options")
                 + " to let it start a throwaway PostgreSQL from Maven Central binaries", e);
         }
         return runOn(ac);
@@ -144,12 +144,13 @@ public final class DemoService {
             String version = queryString(ac, "SELECT current_setting('server_version')");
             String name = "uuidmig_demo_" + HexFormat.of().formatHex(randomBytes());
             createDatabase(ac, name);
-            out.println("uuidmig demo: PostgreSQL " + version + " at " + maintenance.host() + ":" + maintenance.port()
-                + ", throwaway database " + name);
-            out.flush();
             Outcome o;
             try {
-                o = runIn(new Database(maintenance.withDatabase(name), MigrationSettings.defaults().lock().lockTimeout()));
+                Database db = new Database(maintenance.withDatabase(name), MigrationSettings.defaults().lock().lockTimeout());
+                // the line every command starts with, naming the throwaway database (on stderr, as the others)
+                err.println(db.target().line("demo"));
+                err.flush();
+                o = runIn(db);
             } finally {
                 if (!keep) {
                     dropDatabase(ac, name);

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 
-/** Connection settings resolve like libpq: option, then URL, then PG* variables, then ~/.pgpass, then defaults. */
+/**
+ * Connection settings resolve like libpq: option, then the connection string (--url or -d), then the service,
+ * then PG* variables, then ~/.pgpass, then defaults.
+ */
 class ConnectionResolverTest {
     @TempDir
     Path home;
@@ -83,7 +86,7 @@ class ConnectionResolverTest {
         assertEquals("catalog", s.database());
         assertEquals("optuser", s.user());
         assertEquals("urlpw", s.password());
-        assertEquals("the URL", s.passwordSource());
+        assertEquals("--url", s.passwordSource());
         assertEquals("cli", resolve("jdbc:postgresql://h1/catalog", null, "cli").password());
     }
 
@@ -213,5 +216,101 @@ class ConnectionResolverTest {
                 System.setProperty("org.postgresql.pgpassfile", before);
             }
         }
+    }
+
+    private ConnectionSettings resolve(ConnectionResolver.Request r) {
+        return new ConnectionResolver(env, home, "osuser", warnings::add).resolve(r, null);
+    }
+
+    private static ConnectionResolver.Request flags(String url, String host, String port, String dbname, String user) {
+        return new ConnectionResolver.Request(url, host, port, dbname, user, null, null);
+    }
+
+    private Path serviceFile(String text) throws IOException {
+        Path f = home.resolve("services.conf");
+        Files.writeString(f, text);
+        env.put("PGSERVICEFILE", f.toString());
+        env.put("PGSYSCONFDIR", home.resolve("no-system-dir").toString());
+        return f;
+    }
+
+    /** Each source in turn: -h/-p/-d/-U beat the connection string, which beats the service, which beats PG*, which beat defaults. */
+    @Test
+    void precedenceIsOptionThenConnectionStringThenServiceThenEnvironment() throws IOException {
+        serviceFile("[svc]\nhost=svc-host\nport=6001\ndbname=svc-db\nuser=svc-user\n");
+        env.put("PGHOST", "env-host");
+        env.put("PGPORT", "6002");
+        env.put("PGDATABASE", "env-db");
+        env.put("PGUSER", "env-user");
+        env.put("PGSERVICE", "svc");
+        String url = "host=url-host port=6003 dbname=url-db user=url-user";
+
+        ConnectionSettings s = resolve(flags(url, "opt-host", "6004", "opt-db", "opt-user"));
+        assertEquals(List.of("opt-host", "6004", "opt-db", "opt-user"), List.of(s.host(), "" + s.port(), s.database(), s.user()));
+        s = resolve(flags(url, null, null, null, null));
+        assertEquals(List.of("url-host", "6003", "url-db", "url-user"), List.of(s.host(), "" + s.port(), s.database(), s.user()));
+        s = resolve(flags("sslmode=disable", null, null, null, null));
+        assertEquals(List.of("svc-host", "6001", "svc-db", "svc-user"), List.of(s.host(), "" + s.port(), s.database(), s.user()));
+        env.remove("PGSERVICE");
+        s = resolve(flags(null, null, null, null, null));
+        assertEquals(List.of("env-host", "6002", "env-db", "env-user"), List.of(s.host(), "" + s.port(), s.database(), s.user()));
+        // the explicit option wins over a URI too (jdbcUrlBeatsVariablesAndOptionBeatsUrl covers -U over a JDBC URL)
+        s = resolve(flags("postgresql://u@url-host:6003/url-db", "opt-host", null, "opt-db", null));
+        assertEquals(List.of("opt-host", "6003", "opt-db", "u"), List.of(s.host(), "" + s.port(), s.database(), s.user()));
+    }
+
+    /** As in psql, -d with a connection string in it is that string; with --url as well it is a usage error. */
+    @Test
+    void dashDMayHoldAConnectionString() {
+        ConnectionSettings s = resolve(flags(null, null, "5999", "host=h1 dbname='app db' user=u", null));
+        assertEquals(List.of("h1", "5999", "app db", "u"), List.of(s.host(), "" + s.port(), s.database(), s.user()));
+        s = resolve(flags(null, null, null, "postgresql://u@h2:5433/shop", "other"));
+        assertEquals(List.of("h2", "5433", "shop", "other"), List.of(s.host(), "" + s.port(), s.database(), s.user()));
+        UuidmigException e = assertThrows(UuidmigException.class, () -> resolve(flags("host=a", null, null, "host=b", null)));
+        assertEquals(ExitCode.USAGE_OR_CONNECTION, e.exitCode());
+        assertTrue(e.getMessage().contains("-d/--dbname holds a connection string and --url gives one too"), e.getMessage());
+        UuidmigException bad = assertThrows(UuidmigException.class, () -> resolve(flags(null, null, null, "host=h bogus=1", null)));
+        assertTrue(bad.getMessage().startsWith("invalid -d/--dbname") && bad.getMessage().contains("\"bogus\""), bad.getMessage());
+    }
+
+    /** service= in the connection string beats PGSERVICE; a password from the service names it as the source. */
+    @Test
+    void serviceKeywordBeatsPgserviceAndSuppliesThePassword() throws IOException {
+        Path f = serviceFile("[a]\nhost=a-host\n[b]\nhost=b-host\npassword=b-secret\nsslmode=require\n");
+        env.put("PGSERVICE", "a");
+        assertEquals("a-host", resolve(flags(null, null, null, null, null)).host());
+        ConnectionSettings s = resolve(flags("service=b", null, null, null, null));
+        assertEquals("b-host", s.host());
+        assertEquals("b-secret", s.password());
+        assertEquals("require", s.sslMode());
+        assertEquals("service \"b\" in " + f, s.passwordSource());
+        env.put("PGSERVICE", "nosuch");
+        assertTrue(assertThrows(UuidmigException.class, () -> resolve(flags(null, null, null, null, null))).getMessage()
+            .contains("definition of service \"nosuch\" not found"));
+    }
+
+    /** passfile= names the password file, as PGPASSFILE does, and wins over it. */
+    @Test
+    void passfileKeyword() throws IOException {
+        Path file = home.resolve("pw");
+        Files.writeString(file, "*:*:*:*:from-passfile\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        env.put("PGPASSFILE", home.resolve("absent").toString());
+        ConnectionSettings s = resolve(flags("host=h passfile=" + file, null, null, null, null));
+        assertEquals("from-passfile", s.password());
+        assertEquals(file.toString(), s.passwordSource());
+    }
+
+    /** A bad value names where it came from. */
+    @Test
+    void badValuesNameTheirSource() {
+        UuidmigException port = assertThrows(UuidmigException.class, () -> resolve(flags("port=1", null, "abc", null, null)));
+        assertTrue(port.getMessage().contains("invalid port \"abc\" (from -p/--port)"), port.getMessage());
+        env.put("PGSSLMODE", "verify-everything");
+        UuidmigException ssl = assertThrows(UuidmigException.class, () -> resolve(flags(null, null, null, null, null)));
+        assertTrue(ssl.getMessage().contains("invalid sslmode \"verify-everything\" (from PGSSLMODE)"), ssl.getMessage());
+        env.remove("PGSSLMODE");
+        UuidmigException socket = assertThrows(UuidmigException.class, () -> resolve(flags(null, "/var/run/postgresql", null, null, null)));
+        assertTrue(socket.getMessage().contains("(from -h/--host) is a Unix socket directory"), socket.getMessage());
     }
 }

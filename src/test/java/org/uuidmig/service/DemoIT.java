@@ -31,6 +31,9 @@ class DemoIT {
         String name = demoDatabase(r);
         assertSummary(r);
         assertTrue(r.out().contains("database       " + name + " dropped"), r.out());
+        // the line every command starts with names the throwaway database (on stderr)
+        assertTrue(r.err().startsWith("uuidmig demo: target " + server.host() + ":" + server.port() + "/" + name + " as " + server.user()
+            + " (PostgreSQL "), r.toString());
         assertEquals(0, databases(name));
     }
 

@@ -94,7 +94,7 @@ class DemoLocalServerIT {
             assertFalse(leftovers(tmp).isEmpty(), "the running server's directory is in the demo's own temporary directory");
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "demo did not exit after SIGTERM: " + Files.readString(log));
-            Matcher m = Pattern.compile("PostgreSQL \\S+ at 127\\.0\\.0\\.1:(\\d+), throwaway database").matcher(Files.readString(log));
+            Matcher m = Pattern.compile("uuidmig demo: target 127\\.0\\.0\\.1:(\\d+)/uuidmig_demo_").matcher(Files.readString(log));
             assertTrue(m.find(), Files.readString(log));
             int port = Integer.parseInt(m.group(1));
             assertFalse(accepting(port), "the throwaway server still accepts connections on port " + port);
