@@ -1,14 +1,22 @@
 package org.uuidmig.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.uuidmig.config.ConnectionSettings;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.Target;
+import org.uuidmig.report.Json;
+import org.uuidmig.report.StepDone;
+import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /** What every database command shares: the connection options and the command's writers. */
@@ -47,5 +55,60 @@ abstract class BaseCommand implements Callable<Integer> {
 
     Database database() {
         return new Database(connectionSettings());
+    }
+
+    // --format json: one JSON object on stdout for every outcome (docs/json.md)
+
+    private final AtomicBoolean jsonPrinted = new AtomicBoolean();
+
+    /** Whether --format json was given (by whichever option class of the command declares --format). */
+    boolean json() {
+        OptionSpec format = spec.findOption("--format");
+        return format != null && format.getValue() == OutputOptions.Format.json;
+    }
+
+    /**
+     * Where a run's announcements go (resuming, rolling back): stdout, but stderr with --format json, whose stdout holds
+     * only the JSON object.
+     */
+    PrintWriter announcements() {
+        return json() ? err() : out();
+    }
+
+    /**
+     * Prints the command's JSON object on stdout, once: whichever comes first of the result, an error and an
+     * interruption (the shutdown hook's thread) is the one object, and a later one is dropped.
+     */
+    void printJson(Map<String, Object> doc) {
+        if (jsonPrinted.compareAndSet(false, true)) {
+            Json.print(doc, out());
+        }
+    }
+
+    /** With --format json, prints the error object of this command for a failure with that exit code; else nothing. */
+    void printJsonError(int exitCode, String error) {
+        if (json()) {
+            Map<String, Object> doc = Json.error(spec.name(), exitCode, error);
+            doc.putAll(failureDetails());
+            printJson(doc);
+        }
+    }
+
+    /** What the command adds to its JSON error object (after command, status, exitCode and error): nothing by default. */
+    Map<String, Object> failureDetails() {
+        return Map.of();
+    }
+
+    /**
+     * What a run of migrate or rollback that stopped adds to its error object: the database and schema, how long it ran,
+     * and the steps it ran to their end (uuidmig status --format json gives each column's progress).
+     */
+    static Map<String, Object> runDetails(Database db, long startedNanos, List<StepDone> steps) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("database", ValidationService.where(db));
+        details.put("schema", db.settings().schema());
+        details.put("seconds", (System.nanoTime() - startedNanos) / 1e9);
+        details.put("steps", steps);
+        return details;
     }
 }

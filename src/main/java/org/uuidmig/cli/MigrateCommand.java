@@ -1,10 +1,15 @@
 package org.uuidmig.cli;
 
+import java.util.Map;
+
+import org.uuidmig.ExitCode;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
 import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
+import org.uuidmig.report.MigrationResult;
 import org.uuidmig.service.MigrationService;
+import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +30,14 @@ public class MigrateCommand extends BaseCommand {
 
     @Mixin
     TuningOptions tuning;
+
+    @Mixin
+    FormatOption format;
+
+    /** The run, once it has started: what it did is reported if it stops. */
+    private MigrationService service;
+    private Database db;
+    private long started;
 
     @Option(names = "--phase", paramLabel = "PHASE", description = "expand (everything up to and including verification; the sync "
         + "trigger stays) or contract (swap and clean-up only). Default: both.")
@@ -50,10 +63,24 @@ public class MigrateCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        started = System.nanoTime();
         MigrationSettings settings = settings();
         var conn = connectionSettings();
-        Database db = new Database(conn, settings.lock().lockTimeout());
-        return new MigrationService(db, plan.settings(conn.schema()), settings, out(), err(), System.console() != null).migrate()
-            .printText(out(), err());
+        db = new Database(conn, settings.lock().lockTimeout());
+        service = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), System.console() != null);
+        if (json()) {
+            service.onInterrupt(line -> printJsonError(ExitCode.INCOMPLETE, line));
+        }
+        MigrationResult result = service.migrate();
+        if (json()) {
+            printJson(result.document("migrate", ValidationService.where(db), db.settings().schema()));
+            return result.exitCode();
+        }
+        return result.printText(out(), err());
+    }
+
+    @Override
+    Map<String, Object> failureDetails() {
+        return service == null ? Map.of() : runDetails(db, started, service.stepsDone());
     }
 }

@@ -8,7 +8,8 @@ public class OutputOptions {
     public enum Format { text, json }
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-        description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). json prints one JSON object on "
+            + "stdout, also for every error (docs/json.md).")
     Format format;
 
     @Option(names = "--strict", description = "Treat warnings as failures (exit 1).")

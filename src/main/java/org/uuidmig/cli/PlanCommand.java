@@ -2,7 +2,9 @@ package org.uuidmig.cli;
 
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.db.Database;
+import org.uuidmig.report.MigrationResult;
 import org.uuidmig.service.MigrationService;
+import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,12 +16,20 @@ public class PlanCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;
 
+    @Mixin
+    FormatOption format;
+
     @Override
     public Integer call() {
         var conn = connectionSettings();
         MigrationSettings d = MigrationSettings.defaults();
         MigrationSettings settings = d.withDryRun(true);
-        return new MigrationService(new Database(conn, d.lock().lockTimeout()), plan.settings(conn.schema()), settings, out(), err(), false)
-            .migrate().printText(out(), err());
+        Database db = new Database(conn, d.lock().lockTimeout());
+        MigrationResult result = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), false).migrate();
+        if (json()) {
+            printJson(result.document("plan", ValidationService.where(db), conn.schema()));
+            return result.exitCode();
+        }
+        return result.printText(out(), err());
     }
 }

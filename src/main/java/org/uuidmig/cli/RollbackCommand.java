@@ -1,9 +1,14 @@
 package org.uuidmig.cli;
 
+import java.util.Map;
+
+import org.uuidmig.ExitCode;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
+import org.uuidmig.report.RollbackResult;
 import org.uuidmig.service.RollbackService;
+import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +29,14 @@ public class RollbackCommand extends BaseCommand {
     @Option(names = "--no-alembic-stamp", description = "Do not set alembic_version back to add_uuid_refresh_sessions.")
     boolean noAlembicStamp;
 
+    @Mixin
+    FormatOption format;
+
+    /** The run, once it has started: what it did is reported if it stops. */
+    private RollbackService service;
+    private Database db;
+    private long started;
+
     /** The settings the options give. */
     MigrationSettings settings() {
         // --no-reindex is migrate's: the rollback's step lists have no reindex step
@@ -32,10 +45,24 @@ public class RollbackCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        started = System.nanoTime();
         MigrationSettings settings = settings();
         var conn = connectionSettings();
-        Database db = new Database(conn, settings.lock().lockTimeout());
-        return new RollbackService(db, conn.schema(), settings, out(), err(), System.console() != null).rollback()
-            .printText(out(), err());
+        db = new Database(conn, settings.lock().lockTimeout());
+        service = new RollbackService(db, conn.schema(), settings, announcements(), err(), System.console() != null);
+        if (json()) {
+            service.onInterrupt(line -> printJsonError(ExitCode.INCOMPLETE, line));
+        }
+        RollbackResult result = service.rollback();
+        if (json()) {
+            printJson(result.document(ValidationService.where(db)));
+            return result.exitCode();
+        }
+        return result.printText(out(), err());
+    }
+
+    @Override
+    Map<String, Object> failureDetails() {
+        return service == null ? Map.of() : runDetails(db, started, service.stepsDone());
     }
 }

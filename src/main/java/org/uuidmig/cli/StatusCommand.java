@@ -7,7 +7,6 @@ import org.uuidmig.service.StatusService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** uuidmig status. */
 @Command(name = "status",
@@ -19,15 +18,14 @@ public class StatusCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-        description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputOptions.Format format;
+    @Mixin
+    FormatOption format;
 
     @Override
     public Integer call() {
         var db = database();
         StatusReport status = StatusService.read(db, plan.settings(db.settings().schema()));
-        if (format == OutputOptions.Format.json) {
+        if (json()) {
             StatusWriter.json(status, out());
         } else {
             StatusWriter.text(status, out());

@@ -6,11 +6,14 @@ import java.util.Properties;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
+import org.uuidmig.report.Json;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
@@ -62,7 +65,36 @@ public class UuidmigCommand implements Runnable {
         }
         cl.getCommandSpec().usageMessage().footer(ExitCode.HELP_LINES);
         cl.setExecutionExceptionHandler(UuidmigCommand::handleError);
+        IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> handleUsageError(usage, ex, args));
         return cl;
+    }
+
+    /**
+     * A usage error: picocli's message and help on stderr as always, exit 2; with --format json among the arguments,
+     * also the JSON error object on stdout (the arguments, since a command line that did not parse has no options).
+     */
+    private static int handleUsageError(IParameterExceptionHandler usage, ParameterException ex, String[] args) throws Exception {
+        int code = usage.handleParseException(ex, args);
+        if (jsonRequested(args)) {
+            CommandLine cmd = ex.getCommandLine();
+            Json.print(Json.error(cmd.getCommandName(), code, ex.getMessage()), cmd.getOut());
+        }
+        return code;
+    }
+
+    /** Whether the arguments ask for --format json (also --format=json, any case), before a "--" that ends the options. */
+    static boolean jsonRequested(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equalsIgnoreCase("--format=json") || (a.equals("--format") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("json"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int handleError(Exception ex, CommandLine cmd, ParseResult parseResult) {
@@ -73,17 +105,23 @@ public class UuidmigCommand implements Runnable {
         PrintWriter err = cmd.getErr();
         boolean verbose = isVerbose(parseResult);
         int code;
+        String error;
         if (ex instanceof UuidmigException u) {
-            err.println("uuidmig: error: " + u.getMessage());
+            error = u.getMessage();
+            err.println("uuidmig: error: " + error);
             code = u.exitCode();
         } else {
-            err.println("uuidmig: unexpected error: " + ex + (verbose ? "" : " (rerun with --verbose for details)"));
+            error = "unexpected error: " + ex + (verbose ? "" : " (rerun with --verbose for details)");
+            err.println("uuidmig: " + error);
             code = ExitCode.UNEXPECTED;
         }
         if (verbose) {
             ex.printStackTrace(err);
         }
         err.flush();
+        if (cmd.getCommand() instanceof BaseCommand b) {
+            b.printJsonError(code, error);
+        }
         return code;
     }
 

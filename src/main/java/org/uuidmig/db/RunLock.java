@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -25,8 +26,8 @@ import org.uuidmig.UuidmigException;
  * While the lock is held, a JVM shutdown hook handles SIGINT/SIGTERM (Ctrl-C, kill): it ends
  * every server session of this process (pg_terminate_backend, so no statement of an interrupted
  * step goes on running on the server), closes the lock connection (releasing the lock), prints one
- * line naming the step and saying "rerun to continue", and halts the JVM with exit code 4
- * ({@link ExitCode#INCOMPLETE}). Every step is idempotent, so the rerun continues where it stopped.
+ * line naming the step and saying "rerun to continue" (and hands it to the run's report, if it has one: the JSON
+ * error object of {@code --format json}), and halts the JVM with exit code 4 ({@link ExitCode#INCOMPLETE}). Every step is idempotent, so the rerun continues where it stopped.
  */
 public final class RunLock implements AutoCloseable {
     /** "uuid" in ASCII: the classid of uuidmig's advisory locks. */
@@ -41,6 +42,7 @@ public final class RunLock implements AutoCloseable {
     private final Connection conn;
     private final String command;
     private final Supplier<String> where;
+    private final Consumer<String> report;
     private final Thread hook;
 
     /** Another run holds the lock: exit 1; the message names the holder exactly as the server reports it. */
@@ -50,10 +52,11 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
-    private RunLock(Connection conn, String command, Supplier<String> where) {
+    private RunLock(Connection conn, String command, Supplier<String> where, Consumer<String> report) {
         this.conn = conn;
         this.command = command;
         this.where = where;
+        this.report = report;
         this.hook = new Thread(this::interrupt, "uuidmig-interrupt");
     }
 
@@ -77,6 +80,14 @@ public final class RunLock implements AutoCloseable {
      * @param where what the run is doing now, for the interruption line (e.g. "step backfill (t.c)"), or null between steps
      */
     public static RunLock acquire(Database db, String command, Supplier<String> where) {
+        return acquire(db, command, where, null);
+    }
+
+    /**
+     * As {@link #acquire(Database, String, Supplier)}; an interruption also hands its line to {@code report} (when not
+     * null) after printing it, before the JVM halts.
+     */
+    public static RunLock acquire(Database db, String command, Supplier<String> where, Consumer<String> report) {
         Connection c = db.connect(command);
         try {
             // the lock's session is idle for the whole run: a server-wide idle_session_timeout (PG 14+) must not end it
@@ -102,7 +113,7 @@ public final class RunLock implements AutoCloseable {
                     + "it, then rerun uuidmig " + command + ". If that run was killed, its session ends as soon as the server notices "
                     + "the closed connection (SELECT pg_catalog.pg_terminate_backend(pid) ends it at once). Nothing was changed");
             }
-            RunLock lock = new RunLock(c, command, where);
+            RunLock lock = new RunLock(c, command, where, report);
             Runtime.getRuntime().addShutdownHook(lock.hook);
             return lock;
         } catch (SQLException e) {
@@ -162,8 +173,16 @@ public final class RunLock implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.err.println(interruptedLine(command, at));
+        String line = interruptedLine(command, at);
+        System.err.println(line);
         System.err.flush();
+        if (report != null) {
+            try {
+                report.accept(line);
+            } catch (RuntimeException e) {
+                LOG.debug("reporting the interruption: {}", e.toString());
+            }
+        }
         if (halt) {
             Runtime.getRuntime().halt(ExitCode.INCOMPLETE);
         }

@@ -2,13 +2,15 @@ package org.uuidmig.report;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.check.CheckReport;
 
 /**
- * What {@code uuidmig migrate} did, for the command to print (as text here; a record, so JSON can follow).
- * What a run announces before its steps (resuming, the dry-run plan) is printed as it starts, not kept here.
+ * What {@code uuidmig migrate} (and {@code uuidmig plan}) did, for the command to print as text or as JSON.
+ * What a run announces before its steps (resuming) is printed as it starts, not kept here.
  *
  * @param outcome      how the run ended
  * @param users        the users table (for NOTHING_TO_DO), else null
@@ -17,9 +19,14 @@ import org.uuidmig.check.CheckReport;
  * @param validatePre  validate-pre's report when it refused the migration, else null
  * @param columns      the summary per column (for EXPAND_COMPLETE and COMPLETE), else empty
  * @param seconds      how long the run took (for EXPAND_COMPLETE and COMPLETE)
+ * @param plan         the dry run (for DRY_RUN), else null
+ * @param steps        the steps this run ran (for EXPAND_COMPLETE and COMPLETE), else empty
  */
 public record MigrationResult(Outcome outcome, String users, String usersKey, int columnCount, CheckReport validatePre,
-                              List<Column> columns, double seconds) {
+                              List<Column> columns, double seconds, DryRun plan, List<StepDone> steps) {
+
+    /** The one line a refusal ends with. */
+    private static final String REFUSED_TEXT = "migration refused: validate-pre found blocking problems (listed above). Nothing was changed.";
 
     /** How a run of migrate ended. */
     public enum Outcome {
@@ -50,7 +57,12 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
     }
 
     public static MigrationResult of(Outcome outcome, int columnCount) {
-        return new MigrationResult(outcome, null, null, columnCount, null, List.of(), 0);
+        return new MigrationResult(outcome, null, null, columnCount, null, List.of(), 0, null, List.of());
+    }
+
+    /** The dry run's result: its plan, for the command to print. */
+    public static MigrationResult dryRun(DryRun plan) {
+        return new MigrationResult(Outcome.DRY_RUN, null, null, plan.columns().size(), null, List.of(), 0, plan, List.of());
     }
 
     public int exitCode() {
@@ -60,16 +72,12 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
     /** Prints the result as text (the summary to out, a refusal to err); returns the exit code. */
     public int printText(PrintWriter out, PrintWriter err) {
         switch (outcome) {
-            case NOTHING_TO_DO -> out.println("Nothing to do: every planned column is already uuid referencing "
-                + users + "(" + usersKey + ").");
-            case ALREADY_MIGRATED -> out.println("Already migrated: every planned column is uuid and the migration finished ("
-                + columnCount + " columns). Nothing to do.");
+            case NOTHING_TO_DO, ALREADY_MIGRATED -> out.println(message());
             case REFUSED -> {
                 ReportWriter.text(validatePre, err, false);
-                err.println("uuidmig: migration refused: validate-pre found blocking problems (listed above). Nothing was changed.");
+                err.println("uuidmig: " + REFUSED_TEXT);
             }
-            case DRY_RUN -> {
-            }
+            case DRY_RUN -> plan.printText(out);
             case EXPAND_COMPLETE, COMPLETE -> {
                 out.println();
                 out.println(String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
@@ -78,12 +86,49 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
                         c.step()));
                 }
                 out.println();
-                out.println(String.format("%s in %.1f s", outcome == Outcome.COMPLETE ? "migration complete"
-                    : "expand phase complete: the sync triggers stay until migrate --phase contract", seconds));
+                out.println(message());
                 out.flush();
             }
             default -> throw new IllegalStateException(outcome.name());
         }
         return exitCode();
+    }
+
+    /** The one line that says how the run ended (the text's last line). */
+    public String message() {
+        return switch (outcome) {
+            case NOTHING_TO_DO -> "Nothing to do: every planned column is already uuid referencing " + users + "(" + usersKey + ").";
+            case ALREADY_MIGRATED -> "Already migrated: every planned column is uuid and the migration finished ("
+                + columnCount + " columns). Nothing to do.";
+            case REFUSED -> "migration refused: validate-pre found blocking problems (listed in validatePre). Nothing was changed.";
+            case DRY_RUN -> plan.summary();
+            case EXPAND_COMPLETE, COMPLETE -> String.format("%s in %.1f s", outcome == Outcome.COMPLETE ? "migration complete"
+                : "expand phase complete: the sync triggers stay until migrate --phase contract", seconds);
+        };
+    }
+
+    /**
+     * The result as one JSON document (docs/json.md): command, status, exitCode, error (when refused), outcome, database,
+     * schema, message, columnCount, seconds, columns, steps, plan (the dry run, else null), validatePre (the refusing
+     * report, else null).
+     *
+     * @param command  the command that ran: migrate or plan
+     */
+    public Map<String, Object> document(String command, String database, String schema) {
+        Map<String, Object> doc = Json.document(command, exitCode());
+        if (outcome == Outcome.REFUSED) {
+            doc.put("error", message());
+        }
+        doc.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+        doc.put("database", database);
+        doc.put("schema", schema);
+        doc.put("message", message());
+        doc.put("columnCount", columnCount);
+        doc.put("seconds", seconds);
+        doc.put("columns", columns);
+        doc.put("steps", steps);
+        doc.put("plan", plan == null ? null : plan.document());
+        doc.put("validatePre", validatePre == null ? null : ReportWriter.document(validatePre, false));
+        return doc;
     }
 }

@@ -5,18 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import org.uuidmig.check.CheckReport;
 import org.uuidmig.check.CheckResult;
 import org.uuidmig.check.CheckStatus;
 
 /** Writes a {@link CheckReport} for people (text) or for CI (JSON). */
 public final class ReportWriter {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private ReportWriter() {
     }
 
@@ -49,11 +43,24 @@ public final class ReportWriter {
     }
 
     public static void json(CheckReport report, PrintWriter out, boolean strict) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("command", report.command());
+        Json.print(document(report, strict), out);
+    }
+
+    /**
+     * The report as a JSON document (see docs/json.md): command, status, exitCode, then database, ok, summary and the
+     * checks; {@code error} says why when the exit code is not 0.
+     */
+    public static Map<String, Object> document(CheckReport report, boolean strict) {
+        int exitCode = report.exitCode(strict);
+        Map<String, Object> doc = Json.document(report.command(), exitCode);
+        if (exitCode != 0) {
+            long fail = report.count(CheckStatus.FAIL);
+            long warn = report.count(CheckStatus.WARN);
+            doc.put("error", fail > 0 ? fail + " of " + report.results().size() + " checks failed"
+                : warn + " warnings count as failures with --strict");
+        }
         doc.put("database", report.database());
-        doc.put("ok", report.exitCode(strict) == 0);
-        doc.put("exitCode", report.exitCode(strict));
+        doc.put("ok", exitCode == 0);
         Map<String, Long> summary = new LinkedHashMap<>();
         for (CheckStatus s : CheckStatus.values()) {
             summary.put(s.name().toLowerCase(), report.count(s));
@@ -70,15 +77,6 @@ public final class ReportWriter {
             return m;
         }).toList();
         doc.put("checks", checks);
-        out.println(toJson(doc));
-        out.flush();
-    }
-
-    public static String toJson(Object o) {
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return doc;
     }
 }

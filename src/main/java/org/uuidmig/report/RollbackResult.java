@@ -2,19 +2,25 @@ package org.uuidmig.report;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import org.uuidmig.ExitCode;
 
 /**
- * What {@code uuidmig rollback} did, for the command to print (as text here; a record, so JSON can follow).
- * What a run announces before its steps (rolling back, resuming, the dry-run plan) is printed as it starts.
+ * What {@code uuidmig rollback} did, for the command to print as text or as JSON.
+ * What a run announces before its steps (rolling back, resuming) is printed as it starts.
  *
  * @param outcome       how the run ended
  * @param schema        the application's schema
  * @param otherSchemas  schemas whose migration uuidmig's state also records (left as they are)
  * @param seconds       how long the run took (for COMPLETE)
+ * @param plan          the dry run (for DRY_RUN when a migration is recorded), else null
+ * @param columns       per column, the rows of its table and the rows the rollback's backfill wrote (for COMPLETE), else empty
+ * @param steps         the steps this run ran (for COMPLETE), else empty
  */
-public record RollbackResult(Outcome outcome, String schema, List<String> otherSchemas, double seconds) {
+public record RollbackResult(Outcome outcome, String schema, List<String> otherSchemas, double seconds, DryRun plan,
+                             List<MigrationResult.Column> columns, List<StepDone> steps) {
 
     /** How a run of rollback ended. */
     public enum Outcome {
@@ -26,6 +32,11 @@ public record RollbackResult(Outcome outcome, String schema, List<String> otherS
         RECORDED,
         /** the rollback finished */
         COMPLETE
+    }
+
+    /** A result without a plan, columns or steps. */
+    public static RollbackResult of(Outcome outcome, String schema, List<String> otherSchemas) {
+        return new RollbackResult(outcome, schema, otherSchemas, 0, null, List.of(), List.of());
     }
 
     /** What to say of the other schemas uuidmig's state records, when there is no migration of this one. */
@@ -42,16 +53,48 @@ public record RollbackResult(Outcome outcome, String schema, List<String> otherS
     public int printText(PrintWriter out, PrintWriter err) {
         switch (outcome) {
             case DRY_RUN -> {
+                if (plan != null) {
+                    plan.printText(out);
+                } else {
+                    out.println("-- " + message());
+                }
             }
-            case NOTHING_RECORDED -> out.println("Nothing to roll back: no migration of schema " + schema + " is recorded in schema "
-                + org.uuidmig.step.StateStore.SCHEMA + elsewhere(otherSchemas) + ".");
-            case RECORDED -> out.println("rollback complete");
-            case COMPLETE -> out.println(String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
-                + (otherSchemas.isEmpty() ? "schema uuidmig is dropped"
-                : "the record of schema " + schema + " is removed from schema uuidmig (other schemas' stays)"), seconds));
+            case NOTHING_RECORDED, RECORDED, COMPLETE -> out.println(message());
             default -> throw new IllegalStateException(outcome.name());
         }
         out.flush();
         return exitCode();
+    }
+
+    /** The one line that says how the run ended (the text's last line). */
+    public String message() {
+        return switch (outcome) {
+            case DRY_RUN -> plan != null ? plan.summary() : "uuidmig rollback --dry-run: no migration of schema " + schema
+                + " is recorded in schema " + org.uuidmig.step.StateStore.SCHEMA + elsewhere(otherSchemas) + "; nothing to roll back.";
+            case NOTHING_RECORDED -> "Nothing to roll back: no migration of schema " + schema + " is recorded in schema "
+                + org.uuidmig.step.StateStore.SCHEMA + elsewhere(otherSchemas) + ".";
+            case RECORDED -> "rollback complete";
+            case COMPLETE -> String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
+                + (otherSchemas.isEmpty() ? "schema uuidmig is dropped"
+                : "the record of schema " + schema + " is removed from schema uuidmig (other schemas' stays)"), seconds);
+        };
+    }
+
+    /**
+     * The result as one JSON document (docs/json.md): command, status, exitCode, outcome, database, schema, message,
+     * otherSchemas, seconds, columns, steps, plan (the dry run, else null).
+     */
+    public Map<String, Object> document(String database) {
+        Map<String, Object> doc = Json.document("rollback", exitCode());
+        doc.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+        doc.put("database", database);
+        doc.put("schema", schema);
+        doc.put("message", message());
+        doc.put("otherSchemas", otherSchemas);
+        doc.put("seconds", seconds);
+        doc.put("columns", columns);
+        doc.put("steps", steps);
+        doc.put("plan", plan == null ? null : plan.document());
+        return doc;
     }
 }

@@ -1,7 +1,6 @@
 package org.uuidmig.report;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes a {@link StatusReport} for people (text) or for scripts (JSON). */
@@ -42,8 +41,7 @@ public final class StatusWriter {
     }
 
     public static void json(StatusReport s, PrintWriter out) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("command", "status");
+        Map<String, Object> doc = Json.document("status", org.uuidmig.ExitCode.OK);
         doc.put("database", s.database());
         doc.put("schema", s.schema());
         doc.put("stage", s.stage());
@@ -52,7 +50,6 @@ public final class StatusWriter {
         doc.put("columns", s.columns());
         doc.put("flyway", s.flyway());
         doc.put("alembicVersion", s.alembicVersion());
-        out.println(ReportWriter.toJson(doc));
-        out.flush();
+        Json.print(doc, out);
     }
 }

@@ -19,9 +19,11 @@ import org.uuidmig.db.RunLock;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid;
 import org.uuidmig.plan.ColumnState;
+import org.uuidmig.plan.ForeignKey;
 import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.DryRun;
 import org.uuidmig.report.Progress;
 import org.uuidmig.report.MigrationResult;
 import org.uuidmig.report.MigrationResult.Outcome;
@@ -69,10 +71,11 @@ public final class MigrationService extends StepsService {
 
             CheckReport pre = ValidationService.pre(c, plan, db, Progress.lines(err));
             if (pre.hasFailures()) {
-                return new MigrationResult(Outcome.REFUSED, null, null, plan.toConvert().size(), pre, List.of(), 0);
+                return new MigrationResult(Outcome.REFUSED, null, null, plan.toConvert().size(), pre, List.of(), 0, null, List.of());
             }
             if (!resuming && plan.toConvert().isEmpty()) {
-                return new MigrationResult(Outcome.NOTHING_TO_DO, plan.users().name(), plan.users().newKey(), 0, null, List.of(), 0);
+                return new MigrationResult(Outcome.NOTHING_TO_DO, plan.users().name(), plan.users().newKey(), 0, null, List.of(), 0,
+                    null, List.of());
             }
             if (resuming && state.stream().allMatch(r -> r.step().equals(Steps.DONE)) && plan.toConvert().isEmpty()
                 && FlywayRunner.applied(db.settings())) {
@@ -91,17 +94,17 @@ public final class MigrationService extends StepsService {
             UsersTable users = StateStore.users(c, schema);
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal);
             List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
-            StepRunner runner = new StepRunner(ctx);
+            StepRunner runner = runner(ctx);
             if (resuming) {
                 out.println("Resuming an interrupted migration of schema " + schema + ": "
                     + String.join("; ", StateStore.describeProgress(c, schema)));
             }
             if (settings.run().phase() == Phase.EXPAND) {
                 runner.run(steps);
-                return summary(c, runner.millisByTarget(), t0, Outcome.EXPAND_COMPLETE);
+                return summary(c, runner, t0, Outcome.EXPAND_COMPLETE);
             }
             runThroughFlyway(runner, steps);
-            return summary(c, runner.millisByTarget(), t0, Outcome.COMPLETE);
+            return summary(c, runner, t0, Outcome.COMPLETE);
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -112,18 +115,19 @@ public final class MigrationService extends StepsService {
             : state.stream().map(StateStore.ColumnRow::original).toList();
         UsersTable users = state.isEmpty() ? plan.users() : StateStore.users(c, plan.schema());
         StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, false);
-        out.println("-- uuidmig migrate --dry-run: nothing is changed. Plan (" + originals.size() + " columns):");
+        List<DryRun.Column> columns = new ArrayList<>();
         for (PlannedColumn col : originals) {
-            out.println("--   " + org.uuidmig.db.Sql.commentText(col.ref() + " " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
-                + ", FK " + (col.userForeignKey(users) == null ? "none (one is added, NO ACTION)"
-                : col.userForeignKey(users).name() + " " + col.userForeignKey(users).actionsSql())
+            ForeignKey fk = col.userForeignKey(users);
+            columns.add(new DryRun.Column(col.ref().toString(), col.type(), col.notNull(), fk == null ? null : fk.name(),
+                col.ref() + " " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+                + ", FK " + (fk == null ? "none (one is added, NO ACTION)" : fk.name() + " " + fk.actionsSql())
                 + ", " + col.indexes().size() + " indexes, keyset on " + (col.table().keyColumns().isEmpty() ? "ctid (no primary key)"
                 : String.join(", ", col.table().keyColumns()))));
         }
-        out.println();
-        StepRunner.printDryRun(ctx, Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex()), out);
-        out.println("-- then Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE);
-        return MigrationResult.of(Outcome.DRY_RUN, originals.size());
+        List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.run().phase(),
+            settings.run().swapPerTable(), settings.backfill().reindex());
+        return MigrationResult.dryRun(new DryRun("uuidmig migrate --dry-run: nothing is changed. Plan (" + originals.size() + " columns):",
+            columns, StepRunner.dryRun(ctx, steps), "Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE));
     }
 
     /** Tables whose columns the state records as swapped (the swap transaction records it atomically). */
@@ -186,8 +190,9 @@ public final class MigrationService extends StepsService {
         }
     }
 
-    private MigrationResult summary(Connection c, Map<String, Long> millis, long t0, Outcome outcome) throws SQLException {
+    private MigrationResult summary(Connection c, StepRunner runner, long t0, Outcome outcome) throws SQLException {
         String schema = planSettings.schema();
+        Map<String, Long> millis = runner.millisByTarget();
         Map<String, StateStore.TableRow> tables = StateStore.tables(c, schema);
         List<MigrationResult.Column> columns = new ArrayList<>();
         for (StateStore.ColumnRow r : StateStore.columns(c, schema)) {
@@ -197,6 +202,7 @@ public final class MigrationService extends StepsService {
             columns.add(new MigrationResult.Column(r.original().ref().toString(), rows, r.backfillRows(), ms,
                 r.step().equals(Steps.DONE) ? "done" : "at " + r.step()));
         }
-        return new MigrationResult(outcome, null, null, columns.size(), null, columns, (System.nanoTime() - t0) / 1e9);
+        return new MigrationResult(outcome, null, null, columns.size(), null, columns, (System.nanoTime() - t0) / 1e9, null,
+            runner.stepsDone());
     }
 }

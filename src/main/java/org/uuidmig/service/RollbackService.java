@@ -18,8 +18,11 @@ import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
+import org.uuidmig.plan.ForeignKey;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.DryRun;
+import org.uuidmig.report.MigrationResult;
 import org.uuidmig.report.RollbackResult;
 import org.uuidmig.report.RollbackResult.Outcome;
 import org.uuidmig.step.MigrationStep;
@@ -88,20 +91,20 @@ public final class RollbackService extends StepsService {
                 .map(StateStore.ColumnRow::original).toList();
             List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, expanded, users);
             if (settings.run().dryRun()) {
-                out.println("-- uuidmig rollback --dry-run: nothing is changed. " + (reverse
-                    ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
-                    : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):");
+                List<DryRun.Column> planned = new java.util.ArrayList<>();
                 for (PlannedColumn col : originals) {
-                    out.println("--   " + org.uuidmig.db.Sql.commentText(col.ref() + " back to " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
-                        + ", FK " + (col.userForeignKey(users) == null ? "none" : col.userForeignKey(users).name() + " "
-                        + col.userForeignKey(users).actionsSql()) + ", " + col.indexes().size() + " indexes"));
+                    ForeignKey fk = col.userForeignKey(users);
+                    planned.add(new DryRun.Column(col.ref().toString(), col.type(), col.notNull(), fk == null ? null : fk.name(),
+                        col.ref() + " back to " + col.type() + (col.notNull() ? " NOT NULL" : " NULL")
+                        + ", FK " + (fk == null ? "none" : fk.name() + " " + fk.actionsSql()) + ", " + col.indexes().size() + " indexes"));
                 }
-                out.println();
-                RollbackSteps.printDryRun(ctx, steps, out);
-                out.println("-- then Flyway records version " + FlywayRunner.nextRollbackVersion(c, schema) + " (" + FlywayRunner.ROLLBACK_DESCRIPTION
-                    + ") in " + FlywayRunner.HISTORY_TABLE + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
-                out.flush();
-                return new RollbackResult(Outcome.DRY_RUN, schema, List.of(), 0);
+                DryRun plan = new DryRun("uuidmig rollback --dry-run: nothing is changed. " + (reverse
+                    ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
+                    : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):",
+                    planned, RollbackSteps.dryRun(ctx, steps), "Flyway records version " + FlywayRunner.nextRollbackVersion(c, schema)
+                    + " (" + FlywayRunner.ROLLBACK_DESCRIPTION + ") in " + FlywayRunner.HISTORY_TABLE
+                    + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
+                return new RollbackResult(Outcome.DRY_RUN, schema, List.of(), 0, plan, List.of(), List.of());
             }
             if (reverse) {
                 out.println((Reverse.startedFor(c, schema) ? "Resuming the rollback of" : "Rolling back")
@@ -111,12 +114,14 @@ public final class RollbackService extends StepsService {
                 out.println("Rolling back a migration of schema " + schema + " that has not swapped any column: removing what it added ("
                     + String.join("; ", StateStore.describeProgress(c, schema)) + ")");
             }
-            StepRunner runner = new StepRunner(ctx);
+            StepRunner runner = runner(ctx);
             runThroughFlyway(c, () -> runner.run(steps));
             // after Flyway has recorded the rollback: while schema uuidmig exists, a rerun knows what to finish
             List<String> others = StateStore.otherSchemas(c, schema);
+            List<MigrationResult.Column> summary = summary(c, runner, reverse);
             RollbackSteps.dropState(ctx);
-            return new RollbackResult(Outcome.COMPLETE, schema, others, (System.nanoTime() - t0) / 1e9);
+            return new RollbackResult(Outcome.COMPLETE, schema, others, (System.nanoTime() - t0) / 1e9, null, summary,
+                runner.stepsDone());
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -150,6 +155,25 @@ public final class RollbackService extends StepsService {
         }
     }
 
+    /**
+     * Per column, before the state is dropped: its table's rows (verified, else counted) and the rows the rollback's
+     * backfill wrote (after the swap; none before it, where the rollback only removes what migrate added), and the time
+     * this run spent on the column and its table.
+     */
+    private List<MigrationResult.Column> summary(Connection c, StepRunner runner, boolean reverse) throws SQLException {
+        java.util.Map<String, StateStore.TableRow> tables = StateStore.tables(c, schema);
+        java.util.Map<String, Long> millis = runner.millisByTarget();
+        List<MigrationResult.Column> columns = new java.util.ArrayList<>();
+        for (StateStore.ColumnRow r : StateStore.columns(c, schema)) {
+            StateStore.TableRow t = tables.get(r.table());
+            long rows = t == null || t.verifiedRows() == null ? (t == null || t.baseRows() == null ? 0 : t.baseRows()) : t.verifiedRows();
+            String ref = r.original().ref().toString();
+            columns.add(new MigrationResult.Column(ref, rows, reverse ? r.backfillRows() : 0,
+                millis.getOrDefault(ref, 0L) + millis.getOrDefault(r.table(), 0L), "rolled back"));
+        }
+        return columns;
+    }
+
     /** When migrate created its state (the earliest column record), or null without state. */
     private java.time.OffsetDateTime stateCreated(Connection c) throws SQLException {
         if (!StateStore.exists(c)) {
@@ -174,23 +198,20 @@ public final class RollbackService extends StepsService {
     private RollbackResult nothingRecorded(Connection state) throws SQLException {
         List<String> others = StateStore.otherSchemas(state, schema);
         if (settings.run().dryRun()) {
-            out.println("-- uuidmig rollback --dry-run: no migration of schema " + schema + " is recorded in schema uuidmig"
-                + RollbackResult.elsewhere(others) + "; nothing to roll back.");
-            out.flush();
-            return new RollbackResult(Outcome.DRY_RUN, schema, others, 0);
+            return RollbackResult.of(Outcome.DRY_RUN, schema, others);
         }
         try (Connection c = connect()) {
             if (FlywayRunner.rollbackFailed(db.settings())) {
                 out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);
                 runThroughFlyway(c, () -> { });
-                return new RollbackResult(Outcome.RECORDED, schema, others, 0);
+                return RollbackResult.of(Outcome.RECORDED, schema, others);
             }
         } catch (SQLException e) {
             throw translate(e);
         } catch (FlywayException e) {
             LOG.debug("no Flyway history to finish", e);
         }
-        return new RollbackResult(Outcome.NOTHING_RECORDED, schema, others, 0);
+        return RollbackResult.of(Outcome.NOTHING_RECORDED, schema, others);
     }
 
     private void runThroughFlyway(Connection c, V2025_12_04_2216__rollback_user_references_to_integer.Work work)

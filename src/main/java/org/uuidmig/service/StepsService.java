@@ -3,6 +3,8 @@ package org.uuidmig.service;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Consumer;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
@@ -11,7 +13,10 @@ import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
+import org.uuidmig.report.StepDone;
 import org.uuidmig.step.CurrentSteps;
+import org.uuidmig.step.StepContext;
+import org.uuidmig.step.StepRunner;
 
 /**
  * What migrate and rollback share: the command being run (its sessions' name and what to rerun, passed down to
@@ -23,6 +28,9 @@ abstract class StepsService {
     final PrintWriter out;
     final PrintWriter err;
     final boolean terminal;
+    /** The run's step runner once it has one: what it has done is reported when the run stops. */
+    private volatile StepRunner runner;
+    private volatile Consumer<String> interruptReport;
 
     /** @param command the command this service runs: settings for another command are a programming error */
     StepsService(RunCommand command, Database db, MigrationSettings settings, PrintWriter out, PrintWriter err, boolean terminal) {
@@ -34,6 +42,27 @@ abstract class StepsService {
         this.out = out;
         this.err = err;
         this.terminal = terminal;
+    }
+
+    /**
+     * Also hands the line an interrupted run prints (SIGINT/SIGTERM, exit 4) to {@code report}, just before the JVM halts:
+     * {@code --format json} prints it as a JSON error object on stdout.
+     */
+    public final void onInterrupt(Consumer<String> report) {
+        this.interruptReport = report;
+    }
+
+    /** The steps this run has run to their end so far (none before its steps start); safe from another thread. */
+    public final List<StepDone> stepsDone() {
+        StepRunner r = runner;
+        return r == null ? List.of() : r.stepsDone();
+    }
+
+    /** A step runner for the run, kept for {@link #stepsDone()}. */
+    final StepRunner runner(StepContext ctx) {
+        StepRunner r = new StepRunner(ctx);
+        runner = r;
+        return r;
     }
 
     final RunCommand command() {
@@ -50,7 +79,7 @@ abstract class StepsService {
      * changed; none for --dry-run, which changes nothing.
      */
     final RunLock lock() {
-        return settings.run().dryRun() ? null : RunLock.acquire(db, command().word(), CurrentSteps::describe);
+        return settings.run().dryRun() ? null : RunLock.acquire(db, command().word(), CurrentSteps::describe, interruptReport);
     }
 
     /** An SQL error of the run, explained: a lost connection is exit 4 (rerun to continue), anything else exit 3. */

@@ -1,6 +1,5 @@
 package org.uuidmig.step;
 
-import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +11,7 @@ import org.uuidmig.UuidmigException;
 import org.uuidmig.plan.IndexInfo;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.DryRun;
 import org.uuidmig.sql.TempNames;
 
 /**
@@ -145,13 +145,10 @@ public final class RollbackSteps {
         });
     }
 
-    /** Prints the steps and the final schema drop for --dry-run. */
-    public static void printDryRun(StepContext ctx, List<MigrationStep> steps, PrintWriter out) {
-        StepRunner.printDryRun(ctx, steps, out);
-        out.println("-- step " + (steps.size() + 1) + ": " + STATE);
-        out.println("--   lock: none on application tables");
-        out.println(DROP_STATE + ";");
-        out.println();
-        out.flush();
+    /** The steps and the final schema drop for --dry-run, numbered from 1. */
+    public static List<DryRun.Step> dryRun(StepContext ctx, List<MigrationStep> steps) {
+        List<DryRun.Step> out = new ArrayList<>(StepRunner.dryRun(ctx, steps));
+        out.add(new DryRun.Step(out.size() + 1, STATE, "", List.of(new DryRun.Statement("none on application tables", DROP_STATE))));
+        return out;
     }
 }

@@ -1,6 +1,5 @@
 package org.uuidmig.step;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
-import org.uuidmig.db.Sql;
+import org.uuidmig.report.DryRun;
+import org.uuidmig.report.StepDone;
 
 /**
  * Runs steps in order: a step the catalog shows as done is skipped, any other is run, logged
@@ -44,6 +44,7 @@ public final class StepRunner {
 
     private final StepContext ctx;
     private final Map<String, Long> millisByTarget = new LinkedHashMap<>();
+    private final List<StepDone> done = new ArrayList<>();
 
     public StepRunner(StepContext ctx) {
         this.ctx = ctx;
@@ -85,6 +86,7 @@ public final class StepRunner {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         synchronized (millisByTarget) {
             millisByTarget.merge(step.target(), ms, Long::sum);
+            done.add(new StepDone(step.id(), step.target(), ms));
         }
         LOG.info("{}: done in {} ms", name, ms);
         StateStore.event(c.conn(), step.id(), step.target(), "done", ms);
@@ -179,17 +181,23 @@ public final class StepRunner {
         return millisByTarget;
     }
 
-    /** Prints every step's statements with their locks, in order, for --dry-run. */
-    public static void printDryRun(StepContext ctx, List<MigrationStep> steps, PrintWriter out) {
-        int n = 1;
-        for (MigrationStep step : steps) {
-            out.println("-- step " + n++ + ": " + Sql.commentText(step.id() + (step.target().isEmpty() ? "" : " " + step.target())));
-            for (MigrationStep.PlannedStatement s : step.statements(ctx)) {
-                out.println("--   lock: " + Sql.commentText(s.lock()));
-                out.println(s.sql() + ";");
-            }
-            out.println();
+    /**
+     * The steps this runner ran to their end so far, in the order they ended (a step it found done is not one).
+     * Safe to call from another thread while it runs: the shutdown hook of an interrupted run reports them.
+     */
+    public List<StepDone> stepsDone() {
+        synchronized (millisByTarget) {
+            return List.copyOf(done);
         }
-        out.flush();
+    }
+
+    /** Every step's statements with their locks, in order, numbered from 1, for --dry-run. */
+    public static List<DryRun.Step> dryRun(StepContext ctx, List<MigrationStep> steps) {
+        List<DryRun.Step> out = new ArrayList<>();
+        for (MigrationStep step : steps) {
+            out.add(new DryRun.Step(out.size() + 1, step.id(), step.target(),
+                step.statements(ctx).stream().map(s -> new DryRun.Statement(s.lock(), s.sql())).toList()));
+        }
+        return out;
     }
 }

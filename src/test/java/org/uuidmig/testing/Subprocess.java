@@ -24,6 +24,16 @@ public final class Subprocess {
 
     /** As {@link #start(Path, List, String...)}, with these environment variables changed (a null value removes one). */
     public static Process start(Path log, java.util.Map<String, String> env, List<String> jvmArgs, String... args) throws IOException {
+        ProcessBuilder pb = builder(env, jvmArgs, args).redirectErrorStream(true).redirectOutput(log.toFile());
+        return pb.start();
+    }
+
+    /** Starts uuidmig with stdout and stderr going to files of their own (for a test that parses stdout). */
+    public static Process start(Path stdout, Path stderr, List<String> jvmArgs, String... args) throws IOException {
+        return builder(java.util.Map.of(), jvmArgs, args).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    }
+
+    private static ProcessBuilder builder(java.util.Map<String, String> env, List<String> jvmArgs, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -37,7 +47,7 @@ public final class Subprocess {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.uuidmig.Main");
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         env.forEach((k, v) -> {
             if (v == null) {
                 pb.environment().remove(k);
@@ -45,7 +55,7 @@ public final class Subprocess {
                 pb.environment().put(k, v);
             }
         });
-        return pb.start();
+        return pb;
     }
 
     public static Result run(List<String> jvmArgs, String... args) throws IOException, InterruptedException {
