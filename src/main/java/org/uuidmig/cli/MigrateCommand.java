@@ -54,10 +54,25 @@ public class MigrateCommand extends BaseCommand {
         + "saves their build time, and the indexes stay about twice their size until you rebuild them.")
     boolean noReindex;
 
+    @Option(names = "--view-schema", paramLabel = "SCHEMA",
+        description = "With --phase expand: the schema of the blue-green window's views, which the uuid application (green) puts "
+            + "first on its search_path (default: <schema>_uuid). See docs/blue-green.md.")
+    String viewSchema;
+
+    @Option(names = "--blue-quiet", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
+        description = "With the blue-green window open, contract refuses while the integer application wrote through the "
+            + "integer columns less than this long ago (default: ${DEFAULT-VALUE}).")
+    java.time.Duration blueQuiet;
+
+    @Option(names = "--force", description = "Contract even though the integer application wrote recently (its writes will fail "
+        + "after the swap).")
+    boolean force;
+
     /** The settings the options give. */
     MigrationSettings settings() {
         RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
-            .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp);
+            .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp)
+            .withWindow(new RunOptions.Window(viewSchema, blueQuiet, force));
         return tuning.settings(run, !noReindex);
     }
 

@@ -29,7 +29,7 @@ public final class Database {
      * (see FlywayRunner).
      */
     public static final String SESSION_OPTIONS =
-        "-c standard_conforming_strings=on -c row_security=off -c search_path=pg_catalog,pg_temp";
+        "-c standard_conforming_strings=on -c row_security=off -c search_path=pg_catalog,pg_temp -c uuidmig.internal=on";
 
     private final ConnectionSettings settings;
     private final Duration lockTimeout;

@@ -133,7 +133,33 @@ public final class StatusService {
                     + (swapped > 0 ? ", " + swapped + " swapped" : "") + "; rerun uuidmig migrate to continue";
             }
         }
+        if (!state.isEmpty()) {
+            summary += window(c, plan.schema());
+        }
         return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic);
+    }
+
+    /** "; blue-green window open since ... (writes per side)", or "" when none is open. */
+    private static String window(Connection c, String schema) throws SQLException {
+        StateStore.CreatedObject rec = org.uuidmig.step.BlueGreenWindow.recorded(c, schema);
+        if (rec == null) {
+            return "";
+        }
+        String since = "?";
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT created_at::timestamp(0)::text FROM uuidmig.created_objects WHERE table_schema = ? AND kind = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, StateStore.VIEW_SCHEMA);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    since = rs.getString(1);
+                }
+            }
+        }
+        long[] w = org.uuidmig.step.BlueGreenWindow.writes(c, schema);
+        return "; blue-green window open since " + since + " (views in schema " + rec.name() + "; green connects with search_path = "
+            + rec.name() + ", " + schema + "): " + w[0] + " writes through the integer columns (blue) and " + w[1]
+            + " through the views (green) since";
     }
 
     /** Always with seconds: LocalDateTime.toString() leaves them out when they are 0. */

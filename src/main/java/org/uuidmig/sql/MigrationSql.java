@@ -38,26 +38,92 @@ public final class MigrationSql {
     public static String syncFunction(String schema, PlannedColumn col, UsersTable users) {
         String old = "NEW." + Sql.ident(col.ref().column());
         String shadow = "NEW." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
-        String body = "BEGIN\n"
-            + "    IF " + old + " IS NULL THEN\n"
-            + "        " + shadow + " := NULL;\n"
+        String body = "BEGIN\n" + deriveNew(col, users, "    ") + "    RETURN NEW;\nEND";
+        return syncFunctionNamed(schema, col, body);
+    }
+
+    /**
+     * The sync function while the blue-green window is open: each side's write is carried to the other's column.
+     * An INSERT that gives the new column (green, through the view; the old column then holds its default, which
+     * is ignored) sets the old column from users; any other INSERT (blue) sets the new column as
+     * {@link #syncFunction} does. An UPDATE that changes the old column (blue) sets the new one; one that changes
+     * only the new column (green) sets the old one. A uuid that names no user gives a NULL integer, which the
+     * NOT NULL constraint or the new foreign key then rejects. Each write outside uuidmig's own sessions is counted
+     * per side, table and backend in uuidmig.window_writes (an unlogged table; one row per backend, so writers never
+     * wait for each other), for status and for contract's check that blue has stopped.
+     */
+    public static String syncFunctionBothWays(String schema, PlannedColumn col, UsersTable users) {
+        String oldName = Sql.ident(col.ref().column());
+        String shadowName = Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        String usersTable = Sql.qualified(users.schema(), users.name());
+        String green = "        IF NEW." + shadowName + " IS NULL THEN\n"
+            + "            NEW." + oldName + " := NULL;\n"
+            + "        ELSE\n"
+            + "            SELECT u." + Sql.ident(users.oldKey()) + " INTO NEW." + oldName + " FROM " + usersTable + " u WHERE u."
+            + Sql.ident(users.newKey()) + " = NEW." + shadowName + ";\n"
+            + "        END IF;\n"
+            + "        write_side := 'green';\n";
+        String body = "DECLARE write_side text;\nBEGIN\n"
+            + "    IF TG_OP = 'INSERT' AND NEW." + shadowName + " IS NOT NULL THEN\n"
+            + green
+            + "    ELSIF TG_OP = 'INSERT' OR NEW." + oldName + " IS DISTINCT FROM OLD." + oldName + " THEN\n"
+            + deriveNew(col, users, "        ")
+            + "        write_side := 'blue';\n"
+            + "    ELSIF NEW." + shadowName + " IS DISTINCT FROM OLD." + shadowName + " THEN\n"
+            + green
             + "    ELSE\n"
-            + "        SELECT u." + Sql.ident(users.newKey()) + " INTO " + shadow + " FROM " + Sql.qualified(users.schema(), users.name())
+            + "        RETURN NEW;\n"
+            + "    END IF;\n"
+            + "    IF current_setting('" + INTERNAL_SETTING + "', true) IS DISTINCT FROM 'on' THEN\n"
+            + "        INSERT INTO uuidmig.window_writes AS w (table_schema, table_name, side, pid, n, first_at, last_at, application_name, client_addr)\n"
+            + "        VALUES (" + Sql.literal(schema) + ", " + Sql.literal(col.ref().table()) + ", write_side, pg_backend_pid(), 1, now(), now(),\n"
+            + "                current_setting('application_name'), inet_client_addr())\n"
+            + "        ON CONFLICT (table_schema, table_name, side, pid) DO UPDATE\n"
+            + "            SET n = w.n + 1, last_at = now(), application_name = excluded.application_name, client_addr = excluded.client_addr;\n"
+            + "    END IF;\n"
+            + "    RETURN NEW;\nEND";
+        return syncFunctionNamed(schema, col, body);
+    }
+
+    /**
+     * A setting every uuidmig session carries (in its startup packet), so the window's counters leave out uuidmig's
+     * own writes (the re-check's fixes). A custom setting: any session could set it, which would only hide its writes
+     * from the counters.
+     */
+    public static final String INTERNAL_SETTING = "uuidmig.internal";
+
+    /** Sets the new column from users of the old value (NULL for NULL; the placeholder when no user and NOT NULL). */
+    private static String deriveNew(PlannedColumn col, UsersTable users, String indent) {
+        String old = "NEW." + Sql.ident(col.ref().column());
+        String shadow = "NEW." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        return indent + "IF " + old + " IS NULL THEN\n"
+            + indent + "    " + shadow + " := NULL;\n"
+            + indent + "ELSE\n"
+            + indent + "    SELECT u." + Sql.ident(users.newKey()) + " INTO " + shadow + " FROM " + Sql.qualified(users.schema(), users.name())
             + " u WHERE u." + Sql.ident(users.oldKey()) + " = " + old + ";\n"
             + (col.notNull()
                 // no user (yet): a row inserted before its user under a deferred FK. NULL would fail the NOT NULL
                 // check at once; the placeholder passes it, and the check trigger completes the row at commit
-                ? "        IF NOT FOUND THEN\n            " + shadow + " := " + placeholder(users) + ";\n        END IF;\n"
+                ? indent + "    IF NOT FOUND THEN\n" + indent + "        " + shadow + " := " + placeholder(users) + ";\n" + indent + "    END IF;\n"
                 : "")
-            + "    END IF;\n"
-            + "    RETURN NEW;\n"
-            + "END";
+            + indent + "END IF;\n";
+    }
+
+    private static String syncFunctionNamed(String schema, PlannedColumn col, String body) {
         if (body.contains(DOLLAR)) {
             throw new IllegalArgumentException("identifier contains " + DOLLAR);
         }
         return "CREATE OR REPLACE FUNCTION " + Sql.qualified("uuidmig", TempNames.syncFunction(schema, col.ref().table(), col.ref().column()))
             + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS "
             + DOLLAR + "\n" + body + "\n" + DOLLAR;
+    }
+
+    /** The sync trigger while the window is open: it also fires when only the new column is updated (green). */
+    public static String createSyncTriggerBothWays(String schema, PlannedColumn col) {
+        return "CREATE TRIGGER " + Sql.ident(TempNames.syncTrigger(col.ref().column())) + " BEFORE INSERT OR UPDATE OF "
+            + Sql.ident(col.ref().column()) + ", " + Sql.ident(TempNames.shadowColumn(col.ref().column())) + " ON " + table(schema, col)
+            + " FOR EACH ROW EXECUTE FUNCTION "
+            + Sql.qualified("uuidmig", TempNames.syncFunction(schema, col.ref().table(), col.ref().column())) + "()";
     }
 
     /**

@@ -28,6 +28,7 @@ public final class RollbackSteps {
     public static final String STATE = "rollback_state";
     public static final String EXPAND = "rollback_expand";
     public static final String SWAP = "rollback_swap";
+    public static final String WINDOW = "rollback_window";
 
     private RollbackSteps() {
     }
@@ -44,6 +45,7 @@ public final class RollbackSteps {
     public static List<MigrationStep> beforeSwap(String schema, List<PlannedColumn> columns, UsersTable users) {
         Map<String, List<PlannedColumn>> byTable = byTable(columns);
         List<MigrationStep> steps = new ArrayList<>();
+        steps.add(new CloseWindowStep(List.copyOf(byTable.keySet())));
         byTable.forEach((t, cols) -> steps.add(new DropSyncTriggersStep(t, cols)));
         for (PlannedColumn c : columns) {
             for (IndexInfo idx : c.indexes()) {
@@ -130,7 +132,7 @@ public final class RollbackSteps {
     private static void dropStateOf(StepContext ctx) throws SQLException {
         java.sql.Connection c = ctx.conn();
         Catalog.inTransaction(c, false, () -> {
-            for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck")) {
+            for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck", "window_writes")) {
                 if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", StateStore.SCHEMA + "." + table)) {
                     continue; // created_objects is missing from state made by a uuidmig before it
                 }

@@ -72,6 +72,17 @@ public final class StateStore {
             row_ctid         tid NOT NULL,
             noted_at         timestamptz NOT NULL DEFAULT now());
         CREATE INDEX IF NOT EXISTS recheck_column ON uuidmig.recheck (table_schema, table_name, column_name);
+        CREATE UNLOGGED TABLE IF NOT EXISTS uuidmig.window_writes (
+            table_schema     text NOT NULL,
+            table_name       text NOT NULL,
+            side             text NOT NULL,
+            pid              integer NOT NULL,
+            n                bigint NOT NULL,
+            first_at         timestamptz NOT NULL,
+            last_at          timestamptz NOT NULL,
+            application_name text,
+            client_addr      inet,
+            PRIMARY KEY (table_schema, table_name, side, pid));
         CREATE TABLE IF NOT EXISTS uuidmig.users_table (
             table_schema     text NOT NULL,
             table_name       text NOT NULL,
@@ -218,7 +229,7 @@ public final class StateStore {
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = ? AND c.relkind <> 'r'
                AND c.relname IN ('columns', 'tables', 'users_table', 'created_objects', 'row_ledger', 'events', 'rollback',
-                                 'forward_columns', 'forward_tables')""")) {
+                                 'forward_columns', 'forward_tables', 'recheck', 'window_writes')""")) {
             ps.setString(1, SCHEMA);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -310,6 +321,8 @@ public final class StateStore {
     /** Kinds of {@link CreatedObject}. */
     public static final String USERS_UNIQUE_INDEX = "users_unique_index";
     public static final String USERS_NOT_NULL_CHECK = "users_not_null_check";
+    /** The schema of the blue-green window's views (migrate --phase expand). */
+    public static final String VIEW_SCHEMA = "view_schema";
 
     /** The recorded object of that kind for the application schema, or null (also without state). */
     public static CreatedObject created(Connection c, String schema, String kind) throws SQLException {

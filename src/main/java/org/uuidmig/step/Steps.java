@@ -21,6 +21,8 @@ public final class Steps {
     public static final String NOT_NULL = "not_null";
     public static final String FOREIGN_KEY = "foreign_key";
     public static final String VERIFY = "verify";
+    /** Opens the blue-green window (only with --phase expand); not a per-column step. */
+    public static final String WINDOW = "window";
     public static final String SWAP = "swap";
     public static final String CLEANUP = "cleanup";
     public static final String DONE = "done";
@@ -74,6 +76,9 @@ public final class Steps {
                 steps.add(new AddForeignKeyStep(c));
             }
             byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
+            if (phase == Phase.EXPAND && !byTable.isEmpty()) {
+                steps.add(new OpenWindowStep(byTable));
+            }
         }
         if (phase != Phase.EXPAND) {
             if (byTable.isEmpty()) {

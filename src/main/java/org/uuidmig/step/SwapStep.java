@@ -65,7 +65,14 @@ final class SwapStep implements MigrationStep {
 
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
-        List<PlannedStatement> out = new ArrayList<>(SwapTransaction.plan(ctx, tables, (pending, stamp) -> lockedStatements(ctx, pending, stamp)));
+        StateStore.CreatedObject window;
+        try {
+            window = ctx.conn() == null ? null : BlueGreenWindow.recorded(ctx.conn(), ctx.schema());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        List<PlannedStatement> out = new ArrayList<>(SwapTransaction.plan(ctx, tables,
+            (pending, stamp) -> lockedStatements(ctx, window, pending, stamp)));
         out.add(new PlannedStatement(ledgerTotals(ctx.schema()) + "  -- after the commit: the ledger of a swapped table no longer changes",
             "none on application tables"));
         return out;
@@ -77,8 +84,9 @@ final class SwapStep implements MigrationStep {
     }
 
     /** Everything the swap does while it holds the locks, for the given tables. */
-    private static List<String> lockedStatements(StepContext ctx, List<String> pending, boolean stamp) {
+    private static List<String> lockedStatements(StepContext ctx, StateStore.CreatedObject window, List<String> pending, boolean stamp) {
         List<String> out = new ArrayList<>(underLocks(ctx, pending));
+        out.addAll(BlueGreenWindow.closeStatements(ctx.schema(), window, pending));
         for (String t : pending) {
             out.add(recordStatistics(ctx.schema(), t));
             out.addAll(MigrationSql.dropLedgerTriggers(ctx.schema(), t));
@@ -97,10 +105,15 @@ final class SwapStep implements MigrationStep {
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
         String rerun = "uuidmig migrate (plain, or --phase expand and then --phase contract)";
+        StateStore.CreatedObject window = BlueGreenWindow.recorded(ctx.conn(), ctx.schema());
+        if (window != null) {
+            requireBlueRetired(ctx, window);
+        }
         try {
             recheckBeforeLocks(ctx, tables, (c, t) -> swapped(c, ctx, t));
             SwapTransaction.run(ctx, "swap " + target(), tables, (c, t) -> swapped(c, ctx, t),
-                (pending, stamp) -> lockedStatements(ctx, pending, stamp));
+                pending -> BlueGreenWindow.lockViews(window, pending),
+                (pending, stamp) -> lockedStatements(ctx, window, pending, stamp));
         } catch (SQLException e) {
             throw rowsStillWrong(ctx, tables, triggersNotFiring(ctx, tables, e, "the swap", rerun), "the swap", rerun);
         }
@@ -233,6 +246,29 @@ final class SwapStep implements MigrationStep {
             + "was changed: " + msg + ". Writes made meanwhile may have bypassed the new column or the row ledger, so "
             + String.join(", ", reset) + " will be counted and verified again. Rerun " + rerun
             + ": it makes uuidmig's triggers fire ALWAYS again (ENABLE ALWAYS TRIGGER) and verifies before swapping", e);
+    }
+
+    /**
+     * With the blue-green window open, refuses (exit 1, nothing changed) while the integer application (blue) still
+     * writes: a write through the integer path less than --blue-quiet ago, per table, naming the writers. After
+     * the swap every such write would fail. --force goes ahead anyway.
+     */
+    private static void requireBlueRetired(StepContext ctx, StateStore.CreatedObject window) throws SQLException {
+        var w = ctx.settings().run().window();
+        List<String> recent = BlueGreenWindow.recentBlueWrites(ctx.conn(), ctx.schema(), w.blueQuiet().toSeconds());
+        if (recent.isEmpty()) {
+            return;
+        }
+        if (w.force()) {
+            org.slf4j.LoggerFactory.getLogger(SwapStep.class).warn("contract with --force although blue still writes integers: {}",
+                String.join("; ", recent));
+            return;
+        }
+        throw new UuidmigException(ExitCode.CHECKS_FAILED, "contract refused: the integer application (blue) still writes "
+            + "through the integer columns, and each of those writes would fail after the swap: " + String.join("; ", recent)
+            + ". Retire blue (every instance still using search_path " + ctx.schema() + " without " + window.name()
+            + "), wait " + w.blueQuiet().toSeconds() + " s (--blue-quiet), then rerun uuidmig migrate --phase contract; "
+            + "--force swaps anyway");
     }
 
     /** Refuses the swap unless the expand phase has finished for every table in it. */

@@ -59,6 +59,16 @@ final class SwapTransaction {
      * alembic_version exists before any table lock (catalog reads only), then locks and sends.
      */
     static void run(StepContext ctx, String what, List<String> tables, TableDone done, LockedStatements locked) throws SQLException {
+        run(ctx, what, tables, done, pending -> List.of(), locked);
+    }
+
+    /**
+     * The same, locking first what {@code firstLocks} names for the pending tables (the blue-green window's views: a
+     * statement on a view locks the view and then its table, so the swap must lock them in that order too, or every
+     * statement arriving while it holds the table would make its DROP VIEW wait).
+     */
+    static void run(StepContext ctx, String what, List<String> tables, TableDone done,
+                    java.util.function.Function<List<String>, List<String>> firstLocks, LockedStatements locked) throws SQLException {
         boolean[] did = new boolean[1];
         long t0 = System.nanoTime();
         long[] held = new long[1];
@@ -77,6 +87,9 @@ final class SwapTransaction {
                 && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", Sql.qualified(ctx.schema(), "alembic_version"));
             List<String> statements = locked.of(pending, stamp);
             LockBudget budget = new LockBudget(c, ctx.settings().lock().lockTimeout(), ctx.settings().lock().swapLockWait(), "the swap's");
+            for (String first : firstLocks.apply(pending)) {
+                budget.lock(first);
+            }
             budget.lock(lockUsers(ctx));
             for (String t : pending) {
                 budget.lock(lockTable(ctx, t));
