@@ -114,7 +114,7 @@ class MappingAtSwapIT {
         assertEquals(0, expand.exitCode(), expand.toString());
         applicationWrites(db, false, 21);
         assertEquals(0, wrongIntegerRows(db, "posts"), "the integers are as the application meant them");
-        CliResult contract = db.run(args("migrate", "--phase", "contract"));
+        CliResult contract = db.run(args("migrate", "--phase", "contract", "--force"));
         assertEquals(0, contract.exitCode(), contract.toString());
         assertEquals("uuid", typeOf(db, "posts"));
         assertEquals(0, wrongUuidRows(db, "posts"), "moderated and deferred rows of posts map to their final user");
@@ -158,13 +158,13 @@ class MappingAtSwapIT {
             st.execute("SET session_replication_role = replica");
             st.execute("INSERT INTO notes (author_id, expect) VALUES (999, 5)");
         }
-        CliResult contract = db.run(args("migrate", "--phase", "contract"));
+        CliResult contract = db.run(args("migrate", "--phase", "contract", "--force"));
         assertEquals(ExitCode.INCOMPLETE, contract.exitCode(), contract.toString());
         assertTrue(contract.err().contains("notes.author_id at ctid") && contract.err().contains("author_id = 999"), contract.toString());
         assertEquals("integer", typeOf(db, "notes"), "nothing swapped");
         assertEquals("integer", typeOf(db, "posts"), "nothing swapped");
         db.exec("UPDATE notes SET author_id = 5 WHERE author_id = 999");
-        CliResult rerun = db.run(args("migrate", "--phase", "contract"));
+        CliResult rerun = db.run(args("migrate", "--phase", "contract", "--force"));
         assertEquals(0, rerun.exitCode(), rerun.toString());
         assertEquals(0, wrongUuidRows(db, "notes"));
         assertEquals(0, wrongUuidRows(db, "posts"));

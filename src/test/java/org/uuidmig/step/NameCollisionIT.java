@@ -51,7 +51,7 @@ class NameCollisionIT {
         assertEquals(0, expand.exitCode(), expand.toString());
         db.exec("INSERT INTO a_b (c, expect) VALUES (5, 5); UPDATE a_b SET c = 6, expect = 6 WHERE id = 1");
         db.exec("INSERT INTO a (b_c, expect) VALUES (11, 11); UPDATE a SET b_c = 12, expect = 12 WHERE id = 1");
-        CliResult contract = db.run(args("migrate", "--phase", "contract"));
+        CliResult contract = db.run(args("migrate", "--phase", "contract", "--force"));
         assertEquals(0, contract.exitCode(), contract.toString());
         assertEquals(0, wrongRows(db, "a_b", "c", true));
         assertEquals(0, wrongRows(db, "a", "b_c", true));

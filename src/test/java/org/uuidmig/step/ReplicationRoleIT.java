@@ -80,7 +80,7 @@ class ReplicationRoleIT {
         CliResult expand = db.run(args("migrate", "--phase", "expand"));
         assertEquals(0, expand.exitCode(), expand.toString());
         replicaWrites(db, "N");
-        CliResult contract = db.run(args("migrate", "--phase", "contract"));
+        CliResult contract = db.run(args("migrate", "--phase", "contract", "--force"));
         assertEquals(0, contract.exitCode(), contract.toString());
         assertEquals("uuid", db.queryString("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
             + "WHERE attrelid = 'posts'::regclass AND attname = 'author_id'"));
@@ -127,7 +127,7 @@ class ReplicationRoleIT {
         assertEquals(0, expand.exitCode(), expand.toString());
         db.exec("ALTER TABLE posts DISABLE TRIGGER USER");
         db.exec("INSERT INTO posts (author_id, expect) VALUES (4, 4); UPDATE posts SET author_id = 8, expect = 8 WHERE id = 1");
-        CliResult contract = db.run(args("migrate", "--phase", "contract"));
+        CliResult contract = db.run(args("migrate", "--phase", "contract", "--force"));
         assertEquals(ExitCode.INCOMPLETE, contract.exitCode(), contract.toString());
         assertTrue(contract.err().contains("posts") && contract.err().contains("zz_uuidmig_sync_author_id") && contract.err().contains("disabled"),
             contract.toString());
@@ -193,7 +193,7 @@ class ReplicationRoleIT {
         assertEquals(fn, db.queryString("SELECT p.proname FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid "
             + "WHERE g.tgrelid = 'posts'::regclass AND g.tgname = 'zz_uuidmig_sync_author_id'"));
         replicaWrites(db, "N");
-        CliResult contract = db.run(args("migrate", "--phase", "contract"));
+        CliResult contract = db.run(args("migrate", "--phase", "contract", "--force"));
         assertEquals(0, contract.exitCode(), contract.toString());
         assertEquals(0, wrongUuidRows(db));
         assertEquals(0, db.queryLong("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'uuidmig'"));
