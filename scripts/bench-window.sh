@@ -31,7 +31,7 @@ work=$(mktemp -d)
 trap 'psql -qX -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 psql -qX -d postgres -c "CREATE DATABASE $db" >/dev/null
 psql -qX -d "$db" -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
-CREATE TABLE users (id serial PRIMARY KEY, uuid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid());
+CREATE TABLE users (id serial PRIMARY KEY, uuid uuid NOT NULL UNIQUE DEFAULT md5(random()::text || clock_timestamp()::text)::uuid);
 INSERT INTO users SELECT FROM generate_series(1, 10000);
 CREATE TABLE messages (id bigserial PRIMARY KEY, sender_id integer REFERENCES users (id), body text NOT NULL,
                        created_at timestamptz NOT NULL DEFAULT now());

@@ -435,6 +435,14 @@ public final class MigrationSql {
 
     /** The statements of the swap for one column, after its table is locked. */
     public static List<String> swapColumn(String schema, PlannedColumn col, ForeignKey oldFk) {
+        return swapColumn(schema, col, oldFk, true);
+    }
+
+    /**
+     * The same, with the new foreign key renamed to the column's FK name only when {@code renameForeignKey} (a
+     * rollback of a column that had no FK added none).
+     */
+    public static List<String> swapColumn(String schema, PlannedColumn col, ForeignKey oldFk, boolean renameForeignKey) {
         String t = table(schema, col);
         String column = col.ref().column();
         String shadow = TempNames.shadowColumn(column);
@@ -465,8 +473,10 @@ public final class MigrationSql {
                 out.add("ALTER TABLE " + t + " REPLICA IDENTITY USING INDEX " + Sql.ident(name));
             }
         }
-        String fkName = oldFk != null ? oldFk.name() : TempNames.defaultForeignKeyName(col.ref().table(), column);
-        out.add("ALTER TABLE " + t + " RENAME CONSTRAINT " + Sql.ident(TempNames.foreignKey(column)) + " TO " + Sql.ident(fkName));
+        if (renameForeignKey) {
+            String fkName = oldFk != null ? oldFk.name() : TempNames.defaultForeignKeyName(col.ref().table(), column);
+            out.add("ALTER TABLE " + t + " RENAME CONSTRAINT " + Sql.ident(TempNames.foreignKey(column)) + " TO " + Sql.ident(fkName));
+        }
         if (col.comment() != null) {
             out.add("COMMENT ON COLUMN " + t + "." + Sql.ident(column) + " IS " + Sql.literal(col.comment()));
         }

@@ -72,7 +72,7 @@ public final class RollbackSteps {
         List<PlannedColumn> reverse = all.stream().filter(c -> !swappedBack.contains(c.ref().table())).toList();
         Map<String, List<PlannedColumn>> byTable = byTable(reverse);
         List<MigrationStep> steps = new ArrayList<>();
-        byTable.forEach((t, cols) -> steps.add(new ReverseExpandStep(t, cols)));
+        byTable.forEach((t, cols) -> steps.add(new ExpandStep(Direction.BACKWARD, t, cols)));
         byTable.keySet().forEach(t -> steps.add(new CountRowsStep(t)));
         for (PlannedColumn c : reverse) {
             steps.add(new BackfillStep(c));
@@ -94,7 +94,7 @@ public final class RollbackSteps {
         }
         byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
         if (!byTable.isEmpty()) {
-            steps.add(new ReverseSwapStep(List.copyOf(byTable.keySet())));
+            steps.add(new SwapStep(Direction.BACKWARD, List.copyOf(byTable.keySet())));
         }
         steps.add(new RestoreUsersKeyStep(original));
         return steps;

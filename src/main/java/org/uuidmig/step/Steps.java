@@ -52,7 +52,7 @@ public final class Steps {
         List<MigrationStep> steps = new ArrayList<>();
         steps.add(new PrepareStateStep());
         if (phase != Phase.CONTRACT) {
-            byTable.forEach((t, cols) -> steps.add(new AddShadowColumnStep(t, cols)));
+            byTable.forEach((t, cols) -> steps.add(new ExpandStep(Direction.FORWARD, t, cols)));
             byTable.keySet().forEach(t -> steps.add(new CountRowsStep(t)));
             // largest tables first, so that with --jobs the last one to finish is a small one
             columns.stream().sorted(java.util.Comparator.comparingLong((PlannedColumn c) -> -c.table().estimatedRows()))
@@ -84,9 +84,9 @@ public final class Steps {
             if (byTable.isEmpty()) {
                 // every table swapped already: only the clean-up may remain
             } else if (swapPerTable) {
-                byTable.forEach((t, cols) -> steps.add(new SwapStep(List.of(t))));
+                byTable.forEach((t, cols) -> steps.add(new SwapStep(Direction.FORWARD, List.of(t))));
             } else {
-                steps.add(new SwapStep(List.copyOf(byTable.keySet())));
+                steps.add(new SwapStep(Direction.FORWARD, List.copyOf(byTable.keySet())));
             }
             steps.add(new CleanupStep());
         }

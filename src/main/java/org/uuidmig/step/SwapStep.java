@@ -7,35 +7,38 @@ import java.util.List;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
-import org.uuidmig.check.PreChecks;
 import org.uuidmig.db.Sql;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.sql.MigrationSql;
 import org.uuidmig.sql.TempNames;
 
 /**
- * The swap, in one short transaction for the given tables (see {@link SwapTransaction}): locks
- * users and then each table in name order, within one lock budget; then, in one round trip,
- * records the statistics counters, drops the sync and ledger triggers, drops the integer column
- * (its FK and indexes go with it), renames the uuid column to the old name, sets NOT NULL
+ * The swap, in either {@link Direction} (backward: rollback's swap back, with the columns as {@link Reverse} gives
+ * them), in one short transaction for the given tables (see {@link SwapTransaction}): locks the blue-green window's
+ * views (forward, when open), users and then each table in name order, within one lock budget; then, in one round
+ * trip, checks the triggers and re-checks recorded rows ({@link #underLocks}), drops the views, records the
+ * statistics counters (forward), drops the sync and ledger triggers, drops the old column
+ * (its FK and indexes go with it), renames the shadow column to the old name, sets NOT NULL
  * (instant: the validated check proves it), renames the new indexes and FK to the original
  * names, re-attaches PRIMARY KEY and UNIQUE constraints USING INDEX, restores the comment and
  * column grants, and stamps alembic_version. After the commit it sums the (now frozen) ledger.
  * Lock: ACCESS EXCLUSIVE on users and the tables, for catalog work only; a failed attempt gives
  * up within --swap-lock-wait and the whole transaction is retried with growing sleeps; when the
  * schedule runs out, it gives up cleanly (exit 4) and a rerun continues from here.
- * Done when: no table in it still has a shadow column and every column is uuid.
+ * Done when: no table in it still has a shadow column and every column has the direction's type.
  */
 final class SwapStep implements MigrationStep {
+    private final Direction direction;
     private final List<String> tables;
 
-    SwapStep(List<String> tables) {
+    SwapStep(Direction direction, List<String> tables) {
+        this.direction = direction;
         this.tables = tables.stream().sorted().toList();
     }
 
     @Override
     public String id() {
-        return Steps.SWAP;
+        return direction.swapId;
     }
 
     @Override
@@ -53,10 +56,10 @@ final class SwapStep implements MigrationStep {
         return true;
     }
 
-    private static boolean swapped(Connection c, StepContext ctx, String table) throws SQLException {
+    private boolean swapped(Connection c, StepContext ctx, String table) throws SQLException {
         for (PlannedColumn col : ctx.columnsOf(table)) {
             if (Catalog.columnExists(c, ctx.schema(), table, TempNames.shadowColumn(col.ref().column()))
-                || !"uuid".equals(Catalog.columnType(c, ctx.schema(), table, col.ref().column()))) {
+                || !direction.arrived(Catalog.columnType(c, ctx.schema(), table, col.ref().column()))) {
                 return false;
             }
         }
@@ -73,26 +76,40 @@ final class SwapStep implements MigrationStep {
         }
         List<PlannedStatement> out = new ArrayList<>(SwapTransaction.plan(ctx, tables,
             (pending, stamp) -> lockedStatements(ctx, window, pending, stamp)));
-        out.add(new PlannedStatement(ledgerTotals(ctx.schema()) + "  -- after the commit: the ledger of a swapped table no longer changes",
-            "none on application tables"));
+        if (direction == Direction.FORWARD) {
+            out.add(new PlannedStatement(ledgerTotals(ctx.schema()) + "  -- after the commit: the ledger of a swapped table no longer changes",
+                "none on application tables"));
+        }
         return out;
     }
 
-    private static String alembicStamp(StepContext ctx) {
-        return "UPDATE " + Sql.qualified(ctx.schema(), "alembic_version") + " SET version_num = '" + PreChecks.ALEMBIC_AFTER
-            + "' WHERE version_num = '" + PreChecks.ALEMBIC_BEFORE + "'";
+    /** The alembic_version stamp of the swap: from the direction's first revision to its second. */
+    String alembicStamp(StepContext ctx) {
+        return "UPDATE " + Sql.qualified(ctx.schema(), "alembic_version") + " SET version_num = '" + direction.alembicTo
+            + "' WHERE version_num = '" + direction.alembicFrom + "'";
+    }
+
+    /** What the swap does to one column under its locks; without the FK rename where the direction restores none. */
+    List<String> swapColumn(StepContext ctx, PlannedColumn col) {
+        return MigrationSql.swapColumn(ctx.schema(), col, col.userForeignKey(ctx.users()), direction.restoresForeignKey(col));
     }
 
     /** Everything the swap does while it holds the locks, for the given tables. */
-    private static List<String> lockedStatements(StepContext ctx, StateStore.CreatedObject window, List<String> pending, boolean stamp) {
+    private List<String> lockedStatements(StepContext ctx, StateStore.CreatedObject window, List<String> pending, boolean stamp) {
         List<String> out = new ArrayList<>(underLocks(ctx, pending));
         out.addAll(BlueGreenWindow.closeStatements(ctx.schema(), window, pending));
         for (String t : pending) {
-            out.add(recordStatistics(ctx.schema(), t));
+            if (direction == Direction.FORWARD) {
+                out.add(recordStatistics(ctx.schema(), t));
+            }
             out.addAll(MigrationSql.dropLedgerTriggers(ctx.schema(), t));
             for (PlannedColumn col : ctx.columnsOf(t)) {
-                out.addAll(MigrationSql.swapColumn(ctx.schema(), col, col.userForeignKey(ctx.users())));
+                out.addAll(swapColumn(ctx, col));
                 out.add(StateStore.setStepSql(ctx.schema(), t, col.ref().column(), Steps.SWAP));
+            }
+            if (direction == Direction.BACKWARD) {
+                out.add("UPDATE uuidmig.tables SET swapped_at = now() WHERE table_schema = " + Sql.literal(ctx.schema())
+                    + " AND table_name = " + Sql.literal(t));
             }
         }
         if (stamp) {
@@ -104,21 +121,23 @@ final class SwapStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         requireExpanded(ctx);
-        String rerun = "uuidmig migrate (plain, or --phase expand and then --phase contract)";
         StateStore.CreatedObject window = BlueGreenWindow.recorded(ctx.conn(), ctx.schema());
-        if (window != null) {
+        if (window != null && direction == Direction.FORWARD) {
             requireBlueRetired(ctx, window);
         }
         try {
             recheckBeforeLocks(ctx, tables, (c, t) -> swapped(c, ctx, t));
-            SwapTransaction.run(ctx, "swap " + target(), tables, (c, t) -> swapped(c, ctx, t),
+            SwapTransaction.run(ctx, direction.swapLabel + " " + target(), tables, (c, t) -> swapped(c, ctx, t),
                 pending -> BlueGreenWindow.lockViews(window, pending),
                 (pending, stamp) -> lockedStatements(ctx, window, pending, stamp));
         } catch (SQLException e) {
-            throw rowsStillWrong(ctx, tables, triggersNotFiring(ctx, tables, e, "the swap", rerun), "the swap", rerun);
+            throw rowsStillWrong(ctx, tables, triggersNotFiring(ctx, tables, e, direction.swapWhat, direction.rerun),
+                direction.swapWhat, direction.rerun);
         }
-        FaultInjection.afterSwapCommit();
-        recordLedgerTotals(ctx.conn(), ctx.schema());
+        if (direction == Direction.FORWARD) {
+            FaultInjection.afterSwapCommit();
+            recordLedgerTotals(ctx.conn(), ctx.schema());
+        }
     }
 
     /**
@@ -175,7 +194,7 @@ final class SwapStep implements MigrationStep {
     static String requireTriggers(StepContext ctx, List<String> pending) {
         List<String[]> triggers = new ArrayList<>();
         for (String t : pending) {
-            triggers.addAll(AddShadowColumnStep.triggersOf(t, ctx.columnsOf(t)));
+            triggers.addAll(ExpandStep.triggersOf(t, ctx.columnsOf(t)));
             triggers.addAll(CheckTriggers.of(t, ctx.columnsOf(t)));
         }
         return MigrationSql.requireTriggersFireAlways(ctx.schema(), triggers);
@@ -227,7 +246,7 @@ final class SwapStep implements MigrationStep {
         }
         List<String> bad = new ArrayList<>();
         for (String t : tables) {
-            if (!AddShadowColumnStep.triggersReady(ctx, t, ctx.columnsOf(t))) {
+            if (!ExpandStep.triggersReady(ctx, t, ctx.columnsOf(t))) {
                 bad.add(t);
             }
         }
@@ -282,7 +301,8 @@ final class SwapStep implements MigrationStep {
                 SELECT 1 FROM uuidmig.tables WHERE table_schema = ? AND table_name = ? AND verified_at IS NOT NULL AND mismatches = 0""",
                 ctx.schema(), t);
             for (PlannedColumn col : ctx.columnsOf(t)) {
-                boolean fk = Boolean.TRUE.equals(Catalog.constraintValidated(ctx.conn(), ctx.schema(), t, TempNames.foreignKey(col.ref().column())));
+                boolean fk = !direction.addsForeignKey(col)
+                    || Boolean.TRUE.equals(Catalog.constraintValidated(ctx.conn(), ctx.schema(), t, TempNames.foreignKey(col.ref().column())));
                 boolean nn = !col.notNull()
                     || Boolean.TRUE.equals(Catalog.constraintValidated(ctx.conn(), ctx.schema(), t, TempNames.notNullCheck(col.ref().column())));
                 if (!verified || !fk || !nn) {
@@ -291,8 +311,10 @@ final class SwapStep implements MigrationStep {
             }
         }
         if (!missing.isEmpty()) {
-            throw new UuidmigException(ExitCode.CHECKS_FAILED, "cannot swap: the expand phase has not finished for "
-                + String.join(", ", missing) + "; run uuidmig migrate --phase expand (or plain uuidmig migrate) first");
+            throw new UuidmigException(direction.notExpandedExit, direction == Direction.FORWARD
+                ? "cannot swap: the expand phase has not finished for " + String.join(", ", missing)
+                    + "; run uuidmig migrate --phase expand (or plain uuidmig migrate) first"
+                : "cannot swap back: the reverse expand phase has not finished for " + String.join(", ", missing) + "; rerun uuidmig rollback");
         }
     }
 }

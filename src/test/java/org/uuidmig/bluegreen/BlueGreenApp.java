@@ -137,7 +137,7 @@ final class BlueGreenApp implements Runnable {
         exec(c, "INSERT INTO chat_read_monitors (request_id, user_id, last_read_at) VALUES (" + request + ", " + bind + ", now())", uid);
         pending.add(new Written("chat_read_monitors", "user_id", "request_id", request, u));
         long session = insertReturning(c, "INSERT INTO user_sessions (user_id, token, is_active) VALUES (" + bind + ", '" + name + "-" + i
-            + "-' || gen_random_uuid(), true) RETURNING id", uid);
+            + "-' || md5(random()::text || clock_timestamp()::text), true) RETURNING id", uid);
         pending.add(new Written("user_sessions", "user_id", "id", session, u));
         if (previousSession > 0) {
             exec(c, "DELETE FROM user_sessions WHERE id = " + previousSession);

@@ -74,7 +74,7 @@ class ReverseSqlTest {
     void swapBackRestoresNamesAndAddsNoForeignKeyWhereThereWasNone() {
         StepContext ctx = new StepContext(null, null, "public", REVERSE, List.of(reverse(true)), MigrationSettings.defaults(), 150000,
             null, false);
-        List<String> withFk = ReverseSwapStep.swapColumn(ctx, reverse(true));
+        List<String> withFk = new SwapStep(Direction.BACKWARD, List.of("assigns")).swapColumn(ctx, reverse(true));
         assertEquals(List.of(
             "DROP TRIGGER IF EXISTS \"zz_uuidmig_sync_user_id\" ON \"public\".\"assigns\"",
             "DROP TRIGGER IF EXISTS \"0_uuidmig_check_user_id\" ON \"public\".\"assigns\"",
@@ -88,11 +88,11 @@ class ReverseSqlTest {
             "GRANT SELECT (\"user_id\") ON \"public\".\"assigns\" TO \"reporting\"",
             "DROP FUNCTION IF EXISTS \"uuidmig\".\"sync_48e43c71_assigns_user_id\"()",
             "DROP FUNCTION IF EXISTS \"uuidmig\".\"check_48e43c71_assigns_user_id\"()"), withFk);
-        List<String> withoutFk = ReverseSwapStep.swapColumn(ctx, reverse(false));
+        List<String> withoutFk = new SwapStep(Direction.BACKWARD, List.of("assigns")).swapColumn(ctx, reverse(false));
         List<String> expected = new java.util.ArrayList<>(withFk);
         expected.remove(7); // the FK rename
         assertEquals(expected, withoutFk);
         assertEquals("UPDATE \"public\".\"alembic_version\" SET version_num = 'add_uuid_refresh_sessions' WHERE version_num = 'ed06a1b6d932'",
-            ReverseSwapStep.alembicStamp(ctx));
+            new SwapStep(Direction.BACKWARD, List.of("assigns")).alembicStamp(ctx));
     }
 }

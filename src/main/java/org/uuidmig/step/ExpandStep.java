@@ -9,10 +9,10 @@ import org.uuidmig.sql.MigrationSql;
 import org.uuidmig.sql.TempNames;
 
 /**
- * Expand: adds the nullable uuid column beside each planned column of one table, the row
- * trigger that keeps it equal to users.uuid of the integer on every INSERT and UPDATE OF the
- * integer, and the statement triggers of the insert/delete ledger. From the commit on, the
- * application's writes stay in sync.
+ * Expand, in either {@link Direction}: adds the nullable shadow column beside each planned column of one table (uuid
+ * forward; the column's original type backward, in a rollback after the swap), the row trigger that keeps it equal to
+ * the users key of the column's value on every INSERT and UPDATE OF the column, and the statement triggers of the
+ * insert/delete ledger. From the commit on, the application's writes stay in sync.
  * Lock: ACCESS EXCLUSIVE on the table, for catalog work only, under lock_timeout with retries.
  * Transaction: one, so the column never exists without its trigger.
  * Every trigger fires ALWAYS ({@code ENABLE ALWAYS TRIGGER}), so writes under session_replication_role = replica
@@ -20,18 +20,20 @@ import org.uuidmig.sql.TempNames;
  * Done when: every shadow column exists, each sync trigger calls its column's function, and every sync and
  * ledger trigger fires ALWAYS (a trigger an older uuidmig made ORIGIN-only is made ALWAYS by the rerun).
  */
-final class AddShadowColumnStep implements MigrationStep {
+final class ExpandStep implements MigrationStep {
+    private final Direction direction;
     private final String table;
     private final List<PlannedColumn> columns;
 
-    AddShadowColumnStep(String table, List<PlannedColumn> columns) {
+    ExpandStep(Direction direction, String table, List<PlannedColumn> columns) {
+        this.direction = direction;
         this.table = table;
         this.columns = columns;
     }
 
     @Override
     public String id() {
-        return Steps.EXPAND;
+        return direction.expandId;
     }
 
     @Override
@@ -42,7 +44,7 @@ final class AddShadowColumnStep implements MigrationStep {
     @Override
     public boolean isDone(StepContext ctx) throws SQLException {
         for (PlannedColumn c : columns) {
-            if ("uuid".equals(Catalog.columnType(ctx.conn(), ctx.schema(), table, c.ref().column()))) {
+            if (direction.arrived(Catalog.columnType(ctx.conn(), ctx.schema(), table, c.ref().column()))) {
                 return true; // swapped already: never add a second shadow column
             }
         }
@@ -128,7 +130,7 @@ final class AddShadowColumnStep implements MigrationStep {
             out.add(new PlannedStatement(MigrationSql.syncFunction(ctx.schema(), c, ctx.users()), "none"));
         }
         for (PlannedColumn c : columns) {
-            out.add(new PlannedStatement(MigrationSql.addShadowColumn(ctx.schema(), c), "ACCESS EXCLUSIVE (catalog only)"));
+            out.add(new PlannedStatement(MigrationSql.addShadowColumn(ctx.schema(), c, direction.shadowType(c)), "ACCESS EXCLUSIVE (catalog only)"));
         }
         out.addAll(triggerStatements(ctx, table, columns));
         return out;
@@ -139,9 +141,9 @@ final class AddShadowColumnStep implements MigrationStep {
         for (PlannedColumn c : columns) {
             Catalog.exec(ctx.conn(), MigrationSql.syncFunction(ctx.schema(), c, ctx.users()));
         }
-        ctx.blocking().inTransaction(ctx.conn(), "expand " + table, conn -> {
+        ctx.blocking().inTransaction(ctx.conn(), direction.expandLabel + " " + table, conn -> {
             for (PlannedColumn c : columns) {
-                Catalog.exec(conn, MigrationSql.addShadowColumn(ctx.schema(), c));
+                Catalog.exec(conn, MigrationSql.addShadowColumn(ctx.schema(), c, direction.shadowType(c)));
             }
             installTriggers(conn, ctx, table, columns);
             for (PlannedColumn c : columns) {
