@@ -89,6 +89,10 @@ public final class MigrationService extends StepsService {
             if (settings.run().dryRun()) {
                 return dryRun(c, plan, state);
             }
+            if (settings.run().phase() == Phase.EXPAND) {
+                // the window's schema must be free (or uuidmig's own) before anything changes, not only at expand's end
+                org.uuidmig.step.BlueGreenWindow.requireFree(c, schema, settings.run().window().viewSchemaFor(schema));
+            }
             StateStore.ensure(c);
             List<PlannedColumn> originals = originals(c, plan, state);
             UsersTable users = StateStore.users(c, schema);

@@ -101,7 +101,7 @@ public final class BlueGreenWindow {
     }
 
     /** Fails (exit 1) when a schema of the view schema's name exists and is not the one uuidmig recorded. */
-    static void requireFree(Connection c, String schema, String viewSchema) throws SQLException {
+    public static void requireFree(Connection c, String schema, String viewSchema) throws SQLException {
         Long oid = schemaOid(c, viewSchema);
         StateStore.CreatedObject rec = recorded(c, schema);
         if (oid != null && (rec == null || !viewSchema.equals(rec.name()) || !oid.equals(rec.oid()))) {

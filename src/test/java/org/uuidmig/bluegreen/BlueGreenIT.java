@@ -220,4 +220,19 @@ class BlueGreenIT {
             }
         }
     }
+
+    /** A schema public_uuid that uuidmig did not create: expand refuses before changing anything, naming --view-schema. */
+    @Test
+    void aForeignViewSchemaIsRefusedBeforeAnythingChanges(TestDb db) throws Exception {
+        db.loadFixture(1);
+        db.exec("CREATE SCHEMA public_uuid; CREATE TABLE public_uuid.keep_me (x int)");
+        CliResult expand = db.run("migrate", "--phase", "expand");
+        assertEquals(ExitCode.CHECKS_FAILED, expand.exitCode(), expand.toString());
+        assertTrue(expand.err().contains("public_uuid") && expand.err().contains("--view-schema"), expand.toString());
+        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_attribute WHERE attname LIKE '\\_uuidmig\\_%'"), "no shadow column");
+        assertEquals(1, db.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = 'public_uuid'"));
+        CliResult other = db.run("migrate", "--phase", "expand", "--view-schema", "green_views");
+        assertEquals(0, other.exitCode(), other.toString());
+        assertEquals(9, db.queryLong("SELECT count(*) FROM pg_views WHERE schemaname = 'green_views'"));
+    }
 }
