@@ -1,5 +1,6 @@
 package org.uuidmig.check;
 
+import org.uuidmig.report.CheckResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package org.uuidmig.check;
 
+import org.uuidmig.report.CheckResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,9 +32,9 @@ import org.uuidmig.step.StateStore;
  */
 public final class PreChecks {
     /** The alembic revision the guide expects before the migration. */
-    public static final String ALEMBIC_BEFORE = "add_uuid_refresh_sessions";
+    public static final String ALEMBIC_BEFORE = org.uuidmig.config.Alembic.BEFORE;
     /** The alembic revision of the migration itself. */
-    public static final String ALEMBIC_AFTER = "ed06a1b6d932";
+    public static final String ALEMBIC_AFTER = org.uuidmig.config.Alembic.AFTER;
     private static final Logger LOG = LoggerFactory.getLogger(PreChecks.class);
 
     private final Connection c;

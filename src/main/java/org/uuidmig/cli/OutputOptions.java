@@ -16,7 +16,7 @@ public class OutputOptions {
     boolean strict;
 
     /** Writes the report in the chosen format; returns the exit code it implies. */
-    int write(org.uuidmig.check.CheckReport report, java.io.PrintWriter out) {
+    int write(org.uuidmig.report.CheckReport report, java.io.PrintWriter out) {
         if (format == Format.json) {
             org.uuidmig.report.ReportWriter.json(report, out, strict);
         } else {

@@ -1,6 +1,6 @@
 package org.uuidmig.cli;
 
-import org.uuidmig.check.CheckReport;
+import org.uuidmig.report.CheckReport;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;
 import org.uuidmig.service.ValidationService;

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.uuidmig.ExitCode;
-import org.uuidmig.check.CheckReport;
 
 /**
  * What {@code uuidmig migrate} (and {@code uuidmig plan}) did, for the command to print as text or as JSON.

@@ -5,9 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.uuidmig.check.CheckReport;
-import org.uuidmig.check.CheckResult;
-import org.uuidmig.check.CheckStatus;
 
 /** Writes a {@link CheckReport} for people (text) or for CI (JSON). */
 public final class ReportWriter {

@@ -70,9 +70,9 @@ public record RollbackResult(Outcome outcome, String schema, List<String> otherS
     public String message() {
         return switch (outcome) {
             case DRY_RUN -> plan != null ? plan.summary() : "uuidmig rollback --dry-run: no migration of schema " + schema
-                + " is recorded in schema " + org.uuidmig.step.StateStore.SCHEMA + elsewhere(otherSchemas) + "; nothing to roll back.";
+                + " is recorded in schema " + org.uuidmig.config.StateSchema.NAME + elsewhere(otherSchemas) + "; nothing to roll back.";
             case NOTHING_RECORDED -> "Nothing to roll back: no migration of schema " + schema + " is recorded in schema "
-                + org.uuidmig.step.StateStore.SCHEMA + elsewhere(otherSchemas) + ".";
+                + org.uuidmig.config.StateSchema.NAME + elsewhere(otherSchemas) + ".";
             case RECORDED -> "rollback complete";
             case COMPLETE -> String.format("rollback complete in %.1f s: the columns are as they were before the migration; "
                 + (otherSchemas.isEmpty() ? "schema uuidmig is dropped"

@@ -12,7 +12,7 @@ import java.util.HexFormat;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
-import org.uuidmig.check.CheckReport;
+import org.uuidmig.report.CheckReport;
 import org.uuidmig.config.ConnectionSettings;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.PlanSettings;

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
-import org.uuidmig.check.CheckReport;
+import org.uuidmig.report.CheckReport;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
 import org.uuidmig.config.PlanSettings;

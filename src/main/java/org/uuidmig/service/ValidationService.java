@@ -2,7 +2,7 @@ package org.uuidmig.service;
 
 import java.sql.Connection;
 
-import org.uuidmig.check.CheckReport;
+import org.uuidmig.report.CheckReport;
 import org.uuidmig.check.PreChecks;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;

@@ -1,7 +1,7 @@
 package org.uuidmig.step;
 
 import org.uuidmig.ExitCode;
-import org.uuidmig.check.PreChecks;
+import org.uuidmig.config.Alembic;
 import org.uuidmig.plan.PlannedColumn;
 
 /**
@@ -13,9 +13,9 @@ import org.uuidmig.plan.PlannedColumn;
  */
 public enum Direction {
     FORWARD(Steps.EXPAND, Steps.SWAP, "expand", "the swap", "swap", ExitCode.CHECKS_FAILED,
-        "uuidmig migrate (plain, or --phase expand and then --phase contract)", PreChecks.ALEMBIC_BEFORE, PreChecks.ALEMBIC_AFTER),
+        "uuidmig migrate (plain, or --phase expand and then --phase contract)", Alembic.BEFORE, Alembic.AFTER),
     BACKWARD(RollbackSteps.EXPAND, RollbackSteps.SWAP, "rollback expand", "the swap back", "swap back", ExitCode.INCOMPLETE,
-        "uuidmig rollback", PreChecks.ALEMBIC_AFTER, PreChecks.ALEMBIC_BEFORE);
+        "uuidmig rollback", Alembic.AFTER, Alembic.BEFORE);
 
     /** Step ids: how the runner, the logs, the events and the pause points name the step. */
     final String expandId;

@@ -27,7 +27,7 @@ import org.uuidmig.plan.UsersTable;
  * It stays after the migration as its record; {@code uuidmig rollback} or a DBA may drop it.
  */
 public final class StateStore {
-    public static final String SCHEMA = "uuidmig";
+    public static final String SCHEMA = org.uuidmig.config.StateSchema.NAME;
 
     static final ObjectMapper JSON = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

@@ -77,7 +77,7 @@ class RunResultTest {
     /** A refusal is an error document: status error, exit 1, why, and the refusing report. */
     @Test
     void refusalDocument() {
-        org.uuidmig.check.CheckReport pre = new org.uuidmig.check.CheckReport("validate-pre", "h:5432/db", List.of());
+        org.uuidmig.report.CheckReport pre = new org.uuidmig.report.CheckReport("validate-pre", "h:5432/db", List.of());
         java.util.Map<String, Object> doc = new MigrationResult(MigrationResult.Outcome.REFUSED, null, null, 9, pre, List.of(), 0, null,
             List.of()).document("migrate", "h:5432/db", "public");
         assertEquals("error", doc.get("status"));

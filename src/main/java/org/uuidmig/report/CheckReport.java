@@ -1,4 +1,4 @@
-package org.uuidmig.check;
+package org.uuidmig.report;
 
 import java.util.List;
 

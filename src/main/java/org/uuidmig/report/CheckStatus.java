@@ -1,4 +1,4 @@
-package org.uuidmig.check;
+package org.uuidmig.report;
 
 /** Outcome of one check. */
 public enum CheckStatus {

@@ -1,4 +1,4 @@
-package org.uuidmig.check;
+package org.uuidmig.report;
 
 /**
  * One line of a validation report.
