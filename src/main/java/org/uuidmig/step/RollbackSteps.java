@@ -121,7 +121,7 @@ public final class RollbackSteps {
         } else {
             dropStateOf(ctx);
         }
-        FaultInjection.stepDone();
+        FaultInjection.stepDone(STATE);
     }
 
     /**

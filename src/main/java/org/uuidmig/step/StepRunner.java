@@ -70,7 +70,7 @@ public final class StepRunner {
         String name = step.id() + (step.target().isEmpty() ? "" : " " + step.target());
         if (step.isDone(c)) {
             LOG.debug("{}: already done", name);
-            FaultInjection.stepDone();
+            FaultInjection.stepDone(name);
             return;
         }
         LOG.info("{}: starting", name);
@@ -90,7 +90,7 @@ public final class StepRunner {
         }
         LOG.info("{}: done in {} ms", name, ms);
         StateStore.event(c.conn(), step.id(), step.target(), "done", ms);
-        FaultInjection.stepDone();
+        FaultInjection.stepDone(name);
         FaultInjection.afterStep(step);
     }
 

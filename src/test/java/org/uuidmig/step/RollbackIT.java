@@ -131,38 +131,41 @@ class RollbackIT {
         before.assertRestored(db);
     }
 
-    /** A rollback killed after each of its steps resumes and ends in the same place. */
-    @ParameterizedTest(name = "rollback halted after {0} steps, then resumed")
-    @ValueSource(ints = {10, 22, 31, 33})
-    void killedRollbackResumes(int steps, TestDb db) throws Exception {
-        killedRollbackThenResume(steps, db);
+    /**
+     * A rollback killed after one of its steps, named by step id and target as the log names them (the blue-green
+     * window, the triggers, the index copies, the columns, the users key, then Flyway records the rollback, and the
+     * schema drop), resumes and ends in the same place.
+     */
+    @ParameterizedTest(name = "rollback halted after {0}, then resumed")
+    @ValueSource(strings = {"rollback_triggers service_request_notes", "rollback_columns chat_messages", "rollback_users_key",
+        RollbackSteps.STATE})
+    void killedRollbackResumes(String step, TestDb db) throws Exception {
+        killedRollbackThenResume(step, db);
     }
 
     /** More halt points, for the slow suite. */
     @Tag("slow")
-    @ParameterizedTest(name = "rollback halted after {0} steps, then resumed")
-    @ValueSource(ints = {1, 2, 11, 16, 23, 32})
-    void killedRollbackResumesMorePoints(int steps, TestDb db) throws Exception {
-        killedRollbackThenResume(steps, db);
+    @ParameterizedTest(name = "rollback halted after {0}, then resumed")
+    @ValueSource(strings = {"rollback_window", "rollback_triggers chat_messages", "rollback_index", "rollback_columns service_request_notes"})
+    void killedRollbackResumesMorePoints(String step, TestDb db) throws Exception {
+        killedRollbackThenResume(step, db);
     }
 
-    private void killedRollbackThenResume(int steps, TestDb db) throws Exception {
+    private void killedRollbackThenResume(String step, TestDb db) throws Exception {
         db.loadFixture(1);
         Before before = Before.of(db);
         Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + (StepPositions.FIRST_VERIFY + 2)), args("migrate", db, MIGRATE));
         assertEquals(137, killed.exitCode(), killed.output());
         db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
-        // 1 the blue-green window (none here: the step finds nothing to do), 2..10 triggers, 11..22 index copies,
-        // 23..31 columns, 32 users key (then Flyway records the rollback), 33 the schema drop
-        Subprocess.Result rbKilled = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + steps), "rollback", "--url", db.url());
+        Subprocess.Result rbKilled = Subprocess.run(List.of("-Duuidmig.fault.haltAfter=" + step), "rollback", "--url", db.url());
         assertEquals(137, rbKilled.exitCode(), "the fault point was not reached: " + rbKilled.output());
         db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
         CliResult rb = db.run("rollback");
         assertEquals(0, rb.exitCode(), rb.toString());
-        // halted after the schema drop (33), which follows the Flyway row, the rollback was finished already
-        assertTrue(rb.out().contains(steps < 33 ? "rollback complete" : "Nothing to roll back"), rb.toString());
+        // halted after the schema drop, which follows the Flyway row, the rollback was finished already
+        assertTrue(rb.out().contains(step.equals(RollbackSteps.STATE) ? "Nothing to roll back" : "rollback complete"), rb.toString());
         before.assertRestored(db);
         assertEquals(List.of("2025.12.04.2216 rollback user references to integer true"), history(db));
     }

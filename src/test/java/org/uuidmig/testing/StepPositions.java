@@ -2,7 +2,8 @@ package org.uuidmig.testing;
 
 /**
  * Positions in migrate's step list on the servicecatalog fixture, for the fault-injection tests
- * ({@code -Duuidmig.fault.haltAfterSteps=N} halts after the N-th step, run or skipped). With
+ * ({@code -Duuidmig.fault.haltAfterSteps=N} halts after the N-th step, run or skipped; prefer a named point,
+ * {@code -Duuidmig.fault.haltAfter="STEP TARGET"}, which stays put when steps are added). With
  * --jobs above 1 the steps of the backfill region (backfill, reindex, index copies) finish in an
  * order that varies, but the count at the region's borders does not.
  * <pre>
