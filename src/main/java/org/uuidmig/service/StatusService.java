@@ -28,7 +28,8 @@ import org.uuidmig.step.Steps;
  * status: reads, and changes nothing. uuidmig's state (uuidmig.columns, uuidmig.tables) says
  * which step each column has completed and how far its backfill is; without state, the
  * catalog says whether the columns are still integers or were converted some other way.
- * Flyway's history row and alembic_version are reported as they are.
+ * Flyway's history row and alembic_version are reported as they are, and so is the live control of the
+ * schema's runs (uuidmig.control, the run active now, the last control events).
  */
 public final class StatusService {
     private StatusService() {
@@ -133,7 +134,8 @@ public final class StatusService {
                     + (swapped > 0 ? ", " + swapped + " swapped" : "") + "; rerun uuidmig migrate to continue";
             }
         }
-        return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic);
+        return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic,
+            ControlService.view(c, plan.schema()));
     }
 
     /** Always with seconds: LocalDateTime.toString() leaves them out when they are 0. */

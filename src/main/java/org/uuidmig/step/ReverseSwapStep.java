@@ -101,6 +101,7 @@ final class ReverseSwapStep implements MigrationStep {
 
     @Override
     public void run(StepContext ctx) throws SQLException {
+        ctx.control().beforeSwap(ctx, "the swap back of " + target()); // uuidmig hold-swap: waits here, holding no lock
         requireExpanded(ctx);
         try {
             SwapStep.recheckBeforeLocks(ctx, tables, (c, t) -> swappedBack(c, ctx, t));

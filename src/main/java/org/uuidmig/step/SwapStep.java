@@ -95,6 +95,7 @@ final class SwapStep implements MigrationStep {
 
     @Override
     public void run(StepContext ctx) throws SQLException {
+        ctx.control().beforeSwap(ctx, "the swap of " + target()); // uuidmig hold-swap: waits here, holding no lock
         requireExpanded(ctx);
         String rerun = "uuidmig migrate (plain, or --phase expand and then --phase contract)";
         try {
