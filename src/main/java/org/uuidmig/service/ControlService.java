@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.config.Durations;
@@ -22,6 +25,7 @@ import org.uuidmig.step.StateStore;
  * ({@link StateStore#requireOwn}, exit 1 otherwise).
  */
 public final class ControlService {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlService.class);
     /** How many control events status and the control commands show. */
     static final int EVENTS_SHOWN = 10;
 
@@ -49,6 +53,7 @@ public final class ControlService {
         try (Connection c = db.connectToPrimary(command)) {
             StateStore.ensure(c);
             ControlTable.Changed changed = ControlTable.change(c, schema, change, "uuidmig " + command);
+            changed.changes().forEach(line -> LOG.info("control of schema {}: set by operator: {}", schema, line));
             return new Outcome(ValidationService.where(db), schema, changed.changes(), view(c, schema));
         } catch (SQLException e) {
             throw new UuidmigException(ExitCode.UNEXPECTED, "cannot change uuidmig.control: " + e.getMessage()

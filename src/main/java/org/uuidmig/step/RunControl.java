@@ -196,12 +196,17 @@ public final class RunControl {
         return s.changedBy() == null ? "" : " (role " + s.changedBy() + ")";
     }
 
-    /** A line of the run: stderr, the log, and an event of the schema. */
+    /**
+     * A line of the run: on the run's stderr writer, where its log lines go too (logged at debug level then, so the
+     * line is not there twice; at info without a writer), and an event of the schema.
+     */
     private void report(Connection c, String message) throws SQLException {
-        LOG.info("control: {}", message);
         if (err != null) {
             err.println("uuidmig " + command + ": " + message);
             err.flush();
+            LOG.debug("control: {}", message);
+        } else {
+            LOG.info("control: {}", message);
         }
         StateStore.event(c, ControlTable.EVENT_STEP, schema, message, null);
     }
