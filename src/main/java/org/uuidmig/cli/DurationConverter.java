@@ -41,21 +41,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         return Duration.ofNanos(nanos.longValue());
     }
 
-    /** "1 ms", "2.5 s", "24.9 days": a duration as a person reads it, for range messages. */
+    /** "1ms", "2.5s", "2147483647ms (24.9 days)": a duration as a person reads it, for range messages. */
     public static String describe(Duration d) {
-        if (d.compareTo(Duration.ofDays(2)) >= 0) {
-            return String.format(java.util.Locale.ROOT, "%dms (%.1f days)", d.toMillis(), d.toMillis() / 86_400_000.0);
-        }
-        if (d.toNanos() % 1_000_000 != 0) {
-            return BigDecimal.valueOf(d.toNanos()).movePointLeft(6).stripTrailingZeros().toPlainString() + "ms";
-        }
-        if (d.toMillis() % 3_600_000 == 0 && !d.isZero()) {
-            return d.toHours() + "h";
-        }
-        if (d.toMillis() % 1000 == 0 && !d.isZero()) {
-            return d.toSeconds() + "s";
-        }
-        return d.toMillis() + "ms";
+        return org.uuidmig.config.Durations.describe(d);
     }
 
     /**

@@ -25,17 +25,19 @@ public class TuningOptions {
     int batchSize;
 
     @Option(names = "--batch-delay", paramLabel = "DURATION", defaultValue = "0ms", converter = DurationConverter.class,
-        description = "Pause between backfill batches, 0 to 1h (default: ${DEFAULT-VALUE}).")
+        description = "Pause between backfill batches, 0 to 1h (default: ${DEFAULT-VALUE}); uuidmig set batch-delay= changes it "
+            + "while the run goes on.")
     Duration batchDelay;
 
     @Option(names = "--max-batch-time", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
         description = "Target duration of one backfill batch, 0 to 1h; the batch size adapts to it. 0 keeps every batch at "
-            + "--batch-size rows (default: ${DEFAULT-VALUE}).")
+            + "--batch-size rows (default: ${DEFAULT-VALUE}); uuidmig set max-batch-time= changes it while the run goes on.")
     Duration maxBatchTime;
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "" + BackfillPolicy.DEFAULT_JOBS,
         description = "Tables backfilled at the same time, each on its own connection (default: ${DEFAULT-VALUE}). "
-            + "With more than one, progress is printed as lines.")
+            + "With more than one, progress is printed as lines. uuidmig set jobs= changes it while the run goes on; uuidmig "
+            + "pause, resume, hold-swap and release-swap control the run too (docs/control.md).")
     int jobs;
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
@@ -59,6 +61,23 @@ public class TuningOptions {
     Duration waitTimeout;
 
     /**
+     * Null if {@code jobs} is a valid --jobs, else the message naming {@code name}: the rule of --jobs, which
+     * {@code uuidmig set jobs=N} applies too.
+     */
+    static String jobsProblem(String name, int jobs) {
+        return jobs < BackfillPolicy.MIN_JOBS || jobs > BackfillPolicy.MAX_JOBS
+            ? name + " must be between " + BackfillPolicy.MIN_JOBS + " and " + BackfillPolicy.MAX_JOBS : null;
+    }
+
+    /**
+     * Null if {@code value} is a valid --max-batch-time or --batch-delay (0 to 1h), else the message naming {@code name};
+     * {@code uuidmig set max-batch-time=} and {@code batch-delay=} apply the same rule.
+     */
+    static String backfillDurationProblem(String name, Duration value) {
+        return DurationConverter.outOfRange(name, value, Duration.ZERO, BackfillPolicy.MAX_DURATION, null);
+    }
+
+    /**
      * The settings these options give, after checking them: the lock and backfill policies (with the command's
      * reindex), and the command's run options with --dry-run.
      */
@@ -69,8 +88,8 @@ public class TuningOptions {
         if (lockAttempts < 1) {
             throw new ParameterException(spec.commandLine(), "--lock-attempts must be positive");
         }
-        if (jobs < 1 || jobs > 16) {
-            throw new ParameterException(spec.commandLine(), "--jobs must be between 1 and 16");
+        if (jobsProblem("--jobs", jobs) != null) {
+            throw new ParameterException(spec.commandLine(), jobsProblem("--jobs", jobs));
         }
         Duration ms = Duration.ofMillis(1);
         Duration pgMax = DurationConverter.POSTGRES_TIMEOUT_MAX;
@@ -79,8 +98,8 @@ public class TuningOptions {
             DurationConverter.outOfRange("--lock-timeout", lockTimeout, ms, pgMax, pgRange),
             DurationConverter.outOfRange("--wait-timeout", waitTimeout, ms, pgMax, pgRange),
             DurationConverter.outOfRange("--swap-lock-wait", swapLockWait, ms, pgMax, pgRange),
-            DurationConverter.outOfRange("--max-batch-time", maxBatchTime, Duration.ZERO, Duration.ofHours(1), null),
-            DurationConverter.outOfRange("--batch-delay", batchDelay, Duration.ZERO, Duration.ofHours(1), null)}) {
+            backfillDurationProblem("--max-batch-time", maxBatchTime),
+            backfillDurationProblem("--batch-delay", batchDelay)}) {
             if (problem != null) {
                 throw new ParameterException(spec.commandLine(), problem);
             }

@@ -32,6 +32,11 @@ import picocli.CommandLine.ScopeType;
         StatusCommand.class,
         DemoCommand.class,
         RollbackCommand.class,
+        PauseCommand.class,
+        ResumeCommand.class,
+        SetCommand.class,
+        HoldSwapCommand.class,
+        ReleaseSwapCommand.class,
         CommandLine.HelpCommand.class,
     })
 public class UuidmigCommand implements Runnable {

@@ -14,6 +14,11 @@ import java.time.Duration;
 public record BackfillPolicy(int batchSize, Duration batchDelay, Duration maxBatchTime, int jobs, boolean reindex) {
     /** Default of --jobs: two backfills at once use both cores of a small server. */
     public static final int DEFAULT_JOBS = 2;
+    /** The range of --jobs (and of {@code uuidmig set jobs=N}). */
+    public static final int MIN_JOBS = 1;
+    public static final int MAX_JOBS = 16;
+    /** The upper bound of --max-batch-time and --batch-delay (and of their {@code uuidmig set}); both may be 0. */
+    public static final Duration MAX_DURATION = Duration.ofHours(1);
 
     /** The defaults of --batch-size, --batch-delay, --max-batch-time and --jobs, with the reindex. */
     public static BackfillPolicy defaults() {

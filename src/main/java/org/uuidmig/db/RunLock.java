@@ -122,8 +122,24 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /**
+     * The run holding the lock on the connected database ("application_name \"uuidmig migrate\" from client ..., pid ...,
+     * user ..., running since ..."), or null when no migrate or rollback is running there: the live-control commands say
+     * with it whether a run will apply what they set.
+     */
+    public static String activeRun(Connection c) throws SQLException {
+        String holder = holderOrNull(c, false);
+        return holder == null ? null : holder.substring("held by ".length());
+    }
+
     /** Who holds the run lock: application_name, client address, pid, user and since when (its session's start). */
     static String holder(Connection c) throws SQLException {
+        String holder = holderOrNull(c, true);
+        return holder == null ? "its holder has just ended; rerun" : holder;
+    }
+
+    /** As {@link #holder}, null when nobody holds it; {@code withState}: with the lock session's state ("idle since ..."). */
+    private static String holderOrNull(Connection c, boolean withState) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
             SELECT a.application_name, coalesce(pg_catalog.host(a.client_addr), 'local socket'), a.pid, a.usename,
                    pg_catalog.to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), a.state,
@@ -135,11 +151,11 @@ public final class RunLock implements AutoCloseable {
             ps.setLong(2, OBJ_ID);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return "its holder has just ended; rerun";
+                    return null;
                 }
                 return "held by application_name \"" + rs.getString(1) + "\" from client " + rs.getString(2) + ", pid "
                     + rs.getInt(3) + ", user " + rs.getString(4) + ", running since " + rs.getString(5)
-                    + (rs.getString(6) == null ? "" : ", " + rs.getString(6) + " since " + rs.getString(7));
+                    + (rs.getString(6) == null || !withState ? "" : ", " + rs.getString(6) + " since " + rs.getString(7));
             }
         }
     }

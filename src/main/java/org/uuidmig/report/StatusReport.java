@@ -13,9 +13,10 @@ import java.util.List;
  * @param columns              the planned columns (from uuidmig's state when there is one, else from the plan)
  * @param flyway               Flyway's history row for our version (recorded = false when there is none)
  * @param alembicVersion       alembic_version.version_num (comma-separated if several; empty without a row), or null without that table
+ * @param control              the live control of the schema's runs (uuidmig.control), the run active now, the last control events
  */
 public record StatusReport(String database, String schema, String stage, String summary, boolean migratedWithoutState,
-                           List<Column> columns, FlywayRow flyway, String alembicVersion) {
+                           List<Column> columns, FlywayRow flyway, String alembicVersion, Control control) {
 
     /** Overall stages. */
     public enum Stage {
@@ -83,5 +84,42 @@ public record StatusReport(String database, String schema, String stage, String 
      */
     public record FlywayRow(String table, String version, boolean recorded, String description, Boolean success,
                             String installedOn) {
+    }
+
+    /**
+     * The schema's row of uuidmig.control (docs/control.md) and what goes with it.
+     *
+     * @param paused       a run starts no new backfill batch or step
+     * @param swapHeld     a run waits before the swap
+     * @param jobs         override of --jobs, or null (the run's option)
+     * @param maxBatchTime override of --max-batch-time ("50ms"), or null
+     * @param batchDelay   override of --batch-delay, or null
+     * @param changedAt    when the row last changed (ISO-8601 with offset), or null without a row
+     * @param changedBy    the role that changed it, or null
+     * @param activeRun    the migrate or rollback running on the database now (the run lock's holder), or null
+     * @param events       the last control events of the schema, oldest first: what operators asked for ("requested: ...")
+     *                     and when a run applied it ("applied: ...", "waiting before the swap of ...")
+     */
+    public record Control(boolean paused, boolean swapHeld, Integer jobs, String maxBatchTime, String batchDelay, String changedAt,
+                          String changedBy, String activeRun, List<Event> events) {
+        /** "paused, swap held, jobs=1, max-batch-time=50ms", or "not paused, swap not held, no overrides". */
+        public String describe() {
+            List<String> overrides = new java.util.ArrayList<>();
+            if (jobs != null) {
+                overrides.add("jobs=" + jobs);
+            }
+            if (maxBatchTime != null) {
+                overrides.add("max-batch-time=" + maxBatchTime);
+            }
+            if (batchDelay != null) {
+                overrides.add("batch-delay=" + batchDelay);
+            }
+            return (paused ? "paused" : "not paused") + ", " + (swapHeld ? "swap held" : "swap not held") + ", "
+                + (overrides.isEmpty() ? "no overrides" : String.join(", ", overrides));
+        }
+    }
+
+    /** A control event: when (ISO-8601 with offset) and what. */
+    public record Event(String at, String message) {
     }
 }

@@ -34,10 +34,24 @@ public final class StatusWriter {
             : "not recorded"));
         out.println("alembic_version: " + (s.alembicVersion() == null ? "no alembic_version table"
             : s.alembicVersion().isEmpty() ? "(no row)" : s.alembicVersion()));
+        control(s.control(), s.schema(), out);
         if (s.migratedWithoutState()) {
             out.println("note: migrated without uuidmig's state (no uuidmig.columns), so validate-post has nothing to check against");
         }
         out.flush();
+    }
+
+    /** The control section: the schema's control, the run active now, and the last control events. */
+    public static void control(StatusReport.Control c, String schema, PrintWriter out) {
+        out.println("control of schema " + schema + ": " + c.describe()
+            + (c.changedAt() == null ? "" : " (changed " + c.changedAt() + " by " + c.changedBy() + ")"));
+        out.println("running now: " + (c.activeRun() == null ? "no migrate or rollback on this database" : c.activeRun()));
+        if (!c.events().isEmpty()) {
+            out.println("last control events:");
+            for (StatusReport.Event e : c.events()) {
+                out.println("  " + e.at() + "  " + e.message());
+            }
+        }
     }
 
     public static void json(StatusReport s, PrintWriter out) {
@@ -50,6 +64,7 @@ public final class StatusWriter {
         doc.put("columns", s.columns());
         doc.put("flyway", s.flyway());
         doc.put("alembicVersion", s.alembicVersion());
+        doc.put("control", s.control());
         Json.print(doc, out);
     }
 }

@@ -28,6 +28,7 @@ import org.uuidmig.report.Progress;
 import org.uuidmig.report.MigrationResult;
 import org.uuidmig.report.MigrationResult.Outcome;
 import org.uuidmig.step.MigrationStep;
+import org.uuidmig.step.RunControl;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
 import org.uuidmig.step.StepRunner;
@@ -96,7 +97,10 @@ public final class MigrationService extends StepsService {
             StateStore.ensure(c);
             List<PlannedColumn> originals = originals(c, plan, state);
             UsersTable users = StateStore.users(c, schema);
-            StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal);
+            // uuidmig.control: what an operator set before this run (a pause, a swap hold, overrides) applies from the start
+            RunControl control = RunControl.open(c, schema, command().word(), settings.backfill(), err);
+            StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal,
+                control);
             List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
             StepRunner runner = runner(ctx);
             if (resuming) {

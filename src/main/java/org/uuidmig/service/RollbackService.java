@@ -28,6 +28,7 @@ import org.uuidmig.report.RollbackResult.Outcome;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.Reverse;
 import org.uuidmig.step.RollbackSteps;
+import org.uuidmig.step.RunControl;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
 import org.uuidmig.step.StepRunner;
@@ -114,7 +115,8 @@ public final class RollbackService extends StepsService {
                 out.println("Rolling back a migration of schema " + schema + " that has not swapped any column: removing what it added ("
                     + String.join("; ", StateStore.describeProgress(c, schema)) + ")");
             }
-            StepRunner runner = runner(ctx);
+            // uuidmig.control: a pause, a swap hold or overrides set before this run apply from the start
+            StepRunner runner = runner(ctx.withControl(RunControl.open(c, schema, command().word(), settings.backfill(), err)));
             runThroughFlyway(c, () -> runner.run(steps));
             // after Flyway has recorded the rollback: while schema uuidmig exists, a rerun knows what to finish
             List<String> others = StateStore.otherSchemas(c, schema);

@@ -28,7 +28,8 @@ import org.uuidmig.step.Steps;
  * status: reads, and changes nothing. uuidmig's state (uuidmig.columns, uuidmig.tables) says
  * which step each column has completed and how far its backfill is; without state, the
  * catalog says whether the columns are still integers or were converted some other way.
- * Flyway's history row and alembic_version are reported as they are.
+ * Flyway's history row and alembic_version are reported as they are, and so is the live control of the
+ * schema's runs (uuidmig.control, the run active now, the last control events).
  */
 public final class StatusService {
     private StatusService() {
@@ -136,7 +137,8 @@ public final class StatusService {
         if (!state.isEmpty()) {
             summary += window(c, plan.schema());
         }
-        return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic);
+        return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic,
+            ControlService.view(c, plan.schema()));
     }
 
     /** "; blue-green window open since ... (writes per side)", or "" when none is open. */

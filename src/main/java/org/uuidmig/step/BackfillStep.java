@@ -20,7 +20,8 @@ import org.uuidmig.sql.MigrationSql;
  * transactions. Batches walk the primary key (keyset); a table without one is walked by heap
  * page ranges (ctid), followed by catch-up passes for rows that moved behind the cursor.
  * Each batch only touches rows whose value differs, so reruns and overlaps are harmless.
- * The batch size adapts to a target duration (--max-batch-time); the table is vacuumed when
+ * The batch size adapts to a target duration (--max-batch-time); before each batch the run's live
+ * control may hold it (paused) or change that target and the delay after it (see {@link RunControl}); the table is vacuumed when
  * the dead row versions of about a tenth of it have piled up, so it does not double in size.
  * Lock: ROW EXCLUSIVE, plus row locks for one batch (under lock_timeout, retried).
  * Transaction: one per batch, with its checkpoint in uuidmig.columns.
@@ -283,6 +284,8 @@ final class BackfillStep implements MigrationStep {
             if (Thread.currentThread().isInterrupted()) {
                 throw new StepRunner.Stopped("backfill " + col.ref() + " stopped: another backfill failed");
             }
+            // uuidmig.control: waits here while paused (or while this worker is beyond jobs); the knobs as they are now
+            RunControl.Knobs knobs = ctx.control().beforeBatch(ctx.conn(), "backfill " + col.ref());
             int[] updated = new int[1];
             long[] elapsed = new long[1];
             ctx.blocking().inTransaction(ctx.conn(), "backfill " + col.ref(), c -> {
@@ -308,13 +311,14 @@ final class BackfillStep implements MigrationStep {
             updatedThisRun += updated[0];
             sinceVacuum += updated[0];
             progress.update(done);
-            adapt(Duration.ofNanos(elapsed[0]));
+            adapt(Duration.ofNanos(elapsed[0]), knobs.maxBatchTime());
             if (sinceVacuum >= vacuumEvery) {
                 vacuum();
             }
-            if (!ctx.settings().backfill().batchDelay().isZero()) {
+            Duration delay = ctx.control().knobs().batchDelay();
+            if (!delay.isZero()) {
                 try {
-                    Thread.sleep(ctx.settings().backfill().batchDelay().toMillis());
+                    Thread.sleep(delay.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SQLException("interrupted", e);
@@ -323,9 +327,12 @@ final class BackfillStep implements MigrationStep {
             return updated[0];
         }
 
-        /** Sizes the next batch so that it takes about --max-batch-time; 0 means fixed batches of --batch-size rows. */
-        private void adapt(Duration elapsed) {
-            long target = ctx.settings().backfill().maxBatchTime().toNanos();
+        /**
+         * Sizes the next batch so that it takes about --max-batch-time (or its live override); 0 means fixed batches (of
+         * --batch-size rows, or of the size reached when it was set to 0).
+         */
+        private void adapt(Duration elapsed, Duration maxBatchTime) {
+            long target = maxBatchTime.toNanos();
             if (target == 0) {
                 return;
             }

@@ -64,6 +64,13 @@ final class FaultInjection {
         }
     }
 
+    /** A thread starts waiting on the run's live control (paused, swap held, beyond jobs): {@code what} is what waits. */
+    static void controlWait(String what) {
+        if (PausePoints.armed()) {
+            PausePoints.reached("control wait", what);
+        }
+    }
+
     static void batchCommitted(Object column) {
         if (PausePoints.armed()) {
             PausePoints.reached("batch", column.toString());

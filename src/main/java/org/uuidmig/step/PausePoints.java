@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Points: {@code "before <step id>"} and {@code "before <step id> <target>"} (before a step that is not done yet
  * runs, e.g. {@code "before swap"}), {@code "after <step id>"} and {@code "after <step id> <target>"} (after it ran
- * and was recorded), {@code "batch"} and {@code "batch <table.column>"} (after a backfill batch committed). A held
+ * and was recorded), {@code "batch"} and {@code "batch <table.column>"} (after a backfill batch committed),
+ * {@code "control wait"} and {@code "control wait <what>"} (a thread starts waiting on the run's live control: paused
+ * by an operator, the swap held, or a backfill worker beyond jobs; e.g. {@code "control wait backfill public.t.c"}). A held
  * point stops the first thread that reaches it, once, until the test releases it; later arrivals pass. uuidmig's
  * connections hold no locks and no open transaction at any of these points.
  * <p>

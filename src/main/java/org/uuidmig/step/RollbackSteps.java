@@ -132,7 +132,8 @@ public final class RollbackSteps {
     private static void dropStateOf(StepContext ctx) throws SQLException {
         java.sql.Connection c = ctx.conn();
         Catalog.inTransaction(c, false, () -> {
-            for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck", "window_writes")) {
+            for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck",
+                "window_writes", "control")) {
                 if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", StateStore.SCHEMA + "." + table)) {
                     continue; // created_objects is missing from state made by a uuidmig before it
                 }

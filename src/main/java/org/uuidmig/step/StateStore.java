@@ -23,7 +23,8 @@ import org.uuidmig.plan.UsersTable;
 /**
  * The tool's own state, in schema {@value #SCHEMA}: what each column looked like before the
  * migration (so that validate-post and rollback can compare and restore), the step each
- * column has reached, backfill checkpoints, row counts and the insert/delete ledger.
+ * column has reached, backfill checkpoints, row counts and the insert/delete ledger; and the operator's
+ * control of a live run (uuidmig.control, see {@link ControlTable}).
  * It stays after the migration as its record; {@code uuidmig rollback} or a DBA may drop it.
  */
 public final class StateStore {
@@ -108,6 +109,15 @@ public final class StateStore {
             target           text,
             message          text NOT NULL,
             millis           bigint);
+        CREATE TABLE IF NOT EXISTS uuidmig.control (
+            table_schema     text PRIMARY KEY,
+            paused           boolean NOT NULL DEFAULT false,
+            hold_swap        boolean NOT NULL DEFAULT false,
+            jobs             integer CHECK (jobs BETWEEN 1 AND 16),
+            max_batch_time   interval CHECK (max_batch_time BETWEEN interval '0' AND interval '1 hour'),
+            batch_delay      interval CHECK (batch_delay BETWEEN interval '0' AND interval '1 hour'),
+            changed_at       timestamptz NOT NULL DEFAULT now(),
+            changed_by       text NOT NULL DEFAULT current_user);
         CREATE OR REPLACE FUNCTION uuidmig.ledger_insert() RETURNS trigger
             LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $uuidmig$
         DECLARE n bigint;
@@ -229,7 +239,7 @@ public final class StateStore {
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = ? AND c.relkind <> 'r'
                AND c.relname IN ('columns', 'tables', 'users_table', 'created_objects', 'row_ledger', 'events', 'rollback',
-                                 'forward_columns', 'forward_tables', 'recheck', 'window_writes')""")) {
+                                 'forward_columns', 'forward_tables', 'recheck', 'window_writes', 'control')""")) {
             ps.setString(1, SCHEMA);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {

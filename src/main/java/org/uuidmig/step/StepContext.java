@@ -23,9 +23,27 @@ import org.uuidmig.plan.UsersTable;
  * @param serverVersionNum server_version_num
  * @param err       where progress goes
  * @param terminal  whether err is a terminal (progress bars) or a pipe (plain lines)
+ * @param control   the run's live control (uuidmig.control): pause, swap hold, and the backfill's knobs as they apply now
  */
 public record StepContext(Database db, Connection conn, String schema, UsersTable users, List<PlannedColumn> columns,
-                          MigrationSettings settings, int serverVersionNum, PrintWriter err, boolean terminal) {
+                          MigrationSettings settings, int serverVersionNum, PrintWriter err, boolean terminal,
+                          RunControl control) {
+
+    /** A context whose control is fixed: the options as given, no table read (--dry-run). */
+    public StepContext(Database db, Connection conn, String schema, UsersTable users, List<PlannedColumn> columns,
+                       MigrationSettings settings, int serverVersionNum, PrintWriter err, boolean terminal) {
+        this(db, conn, schema, users, columns, settings, serverVersionNum, err, terminal, RunControl.fixed(settings.backfill()));
+    }
+
+    /** The same context on another connection (a backfill worker's), with or without a progress bar. */
+    StepContext on(Connection other, boolean bars) {
+        return new StepContext(db, other, schema, users, columns, settings, serverVersionNum, err, bars, control);
+    }
+
+    /** The same context with the run's live control. */
+    public StepContext withControl(RunControl runControl) {
+        return new StepContext(db, conn, schema, users, columns, settings, serverVersionNum, err, terminal, runControl);
+    }
 
     /** Retry policy for statements that make the application wait while they wait (short lock_timeout). */
     public LockRetry blocking() {

@@ -8,10 +8,11 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -30,7 +31,8 @@ import org.uuidmig.report.StepDone;
  * Neighbouring steps that declare a {@link MigrationStep#parallelGroup()} (the backfills) run
  * with up to --jobs workers, each on a connection of its own; the steps of one group (one table)
  * stay in order on one worker. The first failure stops the other workers after their current
- * batch and is the one reported.
+ * batch and is the one reported. The number of workers follows the run's live control
+ * ({@link RunControl}: {@code uuidmig set jobs=N}), and a paused run starts no step.
  */
 public final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
@@ -56,8 +58,10 @@ public final class StepRunner {
             while (end < steps.size() && steps.get(end).parallelGroup() != null) {
                 end++;
             }
-            if (end > i + 1 && ctx.settings().backfill().jobs() > 1) {
-                runParallel(steps.subList(i, end));
+            List<MigrationStep> block = steps.subList(i, end);
+            if (block.stream().map(MigrationStep::parallelGroup).distinct().count() > 1) {
+                // through the dispatcher whatever --jobs is: `uuidmig set jobs=N` may raise it while the block runs
+                runParallel(block);
                 i = end;
             } else {
                 runOne(steps.get(i), ctx);
@@ -73,6 +77,7 @@ public final class StepRunner {
             FaultInjection.stepDone(name);
             return;
         }
+        c.control().beforeStep(c.conn(), "step " + name); // paused by operator: no new step starts
         LOG.info("{}: starting", name);
         FaultInjection.beforeStep(step);
         long t0 = System.nanoTime();
@@ -94,59 +99,62 @@ public final class StepRunner {
         FaultInjection.afterStep(step);
     }
 
+    /**
+     * The dispatcher: starts one worker per group (a table's steps, in order, on a connection of its own) while fewer
+     * than the live jobs ({@link RunControl#jobs}) run and the run is not paused, and waits for one to end, reading the
+     * control row about once a second meanwhile on the main connection. A lower jobs makes the workers beyond it wait
+     * before their next batch or step ({@link RunControl}); a higher one starts the next group within about a second.
+     * The first failure stops the others after their current batch (they are interrupted) and is the one reported.
+     */
     private void runParallel(List<MigrationStep> steps) throws SQLException {
         Map<String, List<MigrationStep>> groups = new LinkedHashMap<>();
         for (MigrationStep s : steps) {
             groups.computeIfAbsent(s.parallelGroup(), k -> new ArrayList<>()).add(s);
         }
         Deque<List<MigrationStep>> queue = new ArrayDeque<>(groups.values());
-        int workers = Math.min(ctx.settings().backfill().jobs(), queue.size());
-        LOG.info("{} steps over {} tables, {} at a time", steps.size(), queue.size(), workers);
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+        RunControl control = ctx.control();
+        LOG.info("{} steps over {} tables, {} at a time", steps.size(), queue.size(), control.knobs().jobs());
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "uuidmig-job");
             t.setDaemon(true);
             return t;
         });
+        CompletionService<Void> ended = new ExecutorCompletionService<>(pool);
         String purpose = workerPurpose(ctx.conn());
         AtomicReference<Throwable> first = new AtomicReference<>();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            futures.add(pool.submit(() -> {
-                try (Connection conn = ctx.db().connect(purpose)) {
-                    // Several progress bars cannot share one terminal line: workers print progress lines.
-                    StepContext wc = new StepContext(ctx.db(), conn, ctx.schema(), ctx.users(), ctx.columns(), ctx.settings(),
-                        ctx.serverVersionNum(), ctx.err(), false);
-                    while (true) {
-                        List<MigrationStep> group;
-                        synchronized (queue) {
-                            group = queue.poll();
+        int running = 0;
+        try {
+            while (running > 0 || (!queue.isEmpty() && first.get() == null)) {
+                if (first.get() == null) {
+                    try {
+                        int jobs = control.jobs(ctx.conn());
+                        while (running < jobs && !queue.isEmpty() && !control.paused()) {
+                            List<MigrationStep> group = queue.poll();
+                            // one table at a time on a terminal keeps its progress bar; several print progress lines
+                            boolean bar = ctx.terminal() && jobs == 1 && running == 0;
+                            ended.submit(() -> runGroup(group, purpose, bar, first), null);
+                            running++;
                         }
-                        if (group == null || Thread.currentThread().isInterrupted()) {
-                            return null;
+                        if (running == 0 && !queue.isEmpty()) {
+                            control.beforeStep(ctx.conn(), "the next table's steps"); // paused: nothing to wait for but resume
                         }
-                        for (MigrationStep s : group) {
-                            runOne(s, wc);
-                        }
+                    } catch (SQLException | RuntimeException e) {
+                        first.compareAndSet(null, e); // the main connection failed: stop the workers, then report it
                     }
-                } catch (Throwable t) {
-                    if (first.compareAndSet(null, t)) {
-                        pool.shutdownNow(); // the other workers stop after their current batch
-                    }
-                    throw t;
                 }
-            }));
-        }
-        pool.shutdown();
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                // the first failure is in `first`; the others are workers told to stop
-            } catch (InterruptedException e) {
-                pool.shutdownNow();
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while waiting for the backfill workers", e);
+                if (first.get() != null) {
+                    pool.shutdownNow(); // the other workers stop after their current batch
+                }
+                if (running > 0 && ended.poll(RunControl.POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS) != null) {
+                    running--; // its failure, if any, is in `first`
+                }
             }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the backfill workers", e);
+        } finally {
+            pool.shutdownNow();
         }
         Throwable t = first.get();
         if (t instanceof SQLException e) {
@@ -160,6 +168,24 @@ public final class StepRunner {
         }
         if (t != null) {
             throw new UuidmigException(ExitCode.UNEXPECTED, "backfill worker failed: " + t, t);
+        }
+    }
+
+    /** One worker: a group's steps in order, on a connection of its own; the first failure of any worker goes to {@code first}. */
+    private void runGroup(List<MigrationStep> group, String purpose, boolean bar, AtomicReference<Throwable> first) {
+        ctx.control().workerStarted();
+        try (Connection conn = ctx.db().connect(purpose)) {
+            StepContext wc = ctx.on(conn, bar);
+            for (MigrationStep s : group) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new Stopped("stopped before " + s.id() + " " + s.target() + ": another worker failed");
+                }
+                runOne(s, wc);
+            }
+        } catch (Throwable t) {
+            first.compareAndSet(null, t);
+        } finally {
+            ctx.control().workerEnded();
         }
     }
 

@@ -120,6 +120,7 @@ final class SwapStep implements MigrationStep {
 
     @Override
     public void run(StepContext ctx) throws SQLException {
+        ctx.control().beforeSwap(ctx, direction.swapWhat + " of " + target()); // uuidmig hold-swap: waits here, holding no lock
         requireExpanded(ctx);
         StateStore.CreatedObject window = BlueGreenWindow.recorded(ctx.conn(), ctx.schema());
         if (window != null && direction == Direction.FORWARD) {
