@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.Runs;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -63,11 +64,7 @@ class MappingAtSwapIT {
     }
 
     static String[] args(String command, String... more) {
-        String[] out = new String[1 + PLAN.length + more.length];
-        out[0] = command;
-        System.arraycopy(PLAN, 0, out, 1, PLAN.length);
-        System.arraycopy(more, 0, out, 1 + PLAN.length, more.length);
-        return out;
+        return Runs.withPlan(PLAN, command, more);
     }
 
     /** Rows of the table whose uuid is not users.uuid of the user they must point at (NULL-ness included). */
@@ -133,7 +130,7 @@ class MappingAtSwapIT {
         CliResult rb;
         try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + RollbackSteps.SWAP)) {
             CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
-            awaitReached(beforeSwap, run);
+            Runs.awaitReached(beforeSwap, run, "its swap back");
             applicationWrites(db, true, 22);
             assertEquals(0, wrongUuidRows(db, "posts"), "the uuids are as the application meant them");
             beforeSwap.release();
@@ -172,11 +169,4 @@ class MappingAtSwapIT {
         assertEquals(0, post.exitCode(), post.toString());
     }
 
-    private static void awaitReached(PausePoints.Pause pause, CompletableFuture<CliResult> run) throws InterruptedException {
-        long until = System.nanoTime() + 120_000_000_000L;
-        while (!pause.awaitReached(Duration.ofMillis(100))) {
-            assertTrue(!run.isDone(), () -> "the run ended before the pause point: " + run.join());
-            assertTrue(System.nanoTime() < until, "the run did not reach the pause point within 120 s");
-        }
-    }
 }

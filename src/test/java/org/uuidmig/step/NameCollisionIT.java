@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.Runs;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -24,11 +25,7 @@ class NameCollisionIT {
     static final String[] PLAN = {"--column", "a_b.c", "--column", "a.b_c"};
 
     static String[] args(String command, String... more) {
-        String[] out = new String[1 + PLAN.length + more.length];
-        out[0] = command;
-        System.arraycopy(PLAN, 0, out, 1, PLAN.length);
-        System.arraycopy(more, 0, out, 1 + PLAN.length, more.length);
-        return out;
+        return Runs.withPlan(PLAN, command, more);
     }
 
     static long wrongRows(TestDb db, String table, String column, boolean uuid) throws Exception {
@@ -61,11 +58,7 @@ class NameCollisionIT {
         CliResult rb;
         try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + RollbackSteps.SWAP)) {
             CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
-            long until = System.nanoTime() + 120_000_000_000L;
-            while (!beforeSwap.awaitReached(Duration.ofMillis(100))) {
-                assertTrue(!run.isDone(), () -> "rollback ended before its swap: " + run.join());
-                assertTrue(System.nanoTime() < until, "rollback did not reach its swap within 120 s");
-            }
+            Runs.awaitReached(beforeSwap, run, "its pause point");
             db.exec("INSERT INTO a_b (c, expect) SELECT uuid, 13 FROM users WHERE id = 13; "
                 + "UPDATE a_b SET c = (SELECT uuid FROM users WHERE id = 14), expect = 14 WHERE id = 2");
             db.exec("INSERT INTO a (b_c, expect) SELECT uuid, 15 FROM users WHERE id = 15; "

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.Runs;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -40,11 +41,7 @@ class ReplicationRoleIT {
     }
 
     static String[] args(String command, String... more) {
-        String[] out = new String[1 + PLAN.length + more.length];
-        out[0] = command;
-        System.arraycopy(PLAN, 0, out, 1, PLAN.length);
-        System.arraycopy(more, 0, out, 1 + PLAN.length, more.length);
-        return out;
+        return Runs.withPlan(PLAN, command, more);
     }
 
     /** Rows whose uuid author is not users.uuid of the user they must point at (NULL-ness included). */
@@ -99,11 +96,7 @@ class ReplicationRoleIT {
         CliResult rb;
         try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + RollbackSteps.SWAP)) {
             CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
-            long until = System.nanoTime() + 120_000_000_000L;
-            while (!beforeSwap.awaitReached(Duration.ofMillis(100))) {
-                assertTrue(!run.isDone(), () -> "rollback ended before its swap: " + run.join());
-                assertTrue(System.nanoTime() < until, "rollback did not reach its swap within 120 s");
-            }
+            Runs.awaitReached(beforeSwap, run, "its pause point");
             replicaWrites(db, "(SELECT uuid FROM users WHERE id = N)");
             beforeSwap.release();
             rb = run.get(5, TimeUnit.MINUTES);
@@ -149,11 +142,7 @@ class ReplicationRoleIT {
         CliResult rb;
         try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + RollbackSteps.SWAP)) {
             CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
-            long until = System.nanoTime() + 120_000_000_000L;
-            while (!beforeSwap.awaitReached(Duration.ofMillis(100))) {
-                assertTrue(!run.isDone(), () -> "rollback ended before its swap: " + run.join());
-                assertTrue(System.nanoTime() < until, "rollback did not reach its swap within 120 s");
-            }
+            Runs.awaitReached(beforeSwap, run, "its pause point");
             db.exec("ALTER TABLE posts DISABLE TRIGGER USER");
             db.exec("INSERT INTO posts (author_id, expect) SELECT uuid, 4 FROM users WHERE id = 4");
             beforeSwap.release();
