@@ -1,6 +1,5 @@
 package org.uuidmig.step;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.List;
 
@@ -9,6 +8,7 @@ import org.uuidmig.db.Database;
 import org.uuidmig.db.LockRetry;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.RunProgress;
 
 /**
  * What a step works with: the connection (auto-commit), the columns as they were before the
@@ -21,11 +21,10 @@ import org.uuidmig.plan.UsersTable;
  * @param columns   every planned column, as it was before the migration
  * @param settings  migrate options
  * @param serverVersionNum server_version_num
- * @param err       where progress goes
- * @param terminal  whether err is a terminal (progress bars) or a pipe (plain lines)
+ * @param progress  the run's progress display, shared by its workers
  */
 public record StepContext(Database db, Connection conn, String schema, UsersTable users, List<PlannedColumn> columns,
-                          MigrationSettings settings, int serverVersionNum, PrintWriter err, boolean terminal) {
+                          MigrationSettings settings, int serverVersionNum, RunProgress progress) {
 
     /** Retry policy for statements that make the application wait while they wait (short lock_timeout). */
     public LockRetry blocking() {

@@ -73,15 +73,23 @@ public final class StepRunner {
             FaultInjection.stepDone();
             return;
         }
-        LOG.info("{}: starting", name);
+        LOG.debug("{}: starting", name);
         FaultInjection.beforeStep(step);
         long t0 = System.nanoTime();
         String running = CurrentSteps.name(step);
         CurrentSteps.started(running);
+        // a backfill shows its own line (its rows), any other step a line with its name while it runs
+        boolean ownLine = !step.id().equals(Steps.BACKFILL);
+        if (ownLine) {
+            c.progress().stepStarted(name);
+        }
         try {
             step.run(c);
         } finally {
             CurrentSteps.ended(running);
+            if (ownLine) {
+                c.progress().stepEnded(name);
+            }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         synchronized (millisByTarget) {
@@ -113,9 +121,9 @@ public final class StepRunner {
         for (int w = 0; w < workers; w++) {
             futures.add(pool.submit(() -> {
                 try (Connection conn = ctx.db().connect(purpose)) {
-                    // Several progress bars cannot share one terminal line: workers print progress lines.
+                    // the workers share the run's progress display: one bar for all of them
                     StepContext wc = new StepContext(ctx.db(), conn, ctx.schema(), ctx.users(), ctx.columns(), ctx.settings(),
-                        ctx.serverVersionNum(), ctx.err(), false);
+                        ctx.serverVersionNum(), ctx.progress());
                     while (true) {
                         List<MigrationStep> group;
                         synchronized (queue) {
