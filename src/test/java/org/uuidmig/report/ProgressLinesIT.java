@@ -39,10 +39,10 @@ class ProgressLinesIT {
             Path out = dir.resolve("out.txt");
             Path err = dir.resolve("err.txt");
             // a short interval, so that a run of a second or two prints several lines
-            Process p = Subprocess.start(out, err, List.of("-Duuidmig.progress.intervalMillis=150"), "migrate", "--url", db.url(),
+            Process p = Subprocess.start(out, err, List.of("-Duuidmig.progress.intervalMillis=100"), "migrate", "--url", db.url(),
                 "--column", "chat_messages.sender_id", "--column", "message_read_states.user_id",
                 "--column", "service_request_notes.created_by", "--jobs", "2", "--batch-size", "500", "--max-batch-time", "0",
-                "--batch-delay", "10ms");
+                "--batch-delay", "20ms");
             assertTrue(p.waitFor(5, TimeUnit.MINUTES), "migrate did not finish");
             String stderr = Files.readString(err, StandardCharsets.UTF_8);
             String context = "stderr:\n" + stderr;

@@ -47,10 +47,11 @@ class ProgressTerminalIT {
         db.loadFixture(SCALE);
         long nullable = db.queryLong("SELECT count(*) FROM chat_messages WHERE sender_id IS NULL");
         assertTrue(nullable > 0, "the fixture has NULLs in a nullable column: " + nullable);
-        // three columns (two nullable) keep the run short; their backfills take about 60 batches of 500 rows
+        // three columns (two nullable) keep the run short; their backfills take about 60 batches of 500 rows, with
+        // a pause of 20 ms after each (the bar is on screen for at least 0.7 s, about seven frames)
         String stream = runOnTerminal("migrate", "--url", db.url(), "--column", "chat_messages.sender_id",
             "--column", "message_read_states.user_id", "--column", "service_request_notes.created_by", "--jobs", String.valueOf(jobs),
-            "--batch-size", "500", "--max-batch-time", "0", "--batch-delay", "5ms");
+            "--batch-size", "500", "--max-batch-time", "0", "--batch-delay", "20ms");
         TerminalScreen screen = TerminalScreen.replay(stream, COLUMNS); // fails on any escape sequence it does not know
         String context = "what the terminal shows:\n" + String.join("\n", screen.rows());
 
@@ -119,12 +120,7 @@ class ProgressTerminalIT {
             Path out = dir.resolve("terminal.out");
             String command = "stty cols " + COLUMNS + " rows 24 && exec " + Subprocess.command(List.of(), args).stream()
                 .map(ProgressTerminalIT::shellQuoted).collect(Collectors.joining(" "));
-            ProcessBuilder pb;
-            try {
-                pb = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null");
-            } catch (RuntimeException e) {
-                throw new AssertionError("util-linux script is needed to test the terminal mode", e);
-            }
+            ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null");
             pb.environment().put("TERM", "xterm");
             pb.environment().remove("COLUMNS");
             pb.environment().remove("LINES");
