@@ -1,9 +1,11 @@
 package org.uuidmig;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 
+import org.uuidmig.cli.LogOptions;
 import org.uuidmig.cli.UuidmigCommand;
+import org.uuidmig.report.LiveConsole;
+import org.uuidmig.report.Tty;
 
 import picocli.CommandLine;
 
@@ -13,10 +15,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--verbose")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-            System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb", "info");
-        }
+        // before anything logs: slf4j-simple reads its settings once
+        LogOptions.configure(args, Tty.isTerminal(2));
+        // stderr on a terminal: log lines and messages go above the progress display, never into it
+        LiveConsole.install();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(commandLine(out, err).execute(args));

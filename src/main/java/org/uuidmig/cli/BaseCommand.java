@@ -11,6 +11,9 @@ import org.uuidmig.config.ConnectionSettings;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.Target;
 import org.uuidmig.report.Json;
+import org.uuidmig.report.LiveConsole;
+import org.uuidmig.report.Progress;
+import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.StepDone;
 import org.uuidmig.service.ValidationService;
 
@@ -45,12 +48,37 @@ abstract class BaseCommand implements Callable<Integer> {
      * checks. Exit 2, naming the schema, before anything is changed.
      */
     ConnectionSettings connectionSettings() {
-        ConnectionSettings s = connection.resolve(msg -> err().println("uuidmig: warning: " + msg));
+        boolean quiet = quiet();
+        ConnectionSettings s = connection.resolve(msg -> {
+            if (!quiet) {
+                err().println("uuidmig: warning: " + msg);
+            }
+        });
         Target target = new Database(s).target();
-        err().println(target.line(spec.name()));
-        err().flush();
+        if (!quiet) {
+            err().println(target.line(spec.name()));
+            err().flush();
+        }
         target.requireSchema();
         return s;
+    }
+
+    /** --quiet: errors and the result only (no target line, no progress, no warnings). */
+    boolean quiet() {
+        return LogOptions.quiet(spec);
+    }
+
+    /**
+     * How a run shows its progress: nothing with --quiet; a live display when stderr is a terminal (Main has put a
+     * {@link LiveConsole} there); else plain lines.
+     */
+    RunProgress.Mode progressMode() {
+        return quiet() ? RunProgress.Mode.OFF : LiveConsole.current() != null ? RunProgress.Mode.TERMINAL : RunProgress.Mode.LINES;
+    }
+
+    /** Where long scans (validate-pre's) are announced: nowhere with --quiet. */
+    Progress scanProgress() {
+        return quiet() ? Progress.silent() : Progress.lines(err());
     }
 
     Database database() {

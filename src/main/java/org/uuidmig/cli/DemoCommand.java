@@ -52,6 +52,6 @@ public class DemoCommand extends BaseCommand {
         LocalServer policy = localServer == null ? (explicit ? LocalServer.NOT_WITH_EXPLICIT_OPTIONS : LocalServer.IF_UNREACHABLE)
             : localServer ? LocalServer.ALWAYS : LocalServer.NEVER;
         ConnectionSettings maintenance = connection.resolve(msg -> err().println("uuidmig: warning: " + msg), MAINTENANCE_DATABASE);
-        return new DemoService(maintenance, policy, LocalPostgres.DEFAULT_VERSION, scale, keep, out(), err(), System.console() != null).run();
+        return new DemoService(maintenance, policy, LocalPostgres.DEFAULT_VERSION, scale, keep, out(), err(), progressMode()).run();
     }
 }

@@ -82,7 +82,7 @@ public class MigrateCommand extends BaseCommand {
         MigrationSettings settings = settings();
         var conn = connectionSettings();
         db = new Database(conn, settings.lock().lockTimeout());
-        service = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), System.console() != null);
+        service = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), progressMode());
         if (json()) {
             service.onInterrupt(line -> printJsonError(ExitCode.INCOMPLETE, line));
         }

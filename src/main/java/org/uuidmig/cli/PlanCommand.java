@@ -25,7 +25,7 @@ public class PlanCommand extends BaseCommand {
         MigrationSettings d = MigrationSettings.defaults();
         MigrationSettings settings = d.withDryRun(true);
         Database db = new Database(conn, d.lock().lockTimeout());
-        MigrationResult result = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), false).migrate();
+        MigrationResult result = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), progressMode()).migrate();
         if (json()) {
             printJson(result.document("plan", ValidationService.where(db), conn.schema()));
             return result.exitCode();

@@ -49,7 +49,7 @@ public class RollbackCommand extends BaseCommand {
         MigrationSettings settings = settings();
         var conn = connectionSettings();
         db = new Database(conn, settings.lock().lockTimeout());
-        service = new RollbackService(db, conn.schema(), settings, announcements(), err(), System.console() != null);
+        service = new RollbackService(db, conn.schema(), settings, announcements(), err(), progressMode());
         if (json()) {
             service.onInterrupt(line -> printJsonError(ExitCode.INCOMPLETE, line));
         }

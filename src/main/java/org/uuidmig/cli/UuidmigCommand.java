@@ -17,7 +17,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
-/** The top command: {@code uuidmig [--verbose] <subcommand>}. */
+/** The top command: {@code uuidmig [--quiet | --log-level LEVEL | --verbose] <subcommand>}. */
 @Command(name = "uuidmig",
     versionProvider = UuidmigCommand.Version.class,
     description = {
@@ -43,8 +43,18 @@ public class UuidmigCommand implements Runnable {
     @CommandLine.Mixin
     HelpOptions helpOptions;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Log SQL and timings; print stack traces on errors.")
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Log SQL and timings (--log-level debug, and Flyway's "
+        + "info lines); print stack traces on errors.")
     boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Print errors and the result only: no target "
+        + "line, no progress, no warnings or log lines.")
+    boolean quiet;
+
+    @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL", description = "The log lines shown on "
+        + "stderr: error, warn, info or debug (default: info). On a terminal they have no time stamp; written to a file or "
+        + "a pipe they start with the time.")
+    LogOptions.Level logLevel;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,6 +80,11 @@ public class UuidmigCommand implements Runnable {
         }
         cl.getCommandSpec().usageMessage().footer(ExitCode.HELP_LINES);
         cl.setExecutionExceptionHandler(UuidmigCommand::handleError);
+        CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+        cl.setExecutionStrategy(pr -> {
+            LogOptions.check(pr);
+            return run.execute(pr);
+        });
         IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, args) -> handleUsageError(usage, ex, args));
         return cl;
@@ -108,7 +123,7 @@ public class UuidmigCommand implements Runnable {
             return ExitCode.INCOMPLETE;
         }
         PrintWriter err = cmd.getErr();
-        boolean verbose = isVerbose(parseResult);
+        boolean verbose = LogOptions.verbose(parseResult);
         int code;
         String error;
         if (ex instanceof UuidmigException u) {
@@ -128,15 +143,6 @@ public class UuidmigCommand implements Runnable {
             b.printJsonError(code, error);
         }
         return code;
-    }
-
-    private static boolean isVerbose(ParseResult pr) {
-        for (ParseResult p = pr; p != null; p = p.subcommand()) {
-            if (p.hasMatchedOption("--verbose")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Reads the version Maven wrote into version.properties. */

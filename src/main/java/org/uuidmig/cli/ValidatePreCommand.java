@@ -3,7 +3,6 @@ package org.uuidmig.cli;
 import org.uuidmig.report.CheckReport;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;
-import org.uuidmig.report.Progress;
 import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
@@ -17,6 +16,6 @@ import picocli.CommandLine.Command;
 public class ValidatePreCommand extends ValidateCommand {
     @Override
     CheckReport check(Database db, PlanSettings planSettings) {
-        return ValidationService.pre(db, planSettings, Progress.lines(err()));
+        return ValidationService.pre(db, planSettings, scanProgress());
     }
 }

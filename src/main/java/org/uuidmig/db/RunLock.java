@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
+import org.uuidmig.report.LiveConsole;
 
 /**
  * One mutating run per database: {@code migrate} (any phase) and {@code rollback} take this
@@ -190,6 +191,7 @@ public final class RunLock implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         String line = interruptedLine(command, at);
+        LiveConsole.stopCurrent(); // the progress display goes, and is not drawn again below this line
         System.err.println(line);
         System.err.flush();
         if (report != null) {

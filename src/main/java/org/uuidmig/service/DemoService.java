@@ -24,6 +24,7 @@ import org.uuidmig.demo.ServiceCatalogFixture;
 import org.uuidmig.localpg.LocalPostgres;
 import org.uuidmig.localpg.PgBinaries;
 import org.uuidmig.report.Progress;
+import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.ReportWriter;
 import org.uuidmig.step.StateStore;
 
@@ -67,10 +68,10 @@ public final class DemoService {
     private final boolean keep;
     private final PrintWriter out;
     private final PrintWriter err;
-    private final boolean terminal;
+    private final RunProgress.Mode progress;
 
     public DemoService(ConnectionSettings maintenance, LocalServer localServer, String localVersion, int scale, boolean keep,
-                       PrintWriter out, PrintWriter err, boolean terminal) {
+                       PrintWriter out, PrintWriter err, RunProgress.Mode progress) {
         this.maintenance = maintenance;
         this.localServer = localServer;
         this.localVersion = localVersion;
@@ -78,7 +79,7 @@ public final class DemoService {
         this.keep = keep;
         this.out = out;
         this.err = err;
-        this.terminal = terminal;
+        this.progress = progress;
     }
 
     public int run() {
@@ -192,7 +193,7 @@ public final class DemoService {
 
         section("validate-pre");
         t = System.nanoTime();
-        CheckReport pre = ValidationService.pre(db, plan, Progress.lines(err));
+        CheckReport pre = ValidationService.pre(db, plan, progress == RunProgress.Mode.OFF ? Progress.silent() : Progress.lines(err));
         ReportWriter.text(pre, out, false);
         o.preMs = ms(t);
         if (pre.hasFailures()) {
@@ -205,7 +206,7 @@ public final class DemoService {
         t = System.nanoTime();
         ApplicationLoad load = ApplicationLoad.start(db, "public", APP_PAUSE);
         try {
-            o.code = new MigrationService(db, plan, MigrationSettings.defaults(), out, err, terminal).migrate().printText(out, err);
+            o.code = new MigrationService(db, plan, MigrationSettings.defaults(), out, err, progress).migrate().printText(out, err);
         } catch (UuidmigException e) {
             err.println("uuidmig: error: " + e.getMessage());
             o.code = e.exitCode();

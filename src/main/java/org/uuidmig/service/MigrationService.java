@@ -24,7 +24,7 @@ import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 import org.uuidmig.report.DryRun;
-import org.uuidmig.report.Progress;
+import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.MigrationResult;
 import org.uuidmig.report.MigrationResult.Outcome;
 import org.uuidmig.step.MigrationStep;
@@ -42,8 +42,8 @@ public final class MigrationService extends StepsService {
     private final PlanSettings planSettings;
 
     public MigrationService(Database db, PlanSettings planSettings, MigrationSettings settings, PrintWriter out,
-                            PrintWriter err, boolean terminal) {
-        super(RunCommand.MIGRATE, db, settings, out, err, terminal);
+                            PrintWriter err, RunProgress.Mode progress) {
+        super(RunCommand.MIGRATE, db, settings, out, err, progress);
         this.planSettings = planSettings;
     }
 
@@ -51,7 +51,7 @@ public final class MigrationService extends StepsService {
     public MigrationResult migrate() {
         long t0 = System.nanoTime();
         String schema = planSettings.schema();
-        try (Connection c = connect(); RunLock lock = lock()) {
+        try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress()) {
             StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             if (org.uuidmig.step.Reverse.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
@@ -70,7 +70,7 @@ public final class MigrationService extends StepsService {
                 refuseAnotherPlan(c, plan, state);
             }
 
-            CheckReport pre = ValidationService.pre(c, plan, db, Progress.lines(err));
+            CheckReport pre = ValidationService.pre(c, plan, db, scans());
             if (pre.hasFailures()) {
                 return new MigrationResult(Outcome.REFUSED, null, null, plan.toConvert().size(), pre, List.of(), 0, null, List.of());
             }
@@ -99,8 +99,7 @@ public final class MigrationService extends StepsService {
             UsersTable users = StateStore.users(c, schema);
             // uuidmig.control: what an operator set before this run (a pause, a swap hold, overrides) applies from the start
             RunControl control = RunControl.open(c, schema, command().word(), settings.backfill(), err);
-            StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, terminal,
-                control);
+            StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), shown, control);
             List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
             StepRunner runner = runner(ctx);
             if (resuming) {
@@ -122,7 +121,7 @@ public final class MigrationService extends StepsService {
         List<PlannedColumn> originals = state.isEmpty() ? plan.toConvert()
             : state.stream().map(StateStore.ColumnRow::original).toList();
         UsersTable users = state.isEmpty() ? plan.users() : StateStore.users(c, plan.schema());
-        StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), err, false);
+        StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), RunProgress.off());
         List<DryRun.Column> columns = new ArrayList<>();
         for (PlannedColumn col : originals) {
             ForeignKey fk = col.userForeignKey(users);

@@ -25,6 +25,7 @@ import org.uuidmig.report.DryRun;
 import org.uuidmig.report.MigrationResult;
 import org.uuidmig.report.RollbackResult;
 import org.uuidmig.report.RollbackResult.Outcome;
+import org.uuidmig.report.RunProgress;
 import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.Reverse;
 import org.uuidmig.step.RollbackSteps;
@@ -45,15 +46,15 @@ public final class RollbackService extends StepsService {
     private final String schema;
 
     public RollbackService(Database db, String schema, MigrationSettings settings, PrintWriter out, PrintWriter err,
-                           boolean terminal) {
-        super(RunCommand.ROLLBACK, db, settings, out, err, terminal);
+                           RunProgress.Mode progress) {
+        super(RunCommand.ROLLBACK, db, settings, out, err, progress);
         this.schema = schema;
     }
 
     /** Runs rollback: what it announces as it goes is printed, how it ended is returned. */
     public RollbackResult rollback() {
         long t0 = System.nanoTime();
-        try (Connection c = connect(); RunLock lock = lock()) {
+        try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress()) {
             StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
             // the state of this schema only: a database may hold the record of other schemas' migrations too
             List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
@@ -78,7 +79,7 @@ public final class RollbackService extends StepsService {
             int serverVersion = serverVersionNum(c);
             List<PlannedColumn> columns = reverse ? Reverse.columns(originals, users) : originals;
             StepContext ctx = new StepContext(db, c, appSchema, reverse ? Reverse.users(users) : users, columns, settings,
-                serverVersion, err, terminal);
+                serverVersion, shown);
             java.util.Set<String> swappedBack = new java.util.HashSet<>();
             if (Reverse.startedFor(c, schema)) {
                 state.stream().filter(r -> r.step().equals(Steps.SWAP)).forEach(r -> swappedBack.add(r.table()));

@@ -13,6 +13,8 @@ import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
+import org.uuidmig.report.Progress;
+import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.StepDone;
 import org.uuidmig.step.CurrentSteps;
 import org.uuidmig.step.StepContext;
@@ -27,13 +29,15 @@ abstract class StepsService {
     final MigrationSettings settings;
     final PrintWriter out;
     final PrintWriter err;
-    final boolean terminal;
+    /** How the run shows its progress: a live display on a terminal, plain lines, or nothing (--quiet). */
+    final RunProgress.Mode progress;
     /** The run's step runner once it has one: what it has done is reported when the run stops. */
     private volatile StepRunner runner;
     private volatile Consumer<String> interruptReport;
 
     /** @param command the command this service runs: settings for another command are a programming error */
-    StepsService(RunCommand command, Database db, MigrationSettings settings, PrintWriter out, PrintWriter err, boolean terminal) {
+    StepsService(RunCommand command, Database db, MigrationSettings settings, PrintWriter out, PrintWriter err,
+                 RunProgress.Mode progress) {
         if (settings.run().command() != command) {
             throw new IllegalArgumentException("settings of " + settings.run().command() + " given to " + command);
         }
@@ -41,7 +45,7 @@ abstract class StepsService {
         this.settings = settings;
         this.out = out;
         this.err = err;
-        this.terminal = terminal;
+        this.progress = progress;
     }
 
     /**
@@ -63,6 +67,16 @@ abstract class StepsService {
         StepRunner r = new StepRunner(ctx);
         runner = r;
         return r;
+    }
+
+    /** The run's progress display (nothing for --dry-run); closing it prints where the backfills stopped, if they did. */
+    final RunProgress progress() {
+        return settings.run().dryRun() ? RunProgress.off() : RunProgress.of(progress, err);
+    }
+
+    /** Where validate-pre's long scans are announced. */
+    final Progress scans() {
+        return progress == RunProgress.Mode.OFF ? Progress.silent() : Progress.lines(err);
     }
 
     final RunCommand command() {

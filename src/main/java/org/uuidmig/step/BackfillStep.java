@@ -7,12 +7,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.report.BackfillProgress;
+import org.uuidmig.report.RunProgress;
 import org.uuidmig.sql.MigrationSql;
 
 /**
@@ -94,8 +96,8 @@ final class BackfillStep implements MigrationStep {
             .filter(r -> r.table().equals(col.ref().table()) && r.column().equals(col.ref().column()))
             .findFirst().orElseThrow(() -> new IllegalStateException("no state for " + col.ref()));
         long total = Math.max(baseRows(ctx), 1);
-        try (BackfillProgress progress = BackfillProgress.open(col.ref().toString(), total, state.backfillRows(),
-            ctx.err(), ctx.terminal())) {
+        try (BackfillProgress progress = ctx.progress().backfill(col.ref().toString(), total, state.backfillRows(),
+            () -> pending(ctx))) {
             Batcher batcher = new Batcher(ctx, progress, state.backfillRows());
             if (keyset()) {
                 runKeyset(ctx, batcher, state.lastKey());
@@ -105,7 +107,30 @@ final class BackfillStep implements MigrationStep {
             markDone(ctx);
             LOG.info("backfill {}: {} rows updated in {} batches, {} vacuums", col.ref(), batcher.updatedThisRun,
                 batcher.batches, batcher.vacuums);
+            progress.finish();
         }
+    }
+
+    /**
+     * Every column of the run whose backfill is still to do, with its rows (as counted) and those done, for the
+     * run's overall bar: the first backfill to start reads it.
+     */
+    private static List<RunProgress.Pending> pending(StepContext ctx) throws SQLException {
+        Map<String, StateStore.TableRow> tables = StateStore.tables(ctx.conn(), ctx.schema());
+        List<RunProgress.Pending> out = new ArrayList<>();
+        for (StateStore.ColumnRow r : StateStore.columns(ctx.conn(), ctx.schema())) {
+            if (r.backfillDone()) {
+                continue;
+            }
+            for (PlannedColumn c : ctx.columns()) {
+                if (c.ref().table().equals(r.table()) && c.ref().column().equals(r.column())) {
+                    StateStore.TableRow t = tables.get(r.table());
+                    long rows = t != null && t.baseRows() != null ? t.baseRows() : Math.max(c.table().estimatedRows(), 0);
+                    out.add(new RunProgress.Pending(c.ref().toString(), Math.max(rows, 1), r.backfillRows()));
+                }
+            }
+        }
+        return out;
     }
 
     private long baseRows(StepContext ctx) throws SQLException {
@@ -310,7 +335,7 @@ final class BackfillStep implements MigrationStep {
             done += updated[0];
             updatedThisRun += updated[0];
             sinceVacuum += updated[0];
-            progress.update(done);
+            progress.batch(updated[0], scanned);
             adapt(Duration.ofNanos(elapsed[0]), knobs.maxBatchTime());
             if (sinceVacuum >= vacuumEvery) {
                 vacuum();

@@ -1,6 +1,5 @@
 package org.uuidmig.step;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.List;
 
@@ -9,6 +8,7 @@ import org.uuidmig.db.Database;
 import org.uuidmig.db.LockRetry;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.RunProgress;
 
 /**
  * What a step works with: the connection (auto-commit), the columns as they were before the
@@ -21,28 +21,26 @@ import org.uuidmig.plan.UsersTable;
  * @param columns   every planned column, as it was before the migration
  * @param settings  migrate options
  * @param serverVersionNum server_version_num
- * @param err       where progress goes
- * @param terminal  whether err is a terminal (progress bars) or a pipe (plain lines)
+ * @param progress  the run's progress display, shared by its workers
  * @param control   the run's live control (uuidmig.control): pause, swap hold, and the backfill's knobs as they apply now
  */
 public record StepContext(Database db, Connection conn, String schema, UsersTable users, List<PlannedColumn> columns,
-                          MigrationSettings settings, int serverVersionNum, PrintWriter err, boolean terminal,
-                          RunControl control) {
+                          MigrationSettings settings, int serverVersionNum, RunProgress progress, RunControl control) {
 
     /** A context whose control is fixed: the options as given, no table read (--dry-run). */
     public StepContext(Database db, Connection conn, String schema, UsersTable users, List<PlannedColumn> columns,
-                       MigrationSettings settings, int serverVersionNum, PrintWriter err, boolean terminal) {
-        this(db, conn, schema, users, columns, settings, serverVersionNum, err, terminal, RunControl.fixed(settings.backfill()));
+                       MigrationSettings settings, int serverVersionNum, RunProgress progress) {
+        this(db, conn, schema, users, columns, settings, serverVersionNum, progress, RunControl.fixed(settings.backfill()));
     }
 
-    /** The same context on another connection (a backfill worker's), with or without a progress bar. */
-    StepContext on(Connection other, boolean bars) {
-        return new StepContext(db, other, schema, users, columns, settings, serverVersionNum, err, bars, control);
+    /** The same context on another connection (a backfill worker's). */
+    StepContext on(Connection other) {
+        return new StepContext(db, other, schema, users, columns, settings, serverVersionNum, progress, control);
     }
 
     /** The same context with the run's live control. */
     public StepContext withControl(RunControl runControl) {
-        return new StepContext(db, conn, schema, users, columns, settings, serverVersionNum, err, terminal, runControl);
+        return new StepContext(db, conn, schema, users, columns, settings, serverVersionNum, progress, runControl);
     }
 
     /** Retry policy for statements that make the application wait while they wait (short lock_timeout). */

@@ -78,15 +78,23 @@ public final class StepRunner {
             return;
         }
         c.control().beforeStep(c.conn(), "step " + name); // paused by operator: no new step starts
-        LOG.info("{}: starting", name);
+        LOG.debug("{}: starting", name);
         FaultInjection.beforeStep(step);
         long t0 = System.nanoTime();
         String running = CurrentSteps.name(step);
         CurrentSteps.started(running);
+        // a backfill shows its own line (its rows), any other step a line with its name while it runs
+        boolean ownLine = !step.id().equals(Steps.BACKFILL);
+        if (ownLine) {
+            c.progress().stepStarted(name);
+        }
         try {
             step.run(c);
         } finally {
             CurrentSteps.ended(running);
+            if (ownLine) {
+                c.progress().stepEnded(name);
+            }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         synchronized (millisByTarget) {
@@ -130,9 +138,8 @@ public final class StepRunner {
                         int jobs = control.jobs(ctx.conn());
                         while (running < jobs && !queue.isEmpty() && !control.paused()) {
                             List<MigrationStep> group = queue.poll();
-                            // one table at a time on a terminal keeps its progress bar; several print progress lines
-                            boolean bar = ctx.terminal() && jobs == 1 && running == 0;
-                            ended.submit(() -> runGroup(group, purpose, bar, first), null);
+                            // the workers share the run's progress display: one bar for all of them
+                            ended.submit(() -> runGroup(group, purpose, first), null);
                             running++;
                         }
                         if (running == 0 && !queue.isEmpty()) {
@@ -172,10 +179,10 @@ public final class StepRunner {
     }
 
     /** One worker: a group's steps in order, on a connection of its own; the first failure of any worker goes to {@code first}. */
-    private void runGroup(List<MigrationStep> group, String purpose, boolean bar, AtomicReference<Throwable> first) {
+    private void runGroup(List<MigrationStep> group, String purpose, AtomicReference<Throwable> first) {
         ctx.control().workerStarted();
         try (Connection conn = ctx.db().connect(purpose)) {
-            StepContext wc = ctx.on(conn, bar);
+            StepContext wc = ctx.on(conn);
             for (MigrationStep s : group) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new Stopped("stopped before " + s.id() + " " + s.target() + ": another worker failed");

@@ -15,6 +15,7 @@ import org.uuidmig.plan.IndexInfo;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.TableInfo;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.RunProgress;
 import org.uuidmig.sql.MigrationSql;
 
 /** The statements of a rollback after the swap (the forward SQL with users' keys exchanged): string-equality tests. */
@@ -73,7 +74,7 @@ class ReverseSqlTest {
     @Test
     void swapBackRestoresNamesAndAddsNoForeignKeyWhereThereWasNone() {
         StepContext ctx = new StepContext(null, null, "public", REVERSE, List.of(reverse(true)), MigrationSettings.defaults(), 150000,
-            null, false);
+            RunProgress.off());
         List<String> withFk = new SwapStep(Direction.BACKWARD, List.of("assigns")).swapColumn(ctx, reverse(true));
         assertEquals(List.of(
             "DROP TRIGGER IF EXISTS \"zz_uuidmig_sync_user_id\" ON \"public\".\"assigns\"",

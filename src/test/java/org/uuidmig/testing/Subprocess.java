@@ -34,6 +34,19 @@ public final class Subprocess {
     }
 
     private static ProcessBuilder builder(java.util.Map<String, String> env, List<String> jvmArgs, String... args) {
+        ProcessBuilder pb = new ProcessBuilder(command(jvmArgs, args));
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        return pb;
+    }
+
+    /** The command line that runs uuidmig in a JVM of its own, with this test JVM's class path and Maven repository. */
+    public static List<String> command(List<String> jvmArgs, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
@@ -47,15 +60,7 @@ public final class Subprocess {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.uuidmig.Main");
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        env.forEach((k, v) -> {
-            if (v == null) {
-                pb.environment().remove(k);
-            } else {
-                pb.environment().put(k, v);
-            }
-        });
-        return pb;
+        return cmd;
     }
 
     public static Result run(List<String> jvmArgs, String... args) throws IOException, InterruptedException {
