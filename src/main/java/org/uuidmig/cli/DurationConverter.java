@@ -16,7 +16,9 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
     private static final Pattern P = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
-    private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Duration.ofDays(366).toNanos());
+    /** The longest duration any option takes: a year. */
+    public static final Duration MAX = Duration.ofDays(366);
+    private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(MAX.toNanos());
     /** PostgreSQL's limit for lock_timeout and statement_timeout: INT_MAX milliseconds (about 24.9 days). */
     public static final Duration POSTGRES_TIMEOUT_MAX = Duration.ofMillis(Integer.MAX_VALUE);
 

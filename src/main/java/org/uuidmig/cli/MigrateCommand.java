@@ -32,6 +32,9 @@ public class MigrateCommand extends BaseCommand {
     TuningOptions tuning;
 
     @Mixin
+    MetricsOptions metrics;
+
+    @Mixin
     FormatOption format;
 
     /** The run, once it has started: what it did is reported if it stops. */
@@ -73,7 +76,7 @@ public class MigrateCommand extends BaseCommand {
         RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
             .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp)
             .withWindow(new RunOptions.Window(viewSchema, blueQuiet, force));
-        return tuning.settings(run, !noReindex);
+        return tuning.settings(run, !noReindex).withMetrics(metrics.endpoint());
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.uuidmig.cli;
 import java.time.Duration;
 
 import org.uuidmig.config.BackfillPolicy;
+import org.uuidmig.config.HealthPolicy;
 import org.uuidmig.config.LockPolicy;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.RunOptions;
@@ -48,7 +49,7 @@ public class TuningOptions {
     @Option(names = "--swap-lock-wait", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
         description = "How long one attempt of the swap (and of each FK's brief ADD) may wait for all its locks together; "
             + "the application queues behind it for at most this long plus the few milliseconds the locks are held. Also "
-            + "capped by --lock-timeout and 80% of the server's deadlock_timeout; 1ms to 2147483647ms (default: ${DEFAULT-VALUE}).")
+            + "capped by --lock-timeout and 80%% of the server's deadlock_timeout; 1ms to 2147483647ms (default: ${DEFAULT-VALUE}).")
     Duration swapLockWait;
 
     @Option(names = "--lock-attempts", paramLabel = "N", defaultValue = "12",
@@ -59,6 +60,28 @@ public class TuningOptions {
         description = "lock_timeout for statements that block nobody (CREATE/DROP INDEX CONCURRENTLY, VALIDATE), 1ms to "
             + "2147483647ms (default: ${DEFAULT-VALUE}).")
     Duration waitTimeout;
+
+    @Option(names = "--max-latency-factor", paramLabel = "FACTOR", defaultValue = "3",
+        description = "Health bound: the probe transaction (a one-row write and its commit in schema uuidmig, once a second) "
+            + "may take this many times its baseline, the median of probes before the steps start; 1 to 1000 (default: "
+            + "${DEFAULT-VALUE}). A signal over its bound is logged, shown by uuidmig status and exported as a metric.")
+    double maxLatencyFactor;
+
+    @Option(names = "--max-replica-lag", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+        description = "Health bound: the replay lag of the slowest physical standby (pg_stat_replication.replay_lag) "
+            + "(default: ${DEFAULT-VALUE}).")
+    Duration maxReplicaLag;
+
+    @Option(names = "--max-slot-wal", paramLabel = "SIZE", defaultValue = "1GB", converter = SizeConverter.class,
+        description = "Health bound: the WAL a replication slot retains (pg_current_wal_lsn() - restart_lsn), in bytes or "
+            + "with a unit: kB, MB, GB, TB, each 1024 of the one below, as in PostgreSQL (default: ${DEFAULT-VALUE}).")
+    long maxSlotWal;
+
+    @Option(names = "--max-xact-age", paramLabel = "DURATION", defaultValue = "10min", converter = DurationConverter.class,
+        description = "Health bound: the age of the oldest transaction in the database, other than uuidmig's own, that holds "
+            + "back the cleanup of the backfill's dead rows (default: ${DEFAULT-VALUE}). An autovacuum to prevent wraparound on "
+            + "a migrated table is always over its bound. docs/metrics.md describes every signal.")
+    Duration maxXactAge;
 
     /**
      * Null if {@code jobs} is a valid --jobs, else the message naming {@code name}: the rule of --jobs, which
@@ -99,12 +122,21 @@ public class TuningOptions {
             DurationConverter.outOfRange("--wait-timeout", waitTimeout, ms, pgMax, pgRange),
             DurationConverter.outOfRange("--swap-lock-wait", swapLockWait, ms, pgMax, pgRange),
             backfillDurationProblem("--max-batch-time", maxBatchTime),
-            backfillDurationProblem("--batch-delay", batchDelay)}) {
+            backfillDurationProblem("--batch-delay", batchDelay),
+            DurationConverter.outOfRange("--max-replica-lag", maxReplicaLag, ms, DurationConverter.MAX, null),
+            DurationConverter.outOfRange("--max-xact-age", maxXactAge, ms, DurationConverter.MAX, null)}) {
             if (problem != null) {
                 throw new ParameterException(spec.commandLine(), problem);
             }
         }
+        if (!(maxLatencyFactor >= HealthPolicy.MIN_LATENCY_FACTOR && maxLatencyFactor <= HealthPolicy.MAX_LATENCY_FACTOR)) {
+            throw new ParameterException(spec.commandLine(), "--max-latency-factor must be between 1 and 1000, not " + maxLatencyFactor);
+        }
+        if (maxSlotWal < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-slot-wal must be at least 1 byte");
+        }
         return new MigrationSettings(new LockPolicy(lockTimeout, waitTimeout, lockAttempts, swapLockWait),
-            new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex), run.withDryRun(dryRun));
+            new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex), run.withDryRun(dryRun),
+            new HealthPolicy(maxLatencyFactor, maxReplicaLag, maxSlotWal, maxXactAge), null);
     }
 }

@@ -113,6 +113,14 @@ public final class Database {
         }
     }
 
+    /**
+     * The backend pids of every session this process has open through {@link #connect}: the run's own, which the health
+     * monitor leaves out of the long transactions it reports.
+     */
+    public static java.util.List<Integer> ownBackendPids() {
+        return Sessions.backendPids(null);
+    }
+
     private static final String NO_PASSWORD = " (no password was given: use --password, PGPASSWORD, or ~/.pgpass or PGPASSFILE "
         + "readable only by you, chmod 0600)";
 

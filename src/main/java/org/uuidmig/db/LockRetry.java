@@ -3,6 +3,7 @@ package org.uuidmig.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,26 @@ import org.uuidmig.UuidmigException;
  */
 public record LockRetry(int attempts, Duration lockTimeout, String rerun) {
     private static final Logger LOG = LoggerFactory.getLogger(LockRetry.class);
+    /** Every attempt of a unit of work under lock_timeout, by any LockRetry of this process. */
+    private static final LongAdder ATTEMPTS = new LongAdder();
+    /** The attempts whose locks were not granted in time (lock timeout, the swap's budget, a deadlock): the run backed off. */
+    private static final LongAdder WAITS = new LongAdder();
+
+    /**
+     * Attempts so far, in this process, of the units of work that need table locks (backfill batches, the swap, each brief
+     * DDL, CREATE INDEX CONCURRENTLY, ...): the first try of each and every retry. Exported as a metric.
+     */
+    public static long attemptsSoFar() {
+        return ATTEMPTS.sum();
+    }
+
+    /**
+     * The attempts so far, in this process, that waited their lock_timeout (or the swap's lock budget) out, or were chosen
+     * as a deadlock's victim, and so backed off to try again: a measure of the lock contention the run met.
+     */
+    public static long waitsSoFar() {
+        return WAITS.sum();
+    }
 
     /** Work to retry; it runs in a transaction that LockRetry commits or rolls back. */
     @FunctionalInterface
@@ -48,6 +69,7 @@ public record LockRetry(int attempts, Duration lockTimeout, String rerun) {
         SQLException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             sleep(backoff(attempt));
+            ATTEMPTS.increment();
             c.setAutoCommit(false);
             try {
                 try (var st = c.createStatement()) {
@@ -64,6 +86,7 @@ public record LockRetry(int attempts, Duration lockTimeout, String rerun) {
                 if (!SqlState.isRetryableLockError(e)) {
                     throw e;
                 }
+                WAITS.increment();
                 last = e;
                 LOG.warn("{}: {} (attempt {}/{}); backing off so the application is not held up", what,
                     SqlState.DEADLOCK_DETECTED.equals(e.getSQLState()) ? "deadlock, chosen as victim"
@@ -86,6 +109,7 @@ public record LockRetry(int attempts, Duration lockTimeout, String rerun) {
             try (var st = c.createStatement()) {
                 st.execute("SET lock_timeout = " + timeout.toMillis());
             }
+            ATTEMPTS.increment();
             try {
                 work.run(c);
                 return;
@@ -93,6 +117,7 @@ public record LockRetry(int attempts, Duration lockTimeout, String rerun) {
                 if (!SqlState.isRetryableLockError(e)) {
                     throw e;
                 }
+                WAITS.increment();
                 last = e;
                 LOG.warn("{}: lock not granted within {} ms (attempt {}/{})", what, timeout.toMillis(), attempt, attempts);
             } finally {

@@ -14,9 +14,11 @@ import java.util.List;
  * @param flyway               Flyway's history row for our version (recorded = false when there is none)
  * @param alembicVersion       alembic_version.version_num (comma-separated if several; empty without a row), or null without that table
  * @param control              the live control of the schema's runs (uuidmig.control), the run active now, the last control events
+ * @param health               the active run's last health sample (uuidmig.health), or null when no run is active or it has
+ *                             not sampled yet
  */
 public record StatusReport(String database, String schema, String stage, String summary, boolean migratedWithoutState,
-                           List<Column> columns, FlywayRow flyway, String alembicVersion, Control control) {
+                           List<Column> columns, FlywayRow flyway, String alembicVersion, Control control, Health health) {
 
     /** Overall stages. */
     public enum Stage {
@@ -117,6 +119,34 @@ public record StatusReport(String database, String schema, String stage, String 
             return (paused ? "paused" : "not paused") + ", " + (swapHeld ? "swap held" : "swap not held") + ", "
                 + (overrides.isEmpty() ? "no overrides" : String.join(", ", overrides));
         }
+    }
+
+    /**
+     * The last health sample of the run active on the schema (docs/metrics.md).
+     *
+     * @param command    the run that sampled it ("migrate", "rollback")
+     * @param sampledAt  when (ISO-8601, UTC)
+     * @param secondsAgo how long before this status
+     * @param overBound  "none", or the signals over their bound ("replica lag 12 s > 10 s; ...")
+     * @param signals    each signal, in a fixed order: latency, replica_lag, slot_wal, wraparound_vacuum, long_transaction
+     */
+    public record Health(String command, String sampledAt, double secondsAgo, String overBound, List<HealthSignal> signals) {
+    }
+
+    /**
+     * One health signal as sampled.
+     *
+     * @param signal      its name: latency, replica_lag, slot_wal, wraparound_vacuum, long_transaction
+     * @param over        whether it was over its bound
+     * @param value       its value (a factor of the baseline, seconds, bytes or a count), or null when there was nothing to
+     *                    measure or it could not be read
+     * @param bound       its bound, in the same unit
+     * @param detail      what the value is about, or null
+     * @param unavailable why it could not be read, or null
+     * @param text        the line status prints for it
+     */
+    public record HealthSignal(String signal, boolean over, Double value, double bound, String detail, String unavailable,
+                               String text) {
     }
 
     /** A control event: when (ISO-8601 with offset) and what. */

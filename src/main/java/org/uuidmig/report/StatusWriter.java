@@ -35,6 +35,7 @@ public final class StatusWriter {
         out.println("alembic_version: " + (s.alembicVersion() == null ? "no alembic_version table"
             : s.alembicVersion().isEmpty() ? "(no row)" : s.alembicVersion()));
         control(s.control(), s.schema(), out);
+        health(s.health(), out);
         if (s.migratedWithoutState()) {
             out.println("note: migrated without uuidmig's state (no uuidmig.columns), so validate-post has nothing to check against");
         }
@@ -54,6 +55,19 @@ public final class StatusWriter {
         }
     }
 
+    /** The health section, while a run is active and has sampled: its last sample, a line per signal. */
+    public static void health(StatusReport.Health h, PrintWriter out) {
+        if (h == null) {
+            return;
+        }
+        long over = h.signals().stream().filter(StatusReport.HealthSignal::over).count();
+        out.println(String.format(java.util.Locale.ROOT, "health (the running %s's last sample, %.1f s ago): %s", h.command(),
+            h.secondsAgo(), over == 0 ? "no signal over its bound" : over + " over its bound: " + h.overBound()));
+        for (StatusReport.HealthSignal sig : h.signals()) {
+            out.println("  " + sig.text());
+        }
+    }
+
     public static void json(StatusReport s, PrintWriter out) {
         Map<String, Object> doc = Json.document("status", org.uuidmig.ExitCode.OK);
         doc.put("database", s.database());
@@ -65,6 +79,7 @@ public final class StatusWriter {
         doc.put("flyway", s.flyway());
         doc.put("alembicVersion", s.alembicVersion());
         doc.put("control", s.control());
+        doc.put("health", s.health());
         Json.print(doc, out);
     }
 }

@@ -18,6 +18,8 @@ import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid;
+import org.uuidmig.health.HealthMonitor;
+import org.uuidmig.metrics.RunMetrics;
 import org.uuidmig.plan.ColumnState;
 import org.uuidmig.plan.ForeignKey;
 import org.uuidmig.plan.Plan;
@@ -51,7 +53,7 @@ public final class MigrationService extends StepsService {
     public MigrationResult migrate() {
         long t0 = System.nanoTime();
         String schema = planSettings.schema();
-        try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress()) {
+        try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress(); RunMetrics metrics = metrics(schema)) {
             StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
             if (org.uuidmig.step.Reverse.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
@@ -106,12 +108,15 @@ public final class MigrationService extends StepsService {
                 out.println("Resuming an interrupted migration of schema " + schema + ": "
                     + String.join("; ", StateStore.describeProgress(c, schema)));
             }
-            if (settings.run().phase() == Phase.EXPAND) {
-                runner.run(steps);
-                return summary(c, runner, t0, Outcome.EXPAND_COMPLETE);
+            // the health signals are watched while the steps run, on a connection of the monitor's own
+            try (HealthMonitor health = health(ctx, metrics)) {
+                if (settings.run().phase() == Phase.EXPAND) {
+                    runner.run(steps);
+                } else {
+                    runThroughFlyway(runner, steps);
+                }
             }
-            runThroughFlyway(runner, steps);
-            return summary(c, runner, t0, Outcome.COMPLETE);
+            return summary(c, runner, t0, settings.run().phase() == Phase.EXPAND ? Outcome.EXPAND_COMPLETE : Outcome.COMPLETE);
         } catch (SQLException e) {
             throw translate(e);
         }

@@ -18,6 +18,8 @@ import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
+import org.uuidmig.health.HealthMonitor;
+import org.uuidmig.metrics.RunMetrics;
 import org.uuidmig.plan.ForeignKey;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
@@ -54,7 +56,7 @@ public final class RollbackService extends StepsService {
     /** Runs rollback: what it announces as it goes is printed, how it ended is returned. */
     public RollbackResult rollback() {
         long t0 = System.nanoTime();
-        try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress()) {
+        try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress(); RunMetrics metrics = metrics(schema)) {
             StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
             // the state of this schema only: a database may hold the record of other schemas' migrations too
             List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
@@ -118,7 +120,10 @@ public final class RollbackService extends StepsService {
             }
             // uuidmig.control: a pause, a swap hold or overrides set before this run apply from the start
             StepRunner runner = runner(ctx.withControl(RunControl.open(c, schema, command().word(), settings.backfill(), err)));
-            runThroughFlyway(c, () -> runner.run(steps));
+            // the health signals are watched while the steps run; the monitor stops (and deletes its row) before the state goes
+            try (HealthMonitor health = health(ctx, metrics)) {
+                runThroughFlyway(c, () -> runner.run(steps));
+            }
             // after Flyway has recorded the rollback: while schema uuidmig exists, a rerun knows what to finish
             List<String> others = StateStore.otherSchemas(c, schema);
             List<MigrationResult.Column> summary = summary(c, runner, reverse);

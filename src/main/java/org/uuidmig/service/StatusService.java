@@ -137,8 +137,44 @@ public final class StatusService {
         if (!state.isEmpty()) {
             summary += window(c, plan.schema());
         }
-        return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic,
-            ControlService.view(c, plan.schema()));
+        StatusReport.Control control = ControlService.view(c, plan.schema());
+        return new StatusReport(where, plan.schema(), stage.json(), summary, withoutState, columns, flyway, alembic, control,
+            control.activeRun() == null ? null : health(c, plan.schema()));
+    }
+
+    /**
+     * The schema's last health sample (uuidmig.health, written by the active run's health monitor about once a second and
+     * deleted when it stops), or null when there is none.
+     */
+    static StatusReport.Health health(Connection c, String schema) throws SQLException {
+        if (!tableExists(c, "uuidmig.health")) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT command, snapshot::text, pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - sampled_at)::float8
+              FROM uuidmig.health WHERE table_schema = ?""")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                com.fasterxml.jackson.databind.JsonNode doc;
+                try {
+                    doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(2));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new SQLException("uuidmig.health holds a sample status cannot read: " + e.getMessage(), e);
+                }
+                List<StatusReport.HealthSignal> signals = new ArrayList<>();
+                for (com.fasterxml.jackson.databind.JsonNode n : doc.path("signals")) {
+                    signals.add(new StatusReport.HealthSignal(n.path("signal").asText(), n.path("over").asBoolean(),
+                        n.path("value").isNumber() ? n.path("value").asDouble() : null, n.path("bound").asDouble(),
+                        n.path("detail").isTextual() ? n.path("detail").asText() : null,
+                        n.path("unavailable").isTextual() ? n.path("unavailable").asText() : null, n.path("text").asText()));
+                }
+                return new StatusReport.Health(rs.getString(1), doc.path("sampledAt").asText(), Math.max(0, rs.getDouble(3)),
+                    doc.path("overBound").asText("none"), signals);
+            }
+        }
     }
 
     /** "; blue-green window open since ... (writes per side)", or "" when none is open. */

@@ -8,11 +8,14 @@ import java.util.function.Consumer;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
+import org.uuidmig.config.MetricsEndpoint;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
+import org.uuidmig.health.HealthMonitor;
+import org.uuidmig.metrics.RunMetrics;
 import org.uuidmig.report.Progress;
 import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.StepDone;
@@ -72,6 +75,41 @@ abstract class StepsService {
     /** The run's progress display (nothing for --dry-run); closing it prints where the backfills stopped, if they did. */
     final RunProgress progress() {
         return settings.run().dryRun() ? RunProgress.off() : RunProgress.of(progress, err);
+    }
+
+    /**
+     * The run's Prometheus endpoint (--metrics-port), started before anything is changed (an address that cannot be bound
+     * is exit 2), with one line on stderr naming its URL (also with --quiet when the port was picked, 0); null without
+     * --metrics-port and for --dry-run.
+     */
+    final RunMetrics metrics(String schema) {
+        MetricsEndpoint endpoint = settings.metrics();
+        if (endpoint == null || settings.run().dryRun()) {
+            return null;
+        }
+        RunMetrics m = RunMetrics.start(endpoint, command().word(), schema, ValidationService.where(db));
+        if (progress != RunProgress.Mode.OFF || endpoint.port() == 0) {
+            err.println("uuidmig " + command().word() + ": serving metrics at " + m.url());
+            err.flush();
+        }
+        return m;
+    }
+
+    /**
+     * Starts the health monitor for the run's steps (docs/metrics.md): the migrated tables are the columns' tables and the
+     * users table. The metrics, if served, read its samples from now on.
+     */
+    final HealthMonitor health(StepContext ctx, RunMetrics metrics) {
+        java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+        ctx.columns().forEach(col -> tables.add(ctx.schema() + "." + col.ref().table()));
+        if (ctx.users() != null) {
+            tables.add(ctx.users().schema() + "." + ctx.users().name());
+        }
+        HealthMonitor m = HealthMonitor.open(db, command().word(), ctx.schema(), List.copyOf(tables), settings.health());
+        if (metrics != null) {
+            metrics.watch(m, ctx.schema()); // before the first sample, which reads the backfill's rows for them
+        }
+        return m.startSampling();
     }
 
     /** Where validate-pre's long scans are announced. */

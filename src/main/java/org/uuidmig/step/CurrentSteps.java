@@ -29,6 +29,23 @@ public final class CurrentSteps {
         return String.join(", ", RUNNING);
     }
 
+    /** A running step: its id ("backfill") and its target ("public.chat_messages.sender_id", or "" for a global step). */
+    public record Running(String id, String target) {
+    }
+
+    /** The steps running now, in the order they started (for the metrics). */
+    public static synchronized List<Running> running() {
+        List<Running> out = new ArrayList<>();
+        for (String s : RUNNING) {
+            // the name is this class's own "step ID" or "step ID (TARGET)"; ids hold no space
+            String rest = s.startsWith("step ") ? s.substring("step ".length()) : s;
+            int space = rest.indexOf(' ');
+            out.add(space < 0 ? new Running(rest, "")
+                : new Running(rest.substring(0, space), rest.substring(space + 1).replaceFirst("^\\((.*)\\)$", "$1")));
+        }
+        return out;
+    }
+
     /** How a step is named in that line. */
     static String name(MigrationStep step) {
         return "step " + step.id() + (step.target().isEmpty() ? "" : " (" + step.target() + ")");

@@ -133,7 +133,7 @@ public final class RollbackSteps {
         java.sql.Connection c = ctx.conn();
         Catalog.inTransaction(c, false, () -> {
             for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck",
-                "window_writes", "control")) {
+                "window_writes", "control", "probe", "health")) {
                 if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", StateStore.SCHEMA + "." + table)) {
                     continue; // created_objects is missing from state made by a uuidmig before it
                 }

@@ -23,8 +23,9 @@ import org.uuidmig.plan.UsersTable;
 /**
  * The tool's own state, in schema {@value #SCHEMA}: what each column looked like before the
  * migration (so that validate-post and rollback can compare and restore), the step each
- * column has reached, backfill checkpoints, row counts and the insert/delete ledger; and the operator's
- * control of a live run (uuidmig.control, see {@link ControlTable}).
+ * column has reached, backfill checkpoints, row counts and the insert/delete ledger; the operator's
+ * control of a live run (uuidmig.control, see {@link ControlTable}); and the health monitor's probe row and latest
+ * sample (uuidmig.probe, uuidmig.health).
  * It stays after the migration as its record; {@code uuidmig rollback} or a DBA may drop it.
  */
 public final class StateStore {
@@ -32,6 +33,23 @@ public final class StateStore {
 
     static final ObjectMapper JSON = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * The health monitor's tables (org.uuidmig.health.HealthMonitor): uuidmig.probe, one row per application schema that
+     * the probe transaction updates about once a second (a tiny logged write, timed with its commit), and uuidmig.health,
+     * the monitor's latest sample per schema, which {@code uuidmig status} shows while a run is active.
+     */
+    private static final String HEALTH_DDL = """
+        CREATE TABLE IF NOT EXISTS uuidmig.probe (
+            table_schema     text PRIMARY KEY,
+            probes           bigint NOT NULL DEFAULT 1,
+            probed_at        timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE IF NOT EXISTS uuidmig.health (
+            table_schema     text PRIMARY KEY,
+            command          text NOT NULL,
+            sampled_at       timestamptz NOT NULL DEFAULT now(),
+            snapshot         jsonb NOT NULL);
+        """;
 
     private static final String DDL = """
         CREATE SCHEMA IF NOT EXISTS uuidmig;
@@ -118,6 +136,7 @@ public final class StateStore {
             batch_delay      interval CHECK (batch_delay BETWEEN interval '0' AND interval '1 hour'),
             changed_at       timestamptz NOT NULL DEFAULT now(),
             changed_by       text NOT NULL DEFAULT current_user);
+        """ + HEALTH_DDL + """
         CREATE OR REPLACE FUNCTION uuidmig.ledger_insert() RETURNS trigger
             LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $uuidmig$
         DECLARE n bigint;
@@ -143,6 +162,17 @@ public final class StateStore {
         """;
 
     private StateStore() {
+    }
+
+    /**
+     * Creates the health monitor's tables if they are missing (state made by a uuidmig before them, which a rollback
+     * reads without {@link #ensure}); refuses, as {@link #ensure} does, a schema uuidmig that is not its own.
+     */
+    public static void ensureHealth(Connection c) throws SQLException {
+        requireOwn(c);
+        try (Statement st = c.createStatement()) {
+            st.execute(HEALTH_DDL);
+        }
     }
 
     /** Creates the schema, tables and ledger functions if they are missing. Idempotent. */
@@ -239,7 +269,8 @@ public final class StateStore {
               FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = ? AND c.relkind <> 'r'
                AND c.relname IN ('columns', 'tables', 'users_table', 'created_objects', 'row_ledger', 'events', 'rollback',
-                                 'forward_columns', 'forward_tables', 'recheck', 'window_writes', 'control')""")) {
+                                 'forward_columns', 'forward_tables', 'recheck', 'window_writes', 'control', 'probe',
+                                 'health')""")) {
             ps.setString(1, SCHEMA);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {

@@ -37,6 +37,18 @@ public final class TestDb {
         return server.urlFor(name);
     }
 
+    /**
+     * uuidmig's connection settings for this database (schema public), as the server's user, or as {@code role} when it is
+     * not null (trust authentication, no password): for tests that use uuidmig's classes directly.
+     */
+    public org.uuidmig.config.ConnectionSettings settings(String role) {
+        java.util.Properties p = org.postgresql.Driver.parseURL(url(), null);
+        String user = role != null ? role : p.getProperty("user");
+        return new org.uuidmig.config.ConnectionSettings(p.getProperty("PGHOST"), Integer.parseInt(p.getProperty("PGPORT")), name,
+            user, role != null ? null : p.getProperty("password"), null, "public", role != null || p.getProperty("password") == null
+            ? null : "the test URL");
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url());
     }

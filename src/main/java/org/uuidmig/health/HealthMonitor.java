@@ -1,0 +1,639 @@
+package org.uuidmig.health;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.uuidmig.config.HealthPolicy;
+import org.uuidmig.db.Database;
+import org.uuidmig.db.SqlState;
+import org.uuidmig.step.StateStore;
+
+/**
+ * Samples the database's health about once a second while a migrate or rollback runs its steps, on a connection of its
+ * own, on a daemon thread: {@link #latest()} is the last sample, an immutable {@link HealthSnapshot} with each signal, its
+ * bound ({@link HealthPolicy}) and whether it is over it. The signals:
+ * <ul>
+ *   <li><b>latency</b>: a probe transaction, a one-row upsert into uuidmig.probe committed on its own (so it pays for CPU,
+ *   locks and the WAL flush as the application's writes do), timed against a baseline: the median of
+ *   {@value #BASELINE_PROBES} probes taken {@value #BASELINE_SPACING_MILLIS} ms apart when the monitor opens, before the
+ *   steps. The signal is the median of the last {@value #RECENT_PROBES} probes over the baseline, so that one slow commit
+ *   does not flip it.</li>
+ *   <li><b>replica lag</b>: pg_stat_replication.replay_lag of the slowest physical standby (a streaming standby without a
+ *   measured lag has replayed everything: 0).</li>
+ *   <li><b>slot WAL</b>: pg_current_wal_lsn() - restart_lsn of the most demanding replication slot.</li>
+ *   <li><b>wraparound vacuum</b>: an autovacuum worker whose query says "to prevent wraparound", vacuuming (per
+ *   pg_stat_progress_vacuum) one of the migrated tables; such a vacuum cannot be cancelled, and the backfill's locks and
+ *   dead rows compete with it.</li>
+ *   <li><b>long transaction</b>: the oldest transaction of the database that holds a snapshot or a transaction id (so the
+ *   cleanup of the backfill's dead rows waits for it), from pg_stat_activity's client backends and pg_prepared_xacts;
+ *   this process's own sessions (every connection uuidmig opened) are left out.</li>
+ * </ul>
+ * The monitor never touches an application table: it reads statistics views and writes only its rows in uuidmig.probe
+ * and uuidmig.health. Its session has a statement_timeout of {@value #STATEMENT_TIMEOUT_MILLIS} ms and a short
+ * lock_timeout, so it can never hang; a probe that times out counts as that slow. A view, column or privilege that is
+ * missing (PostgreSQL 12 to 18; without pg_read_all_stats other roles' sessions are hidden) makes the signal unavailable,
+ * which is logged once. A signal going over its bound is logged (warn), and coming back under it (info); nothing is
+ * logged while it stays where it is. Each sample is written to uuidmig.health (at most once a second) for
+ * {@code uuidmig status}; the row is deleted when the monitor stops.
+ */
+public final class HealthMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+    /** How often the monitor samples. */
+    public static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** Probes of the baseline (after one that warms the session up). */
+    static final int BASELINE_PROBES = 5;
+    /**
+     * The pause before each probe of the baseline. Back-to-back commits of an otherwise idle session are several times
+     * faster (0.2 ms against 1 ms on the project's machine) than the lone commit the monitor times once a second, whose
+     * backend and walwriter have gone to sleep in between; 20 ms apart they already cost what a lone one does.
+     */
+    static final long BASELINE_SPACING_MILLIS = 25;
+    /** The latency signal is the median of this many of the latest probes. */
+    static final int RECENT_PROBES = 3;
+    /** Longest transactions a snapshot lists. */
+    static final int TRANSACTIONS_SHOWN = 5;
+    static final long STATEMENT_TIMEOUT_MILLIS = 5_000;
+    private static final long LOCK_TIMEOUT_MILLIS = 1_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Work done on the monitor's connection after each sample (the metrics' progress reading), on its thread. */
+    @FunctionalInterface
+    public interface SampleListener {
+        void sampled(Connection c, HealthSnapshot snapshot) throws SQLException;
+    }
+
+    private final Database db;
+    private final String command;
+    private final String schema;
+    private final Set<String> tables;
+    private final HealthPolicy policy;
+    private final List<SampleListener> listeners = new CopyOnWriteArrayList<>();
+    /** Guards the connection and everything a sample updates. */
+    private final Object sampling = new Object();
+    private final Object sleeping = new Object();
+    private Connection conn;
+    private PreparedStatement probeStatement;
+    private Boolean privileged;
+    private Duration baseline;
+    private String baselineProblem;
+    private final List<Duration> recent = new ArrayList<>();
+    private final Map<SignalKind, Boolean> wasOver = new EnumMap<>(SignalKind.class);
+    private final Map<SignalKind, String> saidUnavailable = new EnumMap<>(SignalKind.class);
+    private final Set<String> saidOnce = new HashSet<>();
+    private volatile HealthSnapshot latest;
+    private volatile boolean stopped;
+    private volatile Thread thread;
+
+    private HealthMonitor(Database db, String command, String schema, List<String> tables, HealthPolicy policy) {
+        this.db = db;
+        this.command = command;
+        this.schema = schema;
+        this.tables = Set.copyOf(tables);
+        this.policy = policy;
+    }
+
+    /**
+     * Opens the monitor's connection and measures the probe's baseline; {@link #startSampling} then samples every
+     * {@link #INTERVAL} on a daemon thread (until then, {@link #sampleNow} samples on the caller's). Never fails the run:
+     * what cannot be measured is unavailable, and said so once.
+     *
+     * @param command the run ("migrate", "rollback"): its session is named "uuidmig COMMAND health"
+     * @param schema  the application schema (the probe's and the health row's key)
+     * @param tables  the migrated tables, "schema.table" unquoted, for the wraparound signal
+     */
+    public static HealthMonitor open(Database db, String command, String schema, List<String> tables, HealthPolicy policy) {
+        HealthMonitor m = new HealthMonitor(db, command, schema, tables, policy);
+        synchronized (m.sampling) {
+            m.measureBaseline();
+        }
+        return m;
+    }
+
+    /** Starts sampling every {@link #INTERVAL} on a daemon thread, from now on (the first sample at once). */
+    public HealthMonitor startSampling() {
+        synchronized (sampling) {
+            if (thread == null && !stopped) {
+                thread = new Thread(this::loop, "uuidmig-health");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+        return this;
+    }
+
+    /** Whether its thread samples (after {@link #startSampling}, until {@link #close}). */
+    boolean sampling() {
+        return thread != null && !stopped;
+    }
+
+    /** The last sample, or null before the first. */
+    public HealthSnapshot latest() {
+        return latest;
+    }
+
+    /** The probe's baseline, or null when it could not be measured. */
+    public Duration baseline() {
+        synchronized (sampling) {
+            return baseline;
+        }
+    }
+
+    public HealthPolicy policy() {
+        return policy;
+    }
+
+    /** Adds work to do on the monitor's connection after each sample. */
+    public void onSample(SampleListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Stops sampling, deletes the health row, closes the connection. */
+    @Override
+    public void close() {
+        stopped = true;
+        synchronized (sleeping) {
+            sleeping.notifyAll();
+        }
+        if (thread != null) {
+            try {
+                thread.join(STATEMENT_TIMEOUT_MILLIS + 2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (sampling) {
+            if (conn != null) {
+                try (PreparedStatement ps = conn.prepareStatement("DELETE FROM uuidmig.health WHERE table_schema = ?")) {
+                    ps.setString(1, schema);
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    LOG.debug("health: the sample row was not deleted: {}", e.getMessage());
+                }
+            }
+            closeConnection();
+        }
+    }
+
+    private void loop() {
+        while (!stopped) {
+            long next = System.nanoTime() + INTERVAL.toNanos();
+            try {
+                sampleNow();
+            } catch (RuntimeException e) {
+                once("sample", "health: a sample failed: " + e.getMessage());
+                LOG.debug("health: sample failed", e);
+            }
+            synchronized (sleeping) {
+                long wait;
+                while (!stopped && (wait = (next - System.nanoTime()) / 1_000_000) > 0) {
+                    try {
+                        sleeping.wait(wait);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Takes one sample now (on the calling thread), records it as {@link #latest()} and returns it. */
+    public HealthSnapshot sampleNow() {
+        synchronized (sampling) {
+            Connection c = connection();
+            Instant at = Instant.now();
+            Reading<Duration> probe = c == null ? Reading.unavailable("no monitor connection") : probe(c);
+            Reading<List<HealthSnapshot.Standby>> standbys = read(c, "replication", this::standbys);
+            Reading<List<HealthSnapshot.Slot>> slots = read(c, "slots", HealthMonitor::slots);
+            Reading<List<HealthSnapshot.Vacuum>> vacuums = read(c, "wraparound", this::wraparound);
+            Reading<List<HealthSnapshot.Transaction>> xacts = read(c, "transactions", this::transactions);
+            List<Signal> signals = List.of(latencySignal(probe), replicaSignal(standbys), slotSignal(slots), wraparoundSignal(vacuums),
+                transactionSignal(xacts));
+            HealthSnapshot s = new HealthSnapshot(at, baseline, probe.value, orEmpty(standbys), orEmpty(slots), orEmpty(vacuums),
+                orEmpty(xacts), signals);
+            latest = s;
+            report(s);
+            if (c != null) {
+                persist(c, s);
+                for (SampleListener l : listeners) {
+                    try {
+                        l.sampled(c, s);
+                    } catch (SQLException | RuntimeException e) {
+                        once("listener " + l.getClass().getName(), "health: " + e.getMessage());
+                        lost(e);
+                    }
+                }
+            }
+            return s;
+        }
+    }
+
+    // --- the connection
+
+    /** The monitor's connection, opened (again, after a loss) when needed; null when the server cannot be reached. */
+    private Connection connection() {
+        if (conn != null) {
+            return conn;
+        }
+        try {
+            Connection c = db.connect(command + " health");
+            try (Statement st = c.createStatement()) {
+                st.execute("SET statement_timeout = " + STATEMENT_TIMEOUT_MILLIS);
+                st.execute("SET lock_timeout = " + LOCK_TIMEOUT_MILLIS);
+            }
+            conn = c;
+            if (privileged == null) {
+                privileged = privileged(c);
+            }
+            try {
+                StateStore.ensureHealth(c);
+            } catch (SQLException | RuntimeException e) {
+                // the probe then says what is missing; a schema uuidmig that is not uuidmig's own is never written
+                once("ensure", "health: no probe table: " + e.getMessage());
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            once("connect", "health: cannot open the monitor's connection (" + e.getMessage() + "); the signals are not watched "
+                + "until it can");
+            closeConnection();
+            return null;
+        }
+    }
+
+    private void closeConnection() {
+        Database.closeQuietly(probeStatement);
+        probeStatement = null;
+        Database.closeQuietly(conn);
+        conn = null;
+    }
+
+    /** A lost connection is opened again at the next sample. */
+    private void lost(Exception e) {
+        if (e instanceof SQLException se && SqlState.isConnectionLost(se)) {
+            closeConnection();
+        }
+    }
+
+    /** Whether the role may read every session's details: superuser or pg_read_all_stats. */
+    private static boolean privileged(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+            SELECT r.rolsuper OR pg_catalog.pg_has_role(r.oid, 'pg_read_all_stats', 'USAGE')
+              FROM pg_catalog.pg_roles r WHERE r.rolname = current_user""")) {
+            return rs.next() && rs.getBoolean(1);
+        } catch (SQLException e) {
+            LOG.debug("health: privileges not known: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    // --- the probe
+
+    private void measureBaseline() {
+        Connection c = connection();
+        if (c == null) {
+            baselineProblem = "no monitor connection";
+            return;
+        }
+        List<Duration> probes = new ArrayList<>();
+        for (int i = 0; i <= BASELINE_PROBES; i++) {
+            if (i > 0) {
+                try {
+                    Thread.sleep(BASELINE_SPACING_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    baselineProblem = "interrupted";
+                    return;
+                }
+            }
+            Reading<Duration> p = probe(c);
+            if (p.unavailable != null) {
+                baselineProblem = p.unavailable;
+                return;
+            }
+            if (i > 0) { // the first one prepares the statement and warms the session up
+                probes.add(p.value);
+            }
+        }
+        baseline = median(probes);
+        LOG.debug("health: probe baseline {} (median of {} probes)", baseline, BASELINE_PROBES);
+    }
+
+    /** One probe: its write and commit, timed. A probe that times out counts as that slow. */
+    private Reading<Duration> probe(Connection c) {
+        long t0 = System.nanoTime();
+        try {
+            if (probeStatement == null) {
+                probeStatement = c.prepareStatement("""
+                    INSERT INTO uuidmig.probe AS p (table_schema) VALUES (?)
+                    ON CONFLICT (table_schema) DO UPDATE SET probes = p.probes + 1, probed_at = pg_catalog.now()""");
+            }
+            probeStatement.setString(1, schema);
+            probeStatement.executeUpdate(); // auto-commit: the write and its commit in one round trip
+            return Reading.of(Duration.ofNanos(System.nanoTime() - t0));
+        } catch (SQLException e) {
+            if (SqlState.QUERY_CANCELED.equals(e.getSQLState()) || SqlState.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                return Reading.of(Duration.ofNanos(System.nanoTime() - t0));
+            }
+            lost(e);
+            return Reading.unavailable("the probe failed: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private Signal latencySignal(Reading<Duration> probe) {
+        double bound = policy.maxLatencyFactor();
+        if (baseline == null) {
+            return new Signal(SignalKind.LATENCY, null, bound, false, null, "no baseline: " + baselineProblem);
+        }
+        if (probe.unavailable != null) {
+            return new Signal(SignalKind.LATENCY, null, bound, false, null, probe.unavailable);
+        }
+        recent.add(probe.value);
+        while (recent.size() > RECENT_PROBES) {
+            recent.remove(0);
+        }
+        Duration typical = median(recent);
+        double factor = typical.toNanos() / (double) Math.max(1, baseline.toNanos());
+        String detail = Signal.seconds(typical.toNanos() / 1e9) + " vs " + Signal.seconds(baseline.toNanos() / 1e9);
+        return new Signal(SignalKind.LATENCY, factor, bound, factor > bound, detail, null);
+    }
+
+    static Duration median(List<Duration> values) {
+        List<Duration> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).plus(sorted.get(n / 2)).dividedBy(2);
+    }
+
+    // --- replication
+
+    private List<HealthSnapshot.Standby> standbys(Connection c) throws SQLException {
+        List<HealthSnapshot.Standby> out = new ArrayList<>();
+        boolean hidden = false;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+            SELECT r.application_name, pg_catalog.host(r.client_addr), r.state,
+                   (pg_catalog.date_part('epoch', r.replay_lag) * 1000000)::bigint, a.datid IS NULL
+              FROM pg_catalog.pg_stat_replication r LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = r.pid
+             ORDER BY r.replay_lag DESC NULLS LAST, r.application_name""")) {
+            while (rs.next()) {
+                if (rs.getString(3) == null) {
+                    hidden = true; // another role's walsender, without pg_read_all_stats
+                    continue;
+                }
+                Long us = (Long) rs.getObject(4);
+                out.add(new HealthSnapshot.Standby(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(5),
+                    us == null ? null : Duration.ofNanos(us * 1000)));
+            }
+        }
+        if (hidden && out.isEmpty()) {
+            throw new Hidden("the standbys' state and lag need pg_read_all_stats or superuser");
+        }
+        return out;
+    }
+
+    private Signal replicaSignal(Reading<List<HealthSnapshot.Standby>> r) {
+        double bound = policy.maxReplicaLag().toNanos() / 1e9;
+        if (r.unavailable != null) {
+            return new Signal(SignalKind.REPLICA_LAG, null, bound, false, null, r.unavailable);
+        }
+        HealthSnapshot.Standby worst = null;
+        double lag = -1;
+        List<String> waiting = new ArrayList<>();
+        for (HealthSnapshot.Standby s : r.value) {
+            if (!s.physical()) {
+                continue;
+            }
+            Double l = s.replayLag() != null ? Double.valueOf(s.replayLag().toNanos() / 1e9) : "streaming".equals(s.state()) ? Double.valueOf(0) : null;
+            if (l == null) {
+                waiting.add(name(s) + " " + s.state());
+            } else if (l > lag) {
+                lag = l;
+                worst = s;
+            }
+        }
+        if (worst == null) {
+            return new Signal(SignalKind.REPLICA_LAG, null, bound, false, waiting.isEmpty() ? "no standby"
+                : "no lag measured yet: " + String.join(", ", waiting), null);
+        }
+        return new Signal(SignalKind.REPLICA_LAG, lag, bound, lag > bound, "standby " + name(worst) + ", " + worst.state(), null);
+    }
+
+    private static String name(HealthSnapshot.Standby s) {
+        String n = s.name() == null || s.name().isEmpty() ? "?" : s.name();
+        return "'" + n + "'" + (s.client() == null ? "" : " at " + s.client());
+    }
+
+    private static List<HealthSnapshot.Slot> slots(Connection c) throws SQLException {
+        List<HealthSnapshot.Slot> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+            SELECT slot_name, slot_type, active,
+                   pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint AS retained
+              FROM pg_catalog.pg_replication_slots WHERE restart_lsn IS NOT NULL ORDER BY retained DESC, slot_name""")) {
+            while (rs.next()) {
+                out.add(new HealthSnapshot.Slot(rs.getString(1), rs.getString(2), rs.getBoolean(3), Math.max(0, rs.getLong(4))));
+            }
+        }
+        return out;
+    }
+
+    private Signal slotSignal(Reading<List<HealthSnapshot.Slot>> r) {
+        double bound = policy.maxSlotWalBytes();
+        if (r.unavailable != null) {
+            return new Signal(SignalKind.SLOT_WAL, null, bound, false, null, r.unavailable);
+        }
+        if (r.value.isEmpty()) {
+            return new Signal(SignalKind.SLOT_WAL, null, bound, false, "no replication slot", null);
+        }
+        HealthSnapshot.Slot worst = r.value.get(0);
+        return new Signal(SignalKind.SLOT_WAL, (double) worst.retained(), bound, worst.retained() > bound,
+            worst.type() + " slot '" + worst.name() + "', " + (worst.active() ? "active" : "inactive"), null);
+    }
+
+    // --- autovacuum and long transactions
+
+    private List<HealthSnapshot.Vacuum> wraparound(Connection c) throws SQLException {
+        if (!Boolean.TRUE.equals(privileged)) {
+            throw new Hidden("the autovacuum workers' queries need pg_read_all_stats or superuser");
+        }
+        List<HealthSnapshot.Vacuum> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+            SELECT a.pid, n.nspname, c.relname
+              FROM pg_catalog.pg_stat_activity a
+              JOIN pg_catalog.pg_stat_progress_vacuum v ON v.pid = a.pid
+              JOIN pg_catalog.pg_class c ON c.oid = v.relid
+              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE a.backend_type = 'autovacuum worker' AND a.query LIKE '%to prevent wraparound%'
+               AND v.datname = pg_catalog.current_database()""")) {
+            while (rs.next()) {
+                String table = rs.getString(2) + "." + rs.getString(3);
+                if (tables.contains(table)) {
+                    out.add(new HealthSnapshot.Vacuum(table, rs.getInt(1)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Signal wraparoundSignal(Reading<List<HealthSnapshot.Vacuum>> r) {
+        if (r.unavailable != null) {
+            return new Signal(SignalKind.WRAPAROUND_VACUUM, null, 0, false, null, r.unavailable);
+        }
+        String on = String.join(", ", r.value.stream().map(v -> v.table() + " (pid " + v.pid() + ")").toList());
+        return new Signal(SignalKind.WRAPAROUND_VACUUM, (double) r.value.size(), 0, !r.value.isEmpty(), r.value.isEmpty() ? null : on, null);
+    }
+
+    private List<HealthSnapshot.Transaction> transactions(Connection c) throws SQLException {
+        List<HealthSnapshot.Transaction> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT * FROM (
+                SELECT a.pid, (pg_catalog.date_part('epoch', pg_catalog.now() - a.xact_start) * 1000000)::bigint AS us,
+                       a.application_name, a.usename::text, a.state
+                  FROM pg_catalog.pg_stat_activity a
+                 WHERE a.datname = pg_catalog.current_database() AND a.backend_type = 'client backend'
+                   AND a.pid <> pg_catalog.pg_backend_pid() AND a.pid <> ALL (?) AND a.xact_start IS NOT NULL
+                   AND (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL)
+                UNION ALL
+                SELECT NULL, (pg_catalog.date_part('epoch', pg_catalog.now() - p.prepared) * 1000000)::bigint, NULL,
+                       p.owner::text, 'prepared ' || pg_catalog.quote_literal(p.gid)
+                  FROM pg_catalog.pg_prepared_xacts p WHERE p.database = pg_catalog.current_database()) t
+             ORDER BY us DESC LIMIT ?""")) {
+            ps.setArray(1, c.createArrayOf("int4", Database.ownBackendPids().toArray()));
+            ps.setInt(2, TRANSACTIONS_SHOWN);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new HealthSnapshot.Transaction((Integer) rs.getObject(1), Duration.ofNanos(Math.max(0, rs.getLong(2)) * 1000),
+                        rs.getString(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Signal transactionSignal(Reading<List<HealthSnapshot.Transaction>> r) {
+        double bound = policy.maxXactAge().toNanos() / 1e9;
+        if (r.unavailable != null) {
+            return new Signal(SignalKind.LONG_TRANSACTION, null, bound, false, null, r.unavailable);
+        }
+        String partial = Boolean.TRUE.equals(privileged) ? "" : "; other roles' sessions are not visible without pg_read_all_stats";
+        if (r.value.isEmpty()) {
+            return new Signal(SignalKind.LONG_TRANSACTION, null, bound, false, "none holds back the cleanup" + partial, null);
+        }
+        HealthSnapshot.Transaction oldest = r.value.get(0);
+        double age = oldest.age().toNanos() / 1e9;
+        return new Signal(SignalKind.LONG_TRANSACTION, age, bound, age > bound, oldest.about() + partial, null);
+    }
+
+    // --- reporting
+
+    /** Logs what changed: a signal over its bound, back under it, or unavailable (once per reason). */
+    private void report(HealthSnapshot s) {
+        for (Signal sig : s.signals()) {
+            if (sig.unavailable() != null) {
+                if (!Objects.equals(saidUnavailable.put(sig.kind(), sig.unavailable()), sig.unavailable())) {
+                    LOG.info("health: {} is not watched: {}", sig.kind().words(), sig.unavailable());
+                }
+                continue;
+            }
+            boolean was = wasOver.getOrDefault(sig.kind(), false);
+            if (sig.over() && !was) {
+                LOG.warn("health: {}, over its bound{}", sig.describe(),
+                    sig.kind().option() == null ? "" : " (" + sig.kind().option() + ")");
+            } else if (!sig.over() && was) {
+                LOG.info("health: back within its bound: {}", sig.describe());
+            }
+            wasOver.put(sig.kind(), sig.over());
+        }
+    }
+
+    /** The sample, in uuidmig.health: what status shows while the run is active. */
+    private void persist(Connection c, HealthSnapshot s) {
+        try (PreparedStatement ps = c.prepareStatement("""
+            INSERT INTO uuidmig.health AS h (table_schema, command, sampled_at, snapshot) VALUES (?, ?, pg_catalog.now(), ?::jsonb)
+            ON CONFLICT (table_schema) DO UPDATE
+               SET command = excluded.command, sampled_at = excluded.sampled_at, snapshot = excluded.snapshot""")) {
+            ps.setString(1, schema);
+            ps.setString(2, command);
+            ps.setString(3, JSON.writeValueAsString(s.document()));
+            ps.executeUpdate();
+        } catch (SQLException | JsonProcessingException e) {
+            once("persist", "health: the sample is not recorded for uuidmig status: " + firstLine(e.getMessage()));
+            if (e instanceof SQLException se) {
+                lost(se);
+            }
+        }
+    }
+
+    /** Logs a problem once per key (at info), then at debug. */
+    private void once(String key, String message) {
+        if (saidOnce.add(key)) {
+            LOG.info(message);
+        } else {
+            LOG.debug(message);
+        }
+    }
+
+    // --- readings
+
+    /** A view or column that cannot be read by this role. */
+    private static final class Hidden extends SQLException {
+        Hidden(String message) {
+            super(message);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Source<T> {
+        T read(Connection c) throws SQLException;
+    }
+
+    /** What a source gave: a value, or why there is none. */
+    private record Reading<T>(T value, String unavailable) {
+        static <T> Reading<T> of(T value) {
+            return new Reading<>(value, null);
+        }
+
+        static <T> Reading<T> unavailable(String why) {
+            return new Reading<>(null, why);
+        }
+    }
+
+    private <T> Reading<T> read(Connection c, String what, Source<T> source) {
+        if (c == null || conn == null) {
+            return Reading.unavailable("no monitor connection");
+        }
+        try {
+            return Reading.of(source.read(c));
+        } catch (SQLException e) {
+            lost(e);
+            return Reading.unavailable(e instanceof Hidden ? e.getMessage() : what + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static <T> List<T> orEmpty(Reading<List<T>> r) {
+        return r.value == null ? List.of() : r.value;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
