@@ -2,7 +2,6 @@ package org.uuidmig.health;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -220,10 +219,12 @@ public final class HealthMonitor implements AutoCloseable {
             Connection c = connection();
             Instant at = Instant.now();
             Reading<Duration> probe = c == null ? Reading.unavailable("no monitor connection") : probe(c);
-            Reading<List<HealthSnapshot.Standby>> standbys = read(c, "replication", this::standbys);
-            Reading<List<HealthSnapshot.Slot>> slots = read(c, "slots", HealthMonitor::slots);
-            Reading<List<HealthSnapshot.Vacuum>> vacuums = read(c, "wraparound", this::wraparound);
-            Reading<List<HealthSnapshot.Transaction>> xacts = read(c, "transactions", this::transactions);
+            Reading<List<HealthSnapshot.Standby>> standbys = read(c, "replication", HealthQueries::standbys);
+            Reading<List<HealthSnapshot.Slot>> slots = read(c, "slots", HealthQueries::slots);
+            Reading<List<HealthSnapshot.Vacuum>> vacuums = read(c, "wraparound",
+                x -> HealthQueries.wraparound(x, tables, Boolean.TRUE.equals(privileged)));
+            Reading<List<HealthSnapshot.Transaction>> xacts = read(c, "transactions",
+                x -> HealthQueries.transactions(x, Database.ownBackendPids(), TRANSACTIONS_SHOWN));
             List<Signal> signals = List.of(latencySignal(probe), replicaSignal(standbys), slotSignal(slots), wraparoundSignal(vacuums),
                 transactionSignal(xacts));
             HealthSnapshot s = new HealthSnapshot(at, baseline, probe.value, orEmpty(standbys), orEmpty(slots), orEmpty(vacuums),
@@ -260,7 +261,7 @@ public final class HealthMonitor implements AutoCloseable {
             }
             conn = c;
             if (privileged == null) {
-                privileged = privileged(c);
+                privileged = HealthQueries.privileged(c);
             }
             try {
                 StateStore.ensureHealth(c);
@@ -288,18 +289,6 @@ public final class HealthMonitor implements AutoCloseable {
     private void lost(Exception e) {
         if (e instanceof SQLException se && SqlState.isConnectionLost(se)) {
             closeConnection();
-        }
-    }
-
-    /** Whether the role may read every session's details: superuser or pg_read_all_stats. */
-    private static boolean privileged(Connection c) {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
-            SELECT r.rolsuper OR pg_catalog.pg_has_role(r.oid, 'pg_read_all_stats', 'USAGE')
-              FROM pg_catalog.pg_roles r WHERE r.rolname = current_user""")) {
-            return rs.next() && rs.getBoolean(1);
-        } catch (SQLException e) {
-            LOG.debug("health: privileges not known: {}", e.getMessage());
-            return false;
         }
     }
 
@@ -383,30 +372,6 @@ public final class HealthMonitor implements AutoCloseable {
 
     // --- replication
 
-    private List<HealthSnapshot.Standby> standbys(Connection c) throws SQLException {
-        List<HealthSnapshot.Standby> out = new ArrayList<>();
-        boolean hidden = false;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
-            SELECT r.application_name, pg_catalog.host(r.client_addr), r.state,
-                   (pg_catalog.date_part('epoch', r.replay_lag) * 1000000)::bigint, a.datid IS NULL
-              FROM pg_catalog.pg_stat_replication r LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = r.pid
-             ORDER BY r.replay_lag DESC NULLS LAST, r.application_name""")) {
-            while (rs.next()) {
-                if (rs.getString(3) == null) {
-                    hidden = true; // another role's walsender, without pg_read_all_stats
-                    continue;
-                }
-                Long us = (Long) rs.getObject(4);
-                out.add(new HealthSnapshot.Standby(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(5),
-                    us == null ? null : Duration.ofNanos(us * 1000)));
-            }
-        }
-        if (hidden && out.isEmpty()) {
-            throw new Hidden("the standbys' state and lag need pg_read_all_stats or superuser");
-        }
-        return out;
-    }
-
     private Signal replicaSignal(Reading<List<HealthSnapshot.Standby>> r) {
         double bound = policy.maxReplicaLag().toNanos() / 1e9;
         if (r.unavailable != null) {
@@ -439,19 +404,6 @@ public final class HealthMonitor implements AutoCloseable {
         return "'" + n + "'" + (s.client() == null ? "" : " at " + s.client());
     }
 
-    private static List<HealthSnapshot.Slot> slots(Connection c) throws SQLException {
-        List<HealthSnapshot.Slot> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
-            SELECT slot_name, slot_type, active,
-                   pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint AS retained
-              FROM pg_catalog.pg_replication_slots WHERE restart_lsn IS NOT NULL ORDER BY retained DESC, slot_name""")) {
-            while (rs.next()) {
-                out.add(new HealthSnapshot.Slot(rs.getString(1), rs.getString(2), rs.getBoolean(3), Math.max(0, rs.getLong(4))));
-            }
-        }
-        return out;
-    }
-
     private Signal slotSignal(Reading<List<HealthSnapshot.Slot>> r) {
         double bound = policy.maxSlotWalBytes();
         if (r.unavailable != null) {
@@ -467,62 +419,12 @@ public final class HealthMonitor implements AutoCloseable {
 
     // --- autovacuum and long transactions
 
-    private List<HealthSnapshot.Vacuum> wraparound(Connection c) throws SQLException {
-        if (!Boolean.TRUE.equals(privileged)) {
-            throw new Hidden("the autovacuum workers' queries need pg_read_all_stats or superuser");
-        }
-        List<HealthSnapshot.Vacuum> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
-            SELECT a.pid, n.nspname, c.relname
-              FROM pg_catalog.pg_stat_activity a
-              JOIN pg_catalog.pg_stat_progress_vacuum v ON v.pid = a.pid
-              JOIN pg_catalog.pg_class c ON c.oid = v.relid
-              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-             WHERE a.backend_type = 'autovacuum worker' AND a.query LIKE '%to prevent wraparound%'
-               AND v.datname = pg_catalog.current_database()""")) {
-            while (rs.next()) {
-                String table = rs.getString(2) + "." + rs.getString(3);
-                if (tables.contains(table)) {
-                    out.add(new HealthSnapshot.Vacuum(table, rs.getInt(1)));
-                }
-            }
-        }
-        return out;
-    }
-
     private static Signal wraparoundSignal(Reading<List<HealthSnapshot.Vacuum>> r) {
         if (r.unavailable != null) {
             return new Signal(SignalKind.WRAPAROUND_VACUUM, null, 0, false, null, r.unavailable);
         }
         String on = String.join(", ", r.value.stream().map(v -> v.table() + " (pid " + v.pid() + ")").toList());
         return new Signal(SignalKind.WRAPAROUND_VACUUM, (double) r.value.size(), 0, !r.value.isEmpty(), r.value.isEmpty() ? null : on, null);
-    }
-
-    private List<HealthSnapshot.Transaction> transactions(Connection c) throws SQLException {
-        List<HealthSnapshot.Transaction> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-            SELECT * FROM (
-                SELECT a.pid, (pg_catalog.date_part('epoch', pg_catalog.now() - a.xact_start) * 1000000)::bigint AS us,
-                       a.application_name, a.usename::text, a.state
-                  FROM pg_catalog.pg_stat_activity a
-                 WHERE a.datname = pg_catalog.current_database() AND a.backend_type = 'client backend'
-                   AND a.pid <> pg_catalog.pg_backend_pid() AND a.pid <> ALL (?) AND a.xact_start IS NOT NULL
-                   AND (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL)
-                UNION ALL
-                SELECT NULL, (pg_catalog.date_part('epoch', pg_catalog.now() - p.prepared) * 1000000)::bigint, NULL,
-                       p.owner::text, 'prepared ' || pg_catalog.quote_literal(p.gid)
-                  FROM pg_catalog.pg_prepared_xacts p WHERE p.database = pg_catalog.current_database()) t
-             ORDER BY us DESC LIMIT ?""")) {
-            ps.setArray(1, c.createArrayOf("int4", Database.ownBackendPids().toArray()));
-            ps.setInt(2, TRANSACTIONS_SHOWN);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new HealthSnapshot.Transaction((Integer) rs.getObject(1), Duration.ofNanos(Math.max(0, rs.getLong(2)) * 1000),
-                        rs.getString(3), rs.getString(4), rs.getString(5)));
-                }
-            }
-        }
-        return out;
     }
 
     private Signal transactionSignal(Reading<List<HealthSnapshot.Transaction>> r) {
@@ -590,13 +492,6 @@ public final class HealthMonitor implements AutoCloseable {
 
     // --- readings
 
-    /** A view or column that cannot be read by this role. */
-    private static final class Hidden extends SQLException {
-        Hidden(String message) {
-            super(message);
-        }
-    }
-
     @FunctionalInterface
     private interface Source<T> {
         T read(Connection c) throws SQLException;
@@ -621,7 +516,7 @@ public final class HealthMonitor implements AutoCloseable {
             return Reading.of(source.read(c));
         } catch (SQLException e) {
             lost(e);
-            return Reading.unavailable(e instanceof Hidden ? e.getMessage() : what + ": " + firstLine(e.getMessage()));
+            return Reading.unavailable(e instanceof HealthQueries.Hidden ? e.getMessage() : what + ": " + firstLine(e.getMessage()));
         }
     }
 

@@ -77,6 +77,32 @@ class HotStandbyIT {
         assertEquals(0, onPrimary.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig'"));
     }
 
+    /**
+     * The health monitor on the primary lists the real standby (physical, streaming, its application_name) and reads its
+     * replay lag, a number (0 once it has replayed everything), not over the default bound. The primary's database has
+     * no uuidmig state, so the probe is unavailable, and the monitor creates nothing there.
+     */
+    @org.junit.jupiter.api.Test
+    void theHealthMonitorOnThePrimaryReadsTheStandbysReplayLag() throws Exception {
+        waitForReplay();
+        org.uuidmig.health.HealthSnapshot s;
+        try (org.uuidmig.health.HealthMonitor m = org.uuidmig.health.HealthMonitor.open(
+                new org.uuidmig.db.Database(onPrimary.settings(null)), "test", "public", List.of(),
+                org.uuidmig.config.HealthPolicy.defaults())) {
+            s = m.sampleNow();
+        }
+        org.uuidmig.health.HealthSnapshot.Standby standby = s.standbys().stream().filter(x -> "standby".equals(x.name()))
+            .findFirst().orElseThrow(() -> new AssertionError("the standby is listed: " + s.standbys()));
+        assertTrue(standby.physical(), standby.toString());
+        assertEquals("streaming", standby.state());
+        org.uuidmig.health.Signal lag = s.signal(org.uuidmig.health.SignalKind.REPLICA_LAG);
+        assertEquals(null, lag.unavailable(), lag.toString());
+        assertTrue(lag.value() != null && lag.value() >= 0 && lag.value() < 10, lag.toString());
+        assertTrue(lag.detail().startsWith("standby 'standby'") && lag.detail().endsWith(", streaming"), lag.toString());
+        assertTrue(s.signal(org.uuidmig.health.SignalKind.LATENCY).unavailable() != null, "no state, no probe: " + s);
+        assertEquals(0, onPrimary.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig'"), "nothing was created");
+    }
+
     /** Waits until the standby has replayed everything the primary has written so far. */
     private static void waitForReplay() throws Exception {
         String lsn = onPrimary.queryString("SELECT pg_current_wal_lsn()::text");
