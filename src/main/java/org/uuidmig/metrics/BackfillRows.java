@@ -32,9 +32,12 @@ final class BackfillRows implements HealthMonitor.SampleListener {
     record Column(String table, String column, long done, Long expected, boolean finished) {
     }
 
+    /** What one reading gave: the columns, and the rate up to it. */
+    private record Reading(List<Column> columns, double rate) {
+    }
+
     private final String schema;
-    private volatile List<Column> columns = List.of();
-    private volatile double rate = Double.NaN;
+    private volatile Reading last = new Reading(List.of(), Double.NaN);
     /** (nanoTime, rows done in all) of the recent readings, oldest first. */
     private final Deque<long[]> readings = new ArrayDeque<>();
 
@@ -58,6 +61,7 @@ final class BackfillRows implements HealthMonitor.SampleListener {
         }
         long now = System.nanoTime();
         long sum = read.stream().mapToLong(Column::done).sum();
+        double rate;
         synchronized (readings) {
             readings.addLast(new long[] {now, sum});
             while (readings.size() > 2 && now - readings.peekFirst()[0] > RATE_WINDOW_SECONDS * 1_000_000_000L) {
@@ -71,15 +75,15 @@ final class BackfillRows implements HealthMonitor.SampleListener {
                 readings.addLast(new long[] {now, sum});
             }
         }
-        columns = List.copyOf(read);
+        last = new Reading(List.copyOf(read), rate);
     }
 
     List<Column> columns() {
-        return columns;
+        return last.columns();
     }
 
     /** Rows per second over the last ten seconds; NaN until there are two readings half a second apart. */
     double rate() {
-        return rate;
+        return last.rate();
     }
 }
