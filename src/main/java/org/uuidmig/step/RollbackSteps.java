@@ -42,7 +42,7 @@ public final class RollbackSteps {
     }
 
     /** Rollback of a migration that has not swapped any table: the columns are as recorded before it. */
-    public static List<MigrationStep> beforeSwap(String schema, List<PlannedColumn> columns, UsersTable users) {
+    public static StepPlan beforeSwap(String schema, List<PlannedColumn> columns, UsersTable users) {
         Map<String, List<PlannedColumn>> byTable = byTable(columns);
         List<MigrationStep> steps = new ArrayList<>();
         steps.add(new CloseWindowStep(List.copyOf(byTable.keySet())));
@@ -54,7 +54,7 @@ public final class RollbackSteps {
         }
         byTable.forEach((t, cols) -> steps.add(new DropShadowColumnStep(t, cols)));
         steps.add(new RestoreUsersKeyStep(users));
-        return steps;
+        return StepPlan.sequential("rollback before the swap", steps);
     }
 
     /**
@@ -67,37 +67,31 @@ public final class RollbackSteps {
      * @param swappedBack tables the reverse swap has recorded as done (uuidmig.columns.step = 'swap' after {@link Reverse#begin})
      * @param original users as recorded before the migration
      */
-    public static List<MigrationStep> afterSwap(List<PlannedColumn> all, java.util.Set<String> swappedBack, UsersTable original) {
+    public static StepPlan afterSwap(List<PlannedColumn> all, java.util.Set<String> swappedBack, UsersTable original) {
         // tables swapped back already get no step: their shadow columns and checks are gone by design
         List<PlannedColumn> reverse = all.stream().filter(c -> !swappedBack.contains(c.ref().table())).toList();
         Map<String, List<PlannedColumn>> byTable = byTable(reverse);
-        List<MigrationStep> steps = new ArrayList<>();
-        byTable.forEach((t, cols) -> steps.add(new ExpandStep(Direction.BACKWARD, t, cols)));
-        byTable.keySet().forEach(t -> steps.add(new CountRowsStep(t)));
+        StepPlan.Builder plan = new StepPlan.Builder();
+        plan.then(EXPAND, byTable.entrySet().stream().map(e -> new ExpandStep(Direction.BACKWARD, e.getKey(), e.getValue())).toList());
+        plan.then(Steps.COUNT, byTable.keySet().stream().map(CountRowsStep::new).toList());
+        List<MigrationStep> perTable = new ArrayList<>();
         for (PlannedColumn c : reverse) {
-            steps.add(new BackfillStep(c));
+            perTable.add(new BackfillStep(c));
         }
         for (PlannedColumn c : reverse) {
             for (IndexInfo idx : c.indexes()) {
-                steps.add(new CreateIndexCopyStep(c, idx));
+                perTable.add(new CreateIndexCopyStep(c, idx));
             }
         }
-        for (PlannedColumn c : reverse) {
-            if (c.notNull()) {
-                steps.add(new AddNotNullCheckStep(c));
-            }
-        }
-        for (PlannedColumn c : reverse) {
-            if (Reverse.hasForeignKey(c)) {
-                steps.add(new AddForeignKeyStep(c));
-            }
-        }
-        byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
+        plan.together(Steps.BACKFILL, perTable);
+        plan.then(Steps.NOT_NULL, reverse.stream().filter(PlannedColumn::notNull).map(AddNotNullCheckStep::new).toList());
+        plan.then(Steps.FOREIGN_KEY, reverse.stream().filter(Direction.BACKWARD::addsForeignKey).map(AddForeignKeyStep::new).toList());
+        plan.together(Steps.VERIFY, byTable.entrySet().stream().map(e -> new VerifyStep(e.getKey(), e.getValue())).toList());
         if (!byTable.isEmpty()) {
-            steps.add(new SwapStep(Direction.BACKWARD, List.copyOf(byTable.keySet())));
+            plan.then(SWAP, List.of(new SwapStep(Direction.BACKWARD, List.copyOf(byTable.keySet()))));
         }
-        steps.add(new RestoreUsersKeyStep(original));
-        return steps;
+        plan.then(USERS_KEY, List.of(new RestoreUsersKeyStep(original)));
+        return plan.build();
     }
 
     /** The last statement of every rollback: the tool's schema, its state and functions. */
@@ -149,8 +143,8 @@ public final class RollbackSteps {
     }
 
     /** The steps and the final schema drop for --dry-run, numbered from 1. */
-    public static List<DryRun.Step> dryRun(StepContext ctx, List<MigrationStep> steps) {
-        List<DryRun.Step> out = new ArrayList<>(StepRunner.dryRun(ctx, steps));
+    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) {
+        List<DryRun.Step> out = new ArrayList<>(StepRunner.dryRun(ctx, plan));
         out.add(new DryRun.Step(out.size() + 1, STATE, "", List.of(new DryRun.Statement("none on application tables", DROP_STATE))));
         return out;
     }
