@@ -64,13 +64,15 @@ public final class BlueGreenWindow {
                     // column in place), so a green SELECT * returns the same columns before and after contract
                     String a = rs.getString(1);
                     if (shadows.containsKey(a)) {
-                        select.add("x." + Sql.ident(a) + " AS " + Sql.ident(shadows.get(a)));
+                        select.add("x." + Sql.ident(a) + " AS " + Sql.ident(shadows.remove(a)));
                     } else if (!planned.contains(a)) {
                         select.add("x." + Sql.ident(a));
                     }
                 }
             }
         }
+        // before expand (a --dry-run): the shadow columns do not exist yet; ADD COLUMN will put them last, in this order
+        shadows.forEach((shadow, column) -> select.add("x." + Sql.ident(shadow) + " AS " + Sql.ident(column)));
         return "CREATE VIEW " + Sql.qualified(viewSchema, table) + " AS SELECT " + String.join(", ", select) + " FROM "
             + Sql.qualified(schema, table) + " x";
     }
