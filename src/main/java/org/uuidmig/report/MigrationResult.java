@@ -101,8 +101,9 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
                 + columnCount + " columns). Nothing to do.";
             case REFUSED -> "migration refused: validate-pre found blocking problems (listed in validatePre). Nothing was changed.";
             case DRY_RUN -> plan.summary();
-            case EXPAND_COMPLETE, COMPLETE -> String.format("%s in %.1f s", outcome == Outcome.COMPLETE ? "migration complete"
-                : "expand phase complete: the sync triggers stay until migrate --phase contract", seconds);
+            case EXPAND_COMPLETE, COMPLETE -> outcome == Outcome.COMPLETE ? String.format("migration complete in %.1f s", seconds)
+                : String.format("expand phase complete in %.1f s; the sync triggers stay, and the blue-green window is open, until "
+                    + "uuidmig migrate --phase contract", seconds);
         };
     }
 

@@ -102,7 +102,11 @@ public final class MigrationService extends StepsService {
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), shown, control);
             StepPlan steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
             StepRunner runner = runner(ctx);
-            if (resuming) {
+            if (resuming && settings.run().phase() == Phase.CONTRACT
+                && state.stream().allMatch(r -> r.step().equals(Steps.VERIFY))) {
+                // the usual way, not an interruption: expand finished, and contract takes it from there
+                out.println("Contracting schema " + schema + ": every column was expanded and verified");
+            } else if (resuming) {
                 out.println("Resuming an interrupted migration of schema " + schema + ": "
                     + String.join("; ", StateStore.describeProgress(c, schema)));
             }

@@ -151,10 +151,10 @@ public final class BlueGreenWindow {
     }
 
     /**
-     * Writes through the integer path (blue) since {@code quietSeconds} ago, per table and writer, for contract's
+     * Writes through the integer path (blue) since {@code quiet} ago, per table and writer, for contract's
      * check: "chat_messages: 12 writes, last 3 s ago by app-blue (10.0.0.7)". Empty when there are none.
      */
-    static List<String> recentBlueWrites(Connection c, String schema, long quietSeconds) throws SQLException {
+    static List<String> recentBlueWrites(Connection c, String schema, java.time.Duration quiet) throws SQLException {
         List<String> out = new ArrayList<>();
         if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass('uuidmig.window_writes') IS NOT NULL")) {
             return out;
@@ -167,7 +167,7 @@ public final class BlueGreenWindow {
              WHERE table_schema = ? AND side = 'blue' AND last_at > now() - make_interval(secs => ?)
              GROUP BY table_name ORDER BY table_name""")) {
             ps.setString(1, schema);
-            ps.setLong(2, quietSeconds);
+            ps.setDouble(2, quiet.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1) + ": " + rs.getLong(2) + " integer writes, the last " + rs.getLong(3) + " s ago, by "
