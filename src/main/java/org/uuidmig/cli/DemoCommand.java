@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** uuidmig demo. */
-@Command(name = "demo",
+@Command(name = "demo", header = "Try uuidmig on a throwaway database, with a blue and a green application running.",
     description = {"Try uuidmig on a throwaway database: creates uuidmig_demo_<random> on the server",
         "given by the connection options (it connects to the maintenance database",
         "postgres, unless -d, --url, the service or PGDATABASE names another), loads the",
