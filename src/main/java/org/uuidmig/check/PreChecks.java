@@ -856,8 +856,11 @@ public final class PreChecks {
 
     private void migrationInProgress() throws SQLException {
         List<String> states = StateStore.describeProgress(c, plan.schema());
+        long recorded = StateStore.columns(c, plan.schema()).size();
         out.add(states.isEmpty()
-            ? CheckResult.pass("migration_in_progress", 0L, "no uuidmig migration has started on this database")
+            ? CheckResult.pass("migration_in_progress", 0L, recorded > 0
+                ? "the migration of schema " + plan.schema() + " has finished (all " + recorded + " recorded columns are done)"
+                : "no uuidmig migration of schema " + plan.schema() + " has started on this database")
             : CheckResult.warn("migration_in_progress", (long) states.size(), "a migration is under way: " + String.join("; ", states),
                 null, "run uuidmig migrate to continue it, or uuidmig status for details"));
     }

@@ -56,6 +56,17 @@ class ValidatePreIT {
         assertTrue(r.out().contains(" - OK"), r.out());
     }
 
+    /** After a finished migration, migration_in_progress says so (it used to say that no migration had started). */
+    @Test
+    void afterAFinishedMigrationItSaysSo(TestDb db) throws Exception {
+        fixture(db);
+        assertTrue(db.run("validate-pre").out().contains("no uuidmig migration of schema public has started"));
+        CliResult m = db.run("migrate");
+        assertEquals(0, m.exitCode(), m.toString());
+        CliResult r = db.run("validate-pre");
+        assertTrue(r.out().contains("the migration of schema public has finished (all 9 recorded columns are done)"), r.out());
+    }
+
     // ---- blocking checks ----
 
     /** A created_by (no FK) pointing at a user that does not exist fails its orphan check, and only that one. */
