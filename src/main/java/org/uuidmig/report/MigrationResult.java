@@ -79,10 +79,12 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
             case DRY_RUN -> plan.printText(out);
             case EXPAND_COMPLETE, COMPLETE -> {
                 out.println();
-                out.println(String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
+                // the name column is as wide as the longest name (it used to be a fixed 40, which long names broke)
+                int w = Math.max("column".length(), columns.stream().mapToInt(c -> c.column().length()).max().orElse(0));
+                out.println(String.format("%-" + w + "s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
                 for (Column c : columns) {
-                    out.println(String.format("%-40s %,12d %,12d %9.1fs  %s", c.column(), c.rows(), c.backfilled(), c.millis() / 1000.0,
-                        c.step()));
+                    out.println(String.format("%-" + w + "s %,12d %,12d %9.1fs  %s", c.column(), c.rows(), c.backfilled(),
+                        c.millis() / 1000.0, c.step()));
                 }
                 out.println();
                 out.println(message());
