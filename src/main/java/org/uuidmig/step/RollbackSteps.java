@@ -104,18 +104,23 @@ public final class RollbackSteps {
      * Lock: none on application tables. Done when: the schema (or this schema's record) is gone.
      */
     public static void dropState(StepContext ctx) throws SQLException {
-        if (Catalog.exists(ctx.conn(), """
+        dropState(ctx.conn(), ctx.schema(), "rollback");
+        FaultInjection.stepDone(STATE);
+    }
+
+    /** The same for a command ({@code rollback}, {@code cleanup}), on a connection, for application schema {@code schema}. */
+    public static void dropState(java.sql.Connection c, String schema, String command) throws SQLException {
+        if (Catalog.exists(c, """
             SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
               JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'uuidmig'""")) {
-            throw new UuidmigException(ExitCode.UNEXPECTED, "rollback: a trigger still calls a function in schema uuidmig; "
-                + "not dropping the schema. Rerun uuidmig rollback");
+            throw new UuidmigException(ExitCode.UNEXPECTED, command + ": a trigger still calls a function in schema uuidmig; "
+                + "not dropping the schema. Rerun uuidmig " + command);
         }
-        if (StateStore.otherSchemas(ctx.conn(), ctx.schema()).isEmpty()) {
-            Catalog.exec(ctx.conn(), DROP_STATE);
+        if (StateStore.otherSchemas(c, schema).isEmpty()) {
+            Catalog.exec(c, DROP_STATE);
         } else {
-            dropStateOf(ctx);
+            dropStateOf(c, schema);
         }
-        FaultInjection.stepDone(STATE);
     }
 
     /**
@@ -123,8 +128,7 @@ public final class RollbackSteps {
      * rollback's marker and forward copy, and the functions, which no trigger uses any more: checked above),
      * in one transaction; the schema uuidmig and the other schemas' record stay.
      */
-    private static void dropStateOf(StepContext ctx) throws SQLException {
-        java.sql.Connection c = ctx.conn();
+    private static void dropStateOf(java.sql.Connection c, String schema) throws SQLException {
         Catalog.inTransaction(c, false, () -> {
             for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck",
                 "window_writes", "control")) {
@@ -133,7 +137,7 @@ public final class RollbackSteps {
                 }
                 try (var ps = c.prepareStatement("DELETE FROM " + org.uuidmig.db.Sql.qualified(StateStore.SCHEMA, table)
                     + " WHERE table_schema = ?")) {
-                    ps.setString(1, ctx.schema());
+                    ps.setString(1, schema);
                     ps.executeUpdate();
                 }
             }

@@ -144,7 +144,7 @@ class ConnectionFlagsIT {
 
     /** -? and --help print the help and exit 0, for every command; the help lists -h as the host. */
     @ParameterizedTest
-    @ValueSource(strings = {"validate-pre", "plan", "migrate", "validate-post", "status", "demo", "rollback", "pause", "resume", "set",
+    @ValueSource(strings = {"validate-pre", "plan", "migrate", "validate-post", "status", "demo", "rollback", "cleanup", "pause", "resume", "set",
         "hold-swap", "release-swap"})
     void questionMarkIsHelp(String command) {
         for (String help : List.of("-?", "--help")) {
@@ -172,7 +172,7 @@ class ConnectionFlagsIT {
 
     /** -h without a value is a usage error (exit 2), not the help with exit 0 that a script reads as success. */
     @ParameterizedTest
-    @ValueSource(strings = {"validate-pre", "plan", "migrate", "validate-post", "status", "demo", "rollback", "pause", "resume", "set",
+    @ValueSource(strings = {"validate-pre", "plan", "migrate", "validate-post", "status", "demo", "rollback", "cleanup", "pause", "resume", "set",
         "hold-swap", "release-swap"})
     void dashHWithoutAValueIsAUsageError(String command) {
         CliResult r = CliResult.run(command, "-h");

@@ -14,7 +14,7 @@ import org.uuidmig.testing.TestDb.CliResult;
 class HelpTextTest {
     @Test
     void everyCommandsHelpPrintsWithoutAWarning() {
-        for (String command : List.of("migrate", "rollback", "validate-pre", "validate-post", "plan", "status", "demo", "pause",
+        for (String command : List.of("migrate", "rollback", "cleanup", "validate-pre", "validate-post", "plan", "status", "demo", "pause",
             "resume", "set", "hold-swap", "release-swap")) {
             // picocli prints its warnings on System.err itself, not on the command's writer
             java.io.PrintStream saved = System.err;
