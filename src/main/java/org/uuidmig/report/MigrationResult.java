@@ -121,15 +121,9 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
         if (outcome == Outcome.REFUSED) {
             doc.put("error", message());
         }
-        doc.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
-        doc.put("database", database);
-        doc.put("schema", schema);
-        doc.put("message", message());
+        doc.putAll(Json.run(command, exitCode(), outcome, database, schema, message()));
         doc.put("columnCount", columnCount);
-        doc.put("seconds", seconds);
-        doc.put("columns", columns);
-        doc.put("steps", steps);
-        doc.put("plan", plan == null ? null : plan.document());
+        Json.endRun(doc, seconds, columns, steps, plan);
         doc.put("validatePre", validatePre == null ? null : ReportWriter.document(validatePre, false));
         return doc;
     }
