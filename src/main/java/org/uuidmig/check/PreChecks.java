@@ -203,8 +203,15 @@ public final class PreChecks {
                     + (col.notNull() ? " NOT NULL" : " NULL") + ", to be converted"));
                 case ALREADY_UUID -> out.add(CheckResult.info(name, null, col.ref()
                     + " is already uuid referencing " + plan.users().name() + "(" + plan.users().newKey() + "): already migrated"));
-                case MISSING_TABLE -> out.add(CheckResult.fail(name, null, "table " + t + " does not exist", null,
-                    "check the name, or leave it out with --exclude " + col.ref()));
+                case MISSING_TABLE -> {
+                    String likely = likelyMeant(col.ref().table(), col.ref().column(), plan.notPlannedUserForeignKeys());
+                    out.add(likely == null
+                        ? CheckResult.fail(name, null, "table " + t + " does not exist", null,
+                            "check the name, or leave it out with --exclude " + col.ref())
+                        : CheckResult.fail(name, null, "table " + t + " does not exist; " + likely + " has the same words and "
+                            + "references " + plan.users().name() + "(" + plan.users().oldKey() + ") but is not in the plan", null,
+                            "if that is the column meant, use: --exclude " + col.ref() + " --column " + likely));
+                }
                 case MISSING_COLUMN -> out.add(CheckResult.fail(name, null, "column " + t + "." + Sql.ident(col.ref().column())
                     + " does not exist", null, "check the name, or leave it out with --exclude " + col.ref()));
                 case WRONG_TYPE -> out.add(CheckResult.fail(name, null, "column " + t + "." + Sql.ident(col.ref().column())
@@ -789,6 +796,28 @@ public final class PreChecks {
                 null, "migrate adds them online (CHECK NOT VALID + VALIDATE + SET NOT NULL; unique index CONCURRENTLY + ADD CONSTRAINT USING INDEX)"));
     }
 
+    /**
+     * Of the user references the plan leaves out ("table.column"), the one a missing planned table most likely means:
+     * its table name has the same underscore-separated words in another order (the guide says user_request_assigns,
+     * the application has request_user_assigns), the same column name preferred. Null when none does.
+     */
+    static String likelyMeant(String missingTable, String column, List<String> unplanned) {
+        java.util.List<String> words = java.util.Arrays.stream(missingTable.split("_")).sorted().toList();
+        String best = null;
+        for (String listed : unplanned) {
+            String ref = listed.replaceFirst(" \\(.*\\)$", ""); // "table.column (constraint)"
+            int dot = ref.lastIndexOf('.');
+            String table = ref.substring(0, dot);
+            if (java.util.Arrays.stream(table.split("_")).sorted().toList().equals(words)) {
+                if (ref.substring(dot + 1).equals(column)) {
+                    return ref;
+                }
+                best = best == null ? ref : best;
+            }
+        }
+        return best;
+    }
+
     private void unplannedReferences() {
         List<String> refs = plan.notPlannedUserForeignKeys();
         out.add(refs.isEmpty()
@@ -856,8 +885,11 @@ public final class PreChecks {
 
     private void migrationInProgress() throws SQLException {
         List<String> states = StateStore.describeProgress(c, plan.schema());
+        long recorded = StateStore.columns(c, plan.schema()).size();
         out.add(states.isEmpty()
-            ? CheckResult.pass("migration_in_progress", 0L, "no uuidmig migration has started on this database")
+            ? CheckResult.pass("migration_in_progress", 0L, recorded > 0
+                ? "the migration of schema " + plan.schema() + " has finished (all " + recorded + " recorded columns are done)"
+                : "no uuidmig migration of schema " + plan.schema() + " has started on this database")
             : CheckResult.warn("migration_in_progress", (long) states.size(), "a migration is under way: " + String.join("; ", states),
                 null, "run uuidmig migrate to continue it, or uuidmig status for details"));
     }

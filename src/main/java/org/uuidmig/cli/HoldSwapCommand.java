@@ -7,7 +7,7 @@ import org.uuidmig.step.ControlTable;
 import picocli.CommandLine.Command;
 
 /** uuidmig hold-swap. */
-@Command(name = "hold-swap",
+@Command(name = "hold-swap", header = "Keep a run waiting before its swap until release-swap.",
     description = "Keep the migrate (or rollback) of --schema waiting before its swap, after the expand, backfill and "
         + "verification, until uuidmig release-swap (gh-ost's postponed cut-over). The waiting run holds no "
         + "lock on any table. Also before a run starts. Writes uuidmig.control (docs/control.md).")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** uuidmig migrate. */
-@Command(name = "migrate",
+@Command(name = "migrate", header = "Convert the planned columns to uuid references online; rerun to resume.",
     description = {"Convert the planned columns to uuid references online; rerun to resume.",
         "validate-pre, then expand (new column + sync trigger), backfill in short batches, build indexes",
         "concurrently, add NOT NULL and FK as NOT VALID and validate them, verify, then swap everything in one",

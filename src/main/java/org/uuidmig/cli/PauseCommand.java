@@ -7,7 +7,7 @@ import org.uuidmig.step.ControlTable;
 import picocli.CommandLine.Command;
 
 /** uuidmig pause. */
-@Command(name = "pause",
+@Command(name = "pause", header = "Pause a running migrate or rollback.",
     description = "Pause the migrate or rollback of --schema: within about a second it starts no new backfill batch or "
         + "step (the one under way finishes) and waits, printing \"paused by operator\", until uuidmig resume. "
         + "With no run active, the next one starts paused. Writes uuidmig.control (docs/control.md).")

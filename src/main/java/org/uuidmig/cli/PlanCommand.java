@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** uuidmig plan: the same as migrate --dry-run with default settings. */
-@Command(name = "plan",
+@Command(name = "plan", header = "Print the plan and every statement migrate would run. Changes nothing.",
     description = "Print the discovered plan and every statement migrate would run, in order, with the lock each takes. Changes nothing.")
 public class PlanCommand extends BaseCommand {
     @Mixin

@@ -7,7 +7,7 @@ import org.uuidmig.step.ControlTable;
 import picocli.CommandLine.Command;
 
 /** uuidmig release-swap. */
-@Command(name = "release-swap",
+@Command(name = "release-swap", header = "Let a run held before its swap go on.",
     description = "Let the migrate (or rollback) of --schema that waits before its swap go on with it (within about a "
         + "second); with no run active, the next one does not wait. Writes uuidmig.control (docs/control.md).")
 public class ReleaseSwapCommand extends ControlCommand {

@@ -7,7 +7,7 @@ import org.uuidmig.step.ControlTable;
 import picocli.CommandLine.Command;
 
 /** uuidmig resume. */
-@Command(name = "resume",
+@Command(name = "resume", header = "Resume a paused migrate or rollback.",
     description = "Resume the paused migrate or rollback of --schema (within about a second); with no run active, the "
         + "next one does not start paused. Writes uuidmig.control (docs/control.md).")
 public class ResumeCommand extends ControlCommand {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** uuidmig rollback. */
-@Command(name = "rollback",
+@Command(name = "rollback", header = "Undo migrate, online and without losing writes; rerun to resume.",
     description = {"Undo migrate, online and without losing writes; rerun to resume.",
         "Before the swap: removes everything migrate added (triggers, shadow columns, index copies, checks, FKs,",
         "what it added to users(uuid), the Flyway failed row, schema uuidmig). After the swap: rebuilds the",

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
 /** uuidmig set jobs=N max-batch-time=DURATION batch-delay=DURATION. */
-@Command(name = "set",
+@Command(name = "set", header = "Change a running backfill: jobs, max-batch-time, batch-delay.",
     description = "Change the backfill of the running migrate or rollback of --schema, from its next batch on (within "
         + "about a second): jobs=N (1 to 16), max-batch-time=DURATION (0 to 1h), batch-delay=DURATION (0 to "
         + "1h), the ranges of --jobs, --max-batch-time and --batch-delay; NAME=default gives the run's own "

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** uuidmig status. */
-@Command(name = "status",
+@Command(name = "status", header = "Show where the database stands, changing nothing.",
     description = {"Show where the database stands, changing nothing: not started; per column the step it has reached",
         "and the backfill's progress; expanded; swapped; done; rolled back; or migrated without uuidmig's state",
         "(of --schema only: uuidmig's state is kept per schema). Also Flyway's",

@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
         StatusCommand.class,
         DemoCommand.class,
         RollbackCommand.class,
+        CleanupCommand.class,
         PauseCommand.class,
         ResumeCommand.class,
         SetCommand.class,

@@ -8,7 +8,7 @@ import org.uuidmig.service.ValidationService;
 import picocli.CommandLine.Command;
 
 /** uuidmig validate-pre. */
-@Command(name = "validate-pre",
+@Command(name = "validate-pre", header = "Check, read-only, that the database is ready for the migration.",
     description = {"Check, read-only, that the database is ready for the migration.",
         "Blocking: orphans, NULL or duplicate uuids, unique-constraint collisions, unsupported dependent objects,",
         "missing or non-integer columns, server version, privileges. Warnings: active sessions, long transactions,",

@@ -53,6 +53,36 @@ public final class Database {
 
     /** Opens a connection in auto-commit mode with lock_timeout set; connection failures become one clear line. */
     public Connection connect(String purpose) {
+        Connection c = open("uuidmig" + (purpose == null ? "" : " " + purpose), SESSION_OPTIONS);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = " + lockTimeout.toMillis());
+            st.execute("SET statement_timeout = 0");
+            st.execute("SET idle_in_transaction_session_timeout = 0");
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot configure session: " + e.getMessage(), e);
+        }
+        return c;
+    }
+
+    /**
+     * Opens a connection as an application opens one, for the demo's simulated applications: none of uuidmig's
+     * session settings ({@link #SESSION_OPTIONS}), so the server's defaults apply and the blue-green window counts its
+     * writes as an application's. With {@code searchPath} (schema names, first first) it sets search_path in the
+     * startup packet, as green does ({@code options=-c search_path=public_uuid,public}, docs/blue-green.md);
+     * without, the server's default search_path applies, as for blue.
+     */
+    public Connection connectAsApplication(String applicationName, java.util.List<String> searchPath) {
+        String options = null;
+        if (searchPath != null && !searchPath.isEmpty()) {
+            // the value is a list of quoted identifiers; in the options string a space or backslash is escaped by a backslash
+            String value = String.join(",", searchPath.stream().map(Sql::ident).toList());
+            options = "-c search_path=" + value.replace("\\", "\\\\").replace(" ", "\\ ");
+        }
+        return open(applicationName, options);
+    }
+
+    private Connection open(String applicationName, String options) {
         if (RunLock.interrupted()) {
             // SIGINT/SIGTERM: the shutdown hook is ending this run's sessions; start no new one
             throw new UuidmigException(ExitCode.INCOMPLETE, "interrupted");
@@ -68,23 +98,17 @@ public final class Database {
         if (settings.sslMode() != null) {
             props.setProperty("sslmode", settings.sslMode());
         }
-        props.setProperty("ApplicationName", "uuidmig" + (purpose == null ? "" : " " + purpose));
+        props.setProperty("ApplicationName", applicationName);
         props.setProperty("connectTimeout", "10");
         props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("options", SESSION_OPTIONS);
+        if (options != null) {
+            props.setProperty("options", options);
+        }
         Connection c;
         try {
             c = DriverManager.getConnection(settings.jdbcUrl(), props);
         } catch (SQLException e) {
             throw connectionError(settings, e);
-        }
-        try (Statement st = c.createStatement()) {
-            st.execute("SET lock_timeout = " + lockTimeout.toMillis());
-            st.execute("SET statement_timeout = 0");
-            st.execute("SET idle_in_transaction_session_timeout = 0");
-        } catch (SQLException e) {
-            closeQuietly(c);
-            throw new UuidmigException(ExitCode.UNEXPECTED, "cannot configure session: " + e.getMessage(), e);
         }
         Sessions.opened(c); // so that an interrupted run can end its sessions (RunLock)
         return c;

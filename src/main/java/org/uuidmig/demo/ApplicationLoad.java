@@ -18,50 +18,82 @@ import org.uuidmig.db.Database;
 import org.uuidmig.db.Sql;
 
 /**
- * A small simulated application on the servicecatalog fixture, for {@code uuidmig demo}: a
- * writer posts chat messages and marks them read, a reader lists a request's messages with
- * their senders. Each transaction first reads the session's user (so, like the swap, it locks
- * users before the tables that reference it), then looks at the column types and binds an
- * integer user id or the user's uuid accordingly: the application switches at the moment of
- * the swap, as a blue-green deploy would. Sessions have no lock_timeout, like most
- * applications: a statement that waits for a lock shows up as latency, not as a failure.
- * Counts statements, failures and the longest statement.
+ * A small simulated application on the servicecatalog fixture, for {@code uuidmig demo}: a writer posts chat messages
+ * and marks them read, a reader lists a request's messages with their senders. A load is one version of the
+ * application for its whole life (docs/blue-green.md): {@link Version#BLUE}, the integer application, binds integer
+ * user ids and joins users on id with the server's default search_path; {@link Version#GREEN}, the uuid application,
+ * binds the user's uuid and joins users on uuid, connecting with {@code search_path = <schema>_uuid, <schema>}. Both
+ * name their tables unqualified, as applications do, and connect as applications do (none of uuidmig's session
+ * settings), so the blue-green window counts their writes. Each transaction first reads the session's user (so, like
+ * the swap, it locks users before the tables that reference it). Sessions have no lock_timeout, like most
+ * applications: a statement that waits for a lock shows up as latency, not as a failure. Counts statements,
+ * failures, messages written and the longest statement.
  */
 public final class ApplicationLoad {
     private static final Logger LOG = LoggerFactory.getLogger(ApplicationLoad.class);
     private static final int MAX_ERRORS_KEPT = 5;
 
+    /** Which version of the application a load is. */
+    public enum Version {
+        /** the integer application: integer user ids, the default search_path */
+        BLUE,
+        /** the uuid application: uuid user ids, search_path = the window's view schema, then the application schema */
+        GREEN;
+
+        /** "blue" or "green". */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** What the application saw. */
-    public record Stats(long statements, long failed, long longestMillis, String longestStatement, long integerWrites,
-                        long uuidWrites, List<String> errors) {
+    public record Stats(long statements, long failed, long longestMillis, String longestStatement, long messages,
+                        List<String> errors) {
     }
 
     private final Database db;
-    private final String schema;
+    private final Version version;
+    private final List<String> searchPath;
+    private final String applicationName;
     private final Duration pause;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
     private final AtomicLong statements = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong integerWrites = new AtomicLong();
-    private final AtomicLong uuidWrites = new AtomicLong();
+    private final AtomicLong messages = new AtomicLong();
     private long longestNanos;
     private String longestStatement = "";
     private final List<String> errors = new ArrayList<>();
 
-    private ApplicationLoad(Database db, String schema, Duration pause) {
+    private ApplicationLoad(Database db, Version version, List<String> searchPath, String applicationName, Duration pause) {
         this.db = db;
-        this.schema = schema;
+        this.version = version;
+        this.searchPath = searchPath;
+        this.applicationName = applicationName;
         this.pause = pause;
     }
 
-    /** Starts one writer and one reader, each pausing {@code pause} between transactions. */
-    public static ApplicationLoad start(Database db, String schema, Duration pause) {
-        ApplicationLoad load = new ApplicationLoad(db, schema, pause);
-        load.startThread("uuidmig-demo-writer", true, 1);
-        load.startThread("uuidmig-demo-reader", false, 2);
-        return load;
+    /**
+     * Starts blue, the integer application (default search_path): one writer and one reader, each pausing
+     * {@code pause} between transactions, their sessions named {@code applicationName}.
+     */
+    public static ApplicationLoad blue(Database db, String applicationName, Duration pause) {
+        return new ApplicationLoad(db, Version.BLUE, List.of(), applicationName, pause).startThreads();
+    }
+
+    /**
+     * Starts green, the uuid application, with {@code search_path = viewSchema, schema} (the blue-green window's views
+     * first; the application schema's tables once contract has dropped them): one writer and one reader, as blue.
+     */
+    public static ApplicationLoad green(Database db, String viewSchema, String schema, String applicationName, Duration pause) {
+        return new ApplicationLoad(db, Version.GREEN, List.of(viewSchema, schema), applicationName, pause).startThreads();
+    }
+
+    private ApplicationLoad startThreads() {
+        startThread("uuidmig-demo-" + version.label() + "-writer", true, version == Version.BLUE ? 1 : 3);
+        startThread("uuidmig-demo-" + version.label() + "-reader", false, version == Version.BLUE ? 2 : 4);
+        return this;
     }
 
     private void startThread(String name, boolean writer, long seed) {
@@ -71,13 +103,18 @@ public final class ApplicationLoad {
         t.start();
     }
 
+    /** The messages the writer has committed so far. */
+    public long messages() {
+        return messages.get();
+    }
+
     /**
-     * Waits until the writer has written a message with a uuid user id (it has seen the swap), at most the timeout;
-     * returns at once if the writer has stopped.
+     * Waits until the writer has committed at least {@code count} messages in all, at most the timeout; returns at
+     * once if the threads have stopped.
      */
-    public void awaitUuidWrite(Duration timeout) {
+    public void awaitMessages(long count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (uuidWrites.get() == 0 && running && threads.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+        while (messages.get() < count && running && threads.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -102,13 +139,13 @@ public final class ApplicationLoad {
             }
         }
         synchronized (this) {
-            return new Stats(statements.get(), failed.get(), longestNanos / 1_000_000, longestStatement, integerWrites.get(),
-                uuidWrites.get(), List.copyOf(errors));
+            return new Stats(statements.get(), failed.get(), longestNanos / 1_000_000, longestStatement, messages.get(),
+                List.copyOf(errors));
         }
     }
 
     private void loop(boolean writer, Random random) {
-        try (Connection c = db.connect("demo app")) {
+        try (Connection c = db.connectAsApplication(applicationName, searchPath)) {
             try (Statement st = c.createStatement()) {
                 st.execute("SET lock_timeout = 0");
             }
@@ -121,9 +158,9 @@ public final class ApplicationLoad {
                 long request = 1 + random.nextInt((int) Math.max(1, requests));
                 try {
                     if (writer) {
-                        boolean uuid = write(c, user, request);
+                        write(c, user, request);
                         c.commit();
-                        (uuid ? uuidWrites : integerWrites).incrementAndGet();
+                        messages.incrementAndGet();
                     } else {
                         read(c, user, request);
                         c.commit();
@@ -144,48 +181,53 @@ public final class ApplicationLoad {
         }
     }
 
-    /** Posts a message and marks it read by its sender; returns whether it bound uuids. */
-    private boolean write(Connection c, long user, long request) throws SQLException {
-        String userUuid = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT uuid::text FROM " + table("users") + " WHERE id = ?")) {
+    private boolean green() {
+        return version == Version.GREEN;
+    }
+
+    /**
+     * Reads the session's user, as the application's code would: blue only checks that it exists; green reads its
+     * uuid (its users are known by uuid).
+     */
+    private Object user(Connection c, long user) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + (green() ? "uuid" : "id") + " FROM users WHERE id = ?")) {
             ps.setLong(1, user);
             try (ResultSet rs = timed("SELECT users", ps::executeQuery)) {
-                if (rs.next()) {
-                    userUuid = rs.getString(1);
+                if (!rs.next()) {
+                    throw new SQLException("no user with id " + user);
                 }
+                return green() ? rs.getObject(1, java.util.UUID.class) : (Object) rs.getLong(1);
             }
         }
-        boolean[] uuid = uuidColumns(c);
+    }
+
+    /** Posts a message and marks it read by its sender: blue binds the user's integer id, green its uuid. */
+    private void write(Connection c, long user, long request) throws SQLException {
+        Object sender = user(c, user);
         long message;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table("chat_messages")
-            + " (request_id, sender_id, content) VALUES (?, ?, ?) RETURNING id")) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO chat_messages (request_id, sender_id, content) VALUES (?, ?, ?) RETURNING id")) {
             ps.setLong(1, request);
-            bindUser(ps, 2, uuid[0], user, userUuid);
-            ps.setString(3, "demo message from user " + user);
+            ps.setObject(2, sender);
+            ps.setString(3, "demo message from " + version.label() + " user " + user);
             try (ResultSet rs = timed("INSERT INTO chat_messages", ps::executeQuery)) {
                 rs.next();
                 message = rs.getLong(1);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table("message_read_states")
-            + " (message_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO message_read_states (message_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             ps.setLong(1, message);
-            bindUser(ps, 2, uuid[1], user, userUuid);
+            ps.setObject(2, sender);
             timed("INSERT INTO message_read_states", ps::executeUpdate);
         }
-        return uuid[0];
     }
 
+    /** Lists a request's latest messages with their senders: blue joins users on id, green on uuid. */
     private void read(Connection c, long user, long request) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table("users") + " WHERE id = ?")) {
-            ps.setLong(1, user);
-            try (ResultSet rs = timed("SELECT users", ps::executeQuery)) {
-                rs.next();
-            }
-        }
-        boolean[] uuid = uuidColumns(c);
-        try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.content, u.email FROM " + table("chat_messages") + " m LEFT JOIN "
-            + table("users") + " u ON u." + (uuid[0] ? "uuid" : "id") + " = m.sender_id WHERE m.request_id = ? ORDER BY m.created_at DESC LIMIT 20")) {
+        user(c, user);
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.content, u.email FROM chat_messages m LEFT JOIN users u ON u."
+            + (green() ? "uuid" : "id") + " = m.sender_id WHERE m.request_id = ? ORDER BY m.created_at DESC LIMIT 20")) {
             ps.setLong(1, request);
             try (ResultSet rs = timed("SELECT chat_messages JOIN users", ps::executeQuery)) {
                 while (rs.next()) {
@@ -195,40 +237,12 @@ public final class ApplicationLoad {
         }
     }
 
-    /** Whether chat_messages.sender_id and message_read_states.user_id are uuid now. */
-    private boolean[] uuidColumns(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-            SELECT (SELECT a.atttypid = 'pg_catalog.uuid'::pg_catalog.regtype FROM pg_catalog.pg_attribute a
-                     WHERE a.attrelid = to_regclass(?) AND a.attname = 'sender_id' AND NOT a.attisdropped),
-                   (SELECT a.atttypid = 'pg_catalog.uuid'::pg_catalog.regtype FROM pg_catalog.pg_attribute a
-                     WHERE a.attrelid = to_regclass(?) AND a.attname = 'user_id' AND NOT a.attisdropped)""")) {
-            ps.setString(1, table("chat_messages"));
-            ps.setString(2, table("message_read_states"));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new boolean[] {rs.getBoolean(1), rs.getBoolean(2)};
-            }
-        }
-    }
-
-    private static void bindUser(PreparedStatement ps, int index, boolean uuid, long user, String userUuid) throws SQLException {
-        if (uuid) {
-            ps.setObject(index, userUuid == null ? null : java.util.UUID.fromString(userUuid));
-        } else {
-            ps.setLong(index, user);
-        }
-    }
-
     private long maxId(Connection c, String t) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 1) FROM " + table(t));
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 1) FROM " + Sql.ident(t));
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private String table(String name) {
-        return Sql.qualified(schema, name);
     }
 
     /** A statement to time. */
@@ -257,7 +271,7 @@ public final class ApplicationLoad {
         failed.incrementAndGet();
         String msg = who + ": " + e.getMessage() + (e instanceof SQLException s && s.getSQLState() != null
             ? " [SQLSTATE " + s.getSQLState() + "]" : "");
-        LOG.debug("demo application {}", msg, e);
+        LOG.debug("demo application {} {}", version.label(), msg, e);
         if (errors.size() < MAX_ERRORS_KEPT) {
             errors.add(msg);
         }

@@ -36,6 +36,28 @@ public final class Json {
         return doc;
     }
 
+    /**
+     * The document of a run (migrate, rollback): {@link #document} and then outcome, database, schema and message; the
+     * caller adds what is its own, then {@link #endRun}.
+     */
+    public static Map<String, Object> run(String command, int exitCode, Enum<?> outcome, String database, String schema, String message) {
+        Map<String, Object> doc = document(command, exitCode);
+        doc.put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+        doc.put("database", database);
+        doc.put("schema", schema);
+        doc.put("message", message);
+        return doc;
+    }
+
+    /** The end of a run's document: seconds, columns, steps and the dry run's plan (null when it ran for real). */
+    public static Map<String, Object> endRun(Map<String, Object> doc, double seconds, Object columns, Object steps, DryRun plan) {
+        doc.put("seconds", seconds);
+        doc.put("columns", columns);
+        doc.put("steps", steps);
+        doc.put("plan", plan == null ? null : plan.document());
+        return doc;
+    }
+
     /** The error object: the command, its exit code (not 0) and why it stopped. */
     public static Map<String, Object> error(String command, int exitCode, String error) {
         Map<String, Object> doc = document(command, exitCode);

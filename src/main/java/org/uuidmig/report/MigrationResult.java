@@ -79,10 +79,12 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
             case DRY_RUN -> plan.printText(out);
             case EXPAND_COMPLETE, COMPLETE -> {
                 out.println();
-                out.println(String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
+                // the name column is as wide as the longest name (it used to be a fixed 40, which long names broke)
+                int w = Math.max("column".length(), columns.stream().mapToInt(c -> c.column().length()).max().orElse(0));
+                out.println(String.format("%-" + w + "s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result"));
                 for (Column c : columns) {
-                    out.println(String.format("%-40s %,12d %,12d %9.1fs  %s", c.column(), c.rows(), c.backfilled(), c.millis() / 1000.0,
-                        c.step()));
+                    out.println(String.format("%-" + w + "s %,12d %,12d %9.1fs  %s", c.column(), c.rows(), c.backfilled(),
+                        c.millis() / 1000.0, c.step()));
                 }
                 out.println();
                 out.println(message());
@@ -101,8 +103,9 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
                 + columnCount + " columns). Nothing to do.";
             case REFUSED -> "migration refused: validate-pre found blocking problems (listed in validatePre). Nothing was changed.";
             case DRY_RUN -> plan.summary();
-            case EXPAND_COMPLETE, COMPLETE -> String.format("%s in %.1f s", outcome == Outcome.COMPLETE ? "migration complete"
-                : "expand phase complete: the sync triggers stay until migrate --phase contract", seconds);
+            case EXPAND_COMPLETE, COMPLETE -> outcome == Outcome.COMPLETE ? String.format("migration complete in %.1f s", seconds)
+                : String.format("expand phase complete in %.1f s; the sync triggers stay, and the blue-green window is open, until "
+                    + "uuidmig migrate --phase contract", seconds);
         };
     }
 
@@ -118,15 +121,9 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
         if (outcome == Outcome.REFUSED) {
             doc.put("error", message());
         }
-        doc.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
-        doc.put("database", database);
-        doc.put("schema", schema);
-        doc.put("message", message());
+        doc.putAll(Json.run(command, exitCode(), outcome, database, schema, message()));
         doc.put("columnCount", columnCount);
-        doc.put("seconds", seconds);
-        doc.put("columns", columns);
-        doc.put("steps", steps);
-        doc.put("plan", plan == null ? null : plan.document());
+        Json.endRun(doc, seconds, columns, steps, plan);
         doc.put("validatePre", validatePre == null ? null : ReportWriter.document(validatePre, false));
         return doc;
     }

@@ -85,16 +85,8 @@ public record RollbackResult(Outcome outcome, String schema, List<String> otherS
      * otherSchemas, seconds, columns, steps, plan (the dry run, else null).
      */
     public Map<String, Object> document(String database) {
-        Map<String, Object> doc = Json.document("rollback", exitCode());
-        doc.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
-        doc.put("database", database);
-        doc.put("schema", schema);
-        doc.put("message", message());
+        Map<String, Object> doc = Json.run("rollback", exitCode(), outcome, database, schema, message());
         doc.put("otherSchemas", otherSchemas);
-        doc.put("seconds", seconds);
-        doc.put("columns", columns);
-        doc.put("steps", steps);
-        doc.put("plan", plan == null ? null : plan.document());
-        return doc;
+        return Json.endRun(doc, seconds, columns, steps, plan);
     }
 }

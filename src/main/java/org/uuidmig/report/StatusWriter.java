@@ -13,7 +13,9 @@ public final class StatusWriter {
         out.println("stage: " + StatusReport.Stage.ofJson(s.stage()).text());
         out.println(s.summary());
         out.println();
-        out.println(String.format("%-40s %-8s %-12s %27s  %s", "column", "type", "step", "backfilled / rows", "sync trigger"));
+        int w = Math.max("column".length(), s.columns().stream().mapToInt(c -> (c.table() + "." + c.column()).length()).max().orElse(0));
+        String row = "%-" + w + "s %-8s %-12s %27s  %s";
+        out.println(String.format(row, "column", "type", "step", "backfilled / rows", "sync trigger"));
         for (StatusReport.Column c : s.columns()) {
             String backfill;
             if (c.backfilledRows() == null) {
@@ -23,7 +25,7 @@ public final class StatusWriter {
             } else {
                 backfill = String.format("%,d / %,d (%3d%%)", c.backfilledRows(), c.baseRows(), c.backfillPercent());
             }
-            out.println(String.format("%-40s %-8s %-12s %27s  %s", c.table() + "." + c.column(), c.type() == null ? "missing" : c.type(),
+            out.println(String.format(row, c.table() + "." + c.column(), c.type() == null ? "missing" : c.type(),
                 c.step(), backfill, c.syncTrigger() ? "yes" : "no"));
         }
         out.println();

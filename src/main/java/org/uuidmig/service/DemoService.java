@@ -15,7 +15,9 @@ import org.uuidmig.UuidmigException;
 import org.uuidmig.report.CheckReport;
 import org.uuidmig.config.ConnectionSettings;
 import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.MigrationSettings.Phase;
 import org.uuidmig.config.PlanSettings;
+import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.Sql;
 import org.uuidmig.db.SqlState;
@@ -26,14 +28,18 @@ import org.uuidmig.localpg.PgBinaries;
 import org.uuidmig.report.Progress;
 import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.ReportWriter;
+import org.uuidmig.step.BlueGreenWindow;
 import org.uuidmig.step.StateStore;
 
 /**
- * demo: the main job on a throwaway database, for a newcomer. Creates {@code uuidmig_demo_<random>}
- * from the maintenance database it is given, loads the servicecatalog fixture, runs validate-pre,
- * migrate (while {@link ApplicationLoad} plays a small application) and validate-post, prints a
- * summary, and drops the database unless asked to keep it. Where no server is reachable (and the
- * policy allows it) it runs on a throwaway {@link LocalPostgres} instead, and always stops it.
+ * demo: the main job on a throwaway database, for a newcomer, deployed blue-green as docs/blue-green.md tells a team
+ * to. Creates {@code uuidmig_demo_<random>} from the maintenance database it is given, loads the servicecatalog
+ * fixture and runs validate-pre. Then: blue (an {@link ApplicationLoad} of the integer application) runs from the
+ * start; {@code migrate --phase expand} opens the window; green (the uuid application, through the window's views)
+ * joins and both run side by side; blue retires; {@code migrate --phase contract} swaps while green keeps going;
+ * green stops. Then validate-post, a summary with each application's statements and failures (any failure fails the
+ * demo), and the database is dropped unless asked to keep it. Where no server is reachable (and the policy allows
+ * it) it runs on a throwaway {@link LocalPostgres} instead, and always stops it.
  */
 public final class DemoService {
     /** When demo may start a throwaway server of its own. */
@@ -48,16 +54,29 @@ public final class DemoService {
         NEVER
     }
 
-    /** Application name of the simulated application's sessions (see {@link Database#connect}). */
-    static final String APP_NAME = "uuidmig demo app";
+    /** application_name of the simulated applications' sessions: status and contract's refusal name them. */
+    static final String BLUE_APP = "demo app blue";
+    static final String GREEN_APP = "demo app green";
     /** Pause of each application thread between its transactions: about 40 transactions/s each. */
     static final Duration APP_PAUSE = Duration.ofMillis(25);
     /**
-     * How long the application keeps running after migrate, to show it working on the uuid columns; longer (up to
-     * {@link #APP_AFTER_MAX}) until it has written with a uuid.
+     * How long blue and green run side by side in the window; longer (up to {@link #APP_WAIT_MAX}) until each has
+     * written a message in it.
      */
-    static final Duration APP_AFTER = Duration.ofSeconds(1);
-    static final Duration APP_AFTER_MAX = Duration.ofSeconds(30);
+    static final Duration SIDE_BY_SIDE = Duration.ofSeconds(2);
+    /**
+     * How long green keeps running after contract, to show it working on the swapped tables; longer (up to
+     * {@link #APP_WAIT_MAX}) until it has written a message after the swap.
+     */
+    static final Duration GREEN_AFTER = Duration.ofSeconds(1);
+    static final Duration APP_WAIT_MAX = Duration.ofSeconds(30);
+    /**
+     * contract's --blue-quiet in the demo. The default (60 s) guards against a blue instance someone forgot: contract
+     * refuses while blue wrote less than that long ago. Here the demo has stopped blue itself (its threads joined, its
+     * sessions closed) before contract, so no blue write can come any more, and waiting a minute would only make
+     * the demo longer. The check still runs; with 1 ms it refuses only a blue write made after contract began.
+     */
+    static final Duration BLUE_QUIET = Duration.ofMillis(1);
 
     private ConnectionSettings maintenance;
     /** How the summary describes the server, after its version and address. */
@@ -171,12 +190,16 @@ public final class DemoService {
         String result = "";
         long loadMs;
         long preMs;
-        long migrateMs;
+        long expandMs;
+        long sideBySideMs;
+        long contractMs;
         long postMs;
         long rows;
         int columns;
         int tables;
-        ApplicationLoad.Stats app;
+        String viewSchema;
+        ApplicationLoad.Stats blue;
+        ApplicationLoad.Stats green;
     }
 
     private Outcome runIn(Database db) throws SQLException {
@@ -202,24 +225,8 @@ public final class DemoService {
             return o;
         }
 
-        section("migrate, while a simulated application writes and reads (one writer, one reader)");
-        t = System.nanoTime();
-        ApplicationLoad load = ApplicationLoad.start(db, "public", APP_PAUSE);
-        try {
-            o.code = new MigrationService(db, plan, MigrationSettings.defaults(), out, err, progress).migrate().printText(out, err);
-        } catch (UuidmigException e) {
-            err.println("uuidmig: error: " + e.getMessage());
-            o.code = e.exitCode();
-        } finally {
-            o.migrateMs = ms(t);
-            if (o.code == ExitCode.OK) {
-                pause(APP_AFTER);
-                load.awaitUuidWrite(APP_AFTER_MAX.minus(APP_AFTER)); // a slow machine: the summary shows it writing uuids
-            }
-            o.app = load.stop();
-        }
+        runDeploy(db, plan, o);
         if (o.code != ExitCode.OK) {
-            o.result = "FAILED: migrate exited with " + o.code + " (see above)";
             return o;
         }
         try (Connection c = db.connect("demo")) {
@@ -236,33 +243,137 @@ public final class DemoService {
         ReportWriter.text(post, out, false);
         o.postMs = ms(t);
         o.code = post.exitCode(false);
-        o.result = post.hasFailures() ? "FAILED: validate-post found problems (listed above)"
-            : "OK: validate-pre, migrate and validate-post succeeded";
+        long failed = o.blue.failed() + o.green.failed();
+        if (post.hasFailures()) {
+            o.result = "FAILED: validate-post found problems (listed above)";
+        } else if (failed > 0) {
+            // the point of the window: neither application may fail at any stage
+            o.code = ExitCode.CHECKS_FAILED;
+            o.result = "FAILED: " + failed + " statements of the applications failed (blue " + o.blue.failed() + ", green "
+                + o.green.failed() + "; the app error lines say why)";
+        } else {
+            o.result = "OK: validate-pre, migrate --phase expand and contract, and validate-post succeeded; neither application failed";
+        }
         return o;
+    }
+
+    /**
+     * The blue-green deploy under load: blue from the start, expand, green joins, blue retires, contract while green
+     * keeps going, green stops. Prints a line at each stage; sets the outcome's code and both applications' stats.
+     */
+    private void runDeploy(Database db, PlanSettings plan, Outcome o) throws SQLException {
+        RunOptions.Window window = new RunOptions.Window(null, BLUE_QUIET, false);
+        o.viewSchema = window.viewSchemaFor("public");
+        section("migrate --phase expand, while blue (the integer application) writes and reads");
+        long t = System.nanoTime();
+        ApplicationLoad blue = ApplicationLoad.blue(db, BLUE_APP, APP_PAUSE);
+        ApplicationLoad green = null;
+        stage("blue running: the integer application (one writer, one reader), integer user ids, the default search_path");
+        try {
+            o.code = migrate(db, plan, RunOptions.migrate().withPhase(Phase.EXPAND).withWindow(window));
+            o.expandMs = ms(t);
+            if (o.code != ExitCode.OK) {
+                o.result = "FAILED: migrate --phase expand exited with " + o.code + " (see above)";
+                return;
+            }
+            stage("expand done: window open in " + o.viewSchema + " (one view per table, the user columns as uuid)");
+
+            section("blue and green side by side in the window");
+            t = System.nanoTime();
+            long blueBefore = blue.messages();
+            green = ApplicationLoad.green(db, o.viewSchema, "public", GREEN_APP, APP_PAUSE);
+            stage("green joined: the uuid application (one writer, one reader), uuid user ids, search_path " + o.viewSchema
+                + ", public; blue keeps running beside it");
+            pause(SIDE_BY_SIDE);
+            // a slow machine: each writes at least once in the window, so the summary shows both working side by side
+            blue.awaitMessages(blueBefore + 1, APP_WAIT_MAX.minus(SIDE_BY_SIDE));
+            green.awaitMessages(1, APP_WAIT_MAX.minus(SIDE_BY_SIDE));
+            o.blue = blue.stop();
+            o.sideBySideMs = ms(t);
+            long[] writes;
+            try (Connection c = db.connect("demo")) {
+                writes = BlueGreenWindow.writes(c, "public");
+            }
+            stage(String.format("blue retired: stopped after %,d messages with integer user ids; the window counted %,d writes "
+                + "through the integer columns (blue) and %,d through the views (green)", o.blue.messages(), writes[0], writes[1]));
+
+            section("migrate --phase contract, while green writes and reads");
+            t = System.nanoTime();
+            o.code = migrate(db, plan, RunOptions.migrate().withPhase(Phase.CONTRACT).withWindow(window));
+            o.contractMs = ms(t);
+            if (o.code != ExitCode.OK) {
+                o.result = "FAILED: migrate --phase contract exited with " + o.code + " (see above)";
+                return;
+            }
+            stage("contract done: the columns are uuid and " + o.viewSchema + " is gone; green's names resolve to the tables in public");
+            long greenBefore = green.messages();
+            pause(GREEN_AFTER);
+            green.awaitMessages(greenBefore + 1, APP_WAIT_MAX.minus(GREEN_AFTER)); // a slow machine: green writes after the swap
+            o.green = green.stop();
+            stage(String.format("green stopped after %,d messages with uuid user ids", o.green.messages()));
+        } finally {
+            if (o.blue == null) {
+                o.blue = blue.stop();
+            }
+            if (green != null && o.green == null) {
+                o.green = green.stop();
+            }
+        }
+    }
+
+    /** Runs migrate with those run options (printing what it prints); returns its exit code. */
+    private int migrate(Database db, PlanSettings plan, RunOptions run) {
+        try {
+            return new MigrationService(db, plan, MigrationSettings.defaults().withRun(run), out, err, progress).migrate().printText(out, err);
+        } catch (UuidmigException e) {
+            err.println("uuidmig: error: " + e.getMessage());
+            return e.exitCode();
+        }
     }
 
     private void summary(Outcome o, String name, String version, long totalMs) {
         out.println();
         out.println("== uuidmig demo summary ==");
         line("server", "PostgreSQL " + version + " at " + maintenance.host() + ":" + maintenance.port() + serverNote + ", fixture scale " + scale);
-        line("time", String.format("%.1f s in all: fixture %.1f s, validate-pre %.1f s, migrate %.1f s, validate-post %.1f s",
-            totalMs / 1000.0, o.loadMs / 1000.0, o.preMs / 1000.0, o.migrateMs / 1000.0, o.postMs / 1000.0));
+        line("time", String.format("%.1f s in all: fixture %.1f s, validate-pre %.1f s, expand %.1f s, side by side %.1f s, "
+            + "contract %.1f s, validate-post %.1f s", totalMs / 1000.0, o.loadMs / 1000.0, o.preMs / 1000.0, o.expandMs / 1000.0,
+            o.sideBySideMs / 1000.0, o.contractMs / 1000.0, o.postMs / 1000.0));
         if (o.columns > 0) {
             line("rows", String.format("%,d rows in %d columns of %d tables now reference users(uuid)", o.rows, o.columns, o.tables));
         }
-        if (o.app != null) {
-            ApplicationLoad.Stats a = o.app;
-            line("application", String.format("%,d statements during migrate and a second after, %d failed; it wrote %,d messages with integer "
-                + "user ids, then %,d with uuids", a.statements(), a.failed(), a.integerWrites(), a.uuidWrites()));
-            line("longest stall", a.longestMillis() + " ms (" + (a.longestStatement().isEmpty() ? "none" : a.longestStatement()) + ")");
-            for (String e : a.errors()) {
-                line("app error", e);
+        if (o.blue != null) {
+            line("blue", String.format("%,d statements, %d failed; the integer application, from the start until it retired after "
+                + "expand: %,d messages with integer user ids", o.blue.statements(), o.blue.failed(), o.blue.messages()));
+        }
+        if (o.green != null) {
+            line("green", String.format("%,d statements, %d failed; the uuid application (search_path %s, public), from the window "
+                + "until after contract: %,d messages with uuid user ids", o.green.statements(), o.green.failed(), o.viewSchema,
+                o.green.messages()));
+        }
+        if (o.blue != null) {
+            line("longest stall", "blue " + stall(o.blue) + (o.green == null ? "" : "; green " + stall(o.green)));
+        }
+        for (ApplicationLoad.Stats a : new ApplicationLoad.Stats[] {o.blue, o.green}) {
+            if (a != null) {
+                for (String e : a.errors()) {
+                    line("app error", (a == o.blue ? "blue " : "green ") + e);
+                }
             }
         }
         line("result", o.result);
         line("database", keep && !serverNote.isEmpty() ? name + " goes with the throwaway server (--keep keeps it only on a server of your own)"
             : keep ? name + " kept: connect with --url " + maintenance.withDatabase(name).jdbcUrl()
             + ", drop it with DROP DATABASE " + Sql.ident(name) : name + " dropped (--keep keeps it)");
+        out.flush();
+    }
+
+    private static String stall(ApplicationLoad.Stats a) {
+        return a.longestMillis() + " ms (" + (a.longestStatement().isEmpty() ? "none" : a.longestStatement()) + ")";
+    }
+
+    /** A stage of the deploy, on a line of its own, so a viewer sees the sequence among migrate's output. */
+    private void stage(String text) {
+        out.println(">> " + text);
         out.flush();
     }
 
@@ -301,7 +412,7 @@ public final class DemoService {
     }
 
     /**
-     * Waits (up to 10 s) until the application's sessions have ended, then a second more: a session
+     * Waits (up to 10 s) until the applications' sessions have ended, then a second more: a session
      * hands its row counts to the statistics only as it exits, and validate-post explains rows
      * written after the swap with those statistics.
      */
@@ -309,8 +420,9 @@ public final class DemoService {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname = current_database() AND application_name = ?")) {
-                ps.setString(1, APP_NAME);
+                "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname = current_database() AND application_name IN (?, ?)")) {
+                ps.setString(1, BLUE_APP);
+                ps.setString(2, GREEN_APP);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) == 0) {

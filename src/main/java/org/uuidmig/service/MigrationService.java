@@ -29,10 +29,10 @@ import org.uuidmig.report.DryRun;
 import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.MigrationResult;
 import org.uuidmig.report.MigrationResult.Outcome;
-import org.uuidmig.step.MigrationStep;
 import org.uuidmig.step.RunControl;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
+import org.uuidmig.step.StepPlan;
 import org.uuidmig.step.StepRunner;
 import org.uuidmig.step.Steps;
 
@@ -102,9 +102,13 @@ public final class MigrationService extends StepsService {
             // uuidmig.control: what an operator set before this run (a pause, a swap hold, overrides) applies from the start
             RunControl control = RunControl.open(c, schema, command().word(), settings.backfill(), err);
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), shown, control);
-            List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
+            StepPlan steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
             StepRunner runner = runner(ctx);
-            if (resuming) {
+            if (resuming && settings.run().phase() == Phase.CONTRACT
+                && state.stream().allMatch(r -> r.step().equals(Steps.VERIFY))) {
+                // the usual way, not an interruption: expand finished, and contract takes it from there
+                out.println("Contracting schema " + schema + ": every column was expanded and verified");
+            } else if (resuming) {
                 out.println("Resuming an interrupted migration of schema " + schema + ": "
                     + String.join("; ", StateStore.describeProgress(c, schema)));
             }
@@ -136,7 +140,7 @@ public final class MigrationService extends StepsService {
                 + ", " + col.indexes().size() + " indexes, keyset on " + (col.table().keyColumns().isEmpty() ? "ctid (no primary key)"
                 : String.join(", ", col.table().keyColumns()))));
         }
-        List<MigrationStep> steps = Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.run().phase(),
+        StepPlan steps = Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.run().phase(),
             settings.run().swapPerTable(), settings.backfill().reindex());
         return MigrationResult.dryRun(new DryRun("uuidmig migrate --dry-run: nothing is changed. Plan (" + originals.size() + " columns):",
             columns, StepRunner.dryRun(ctx, steps), "Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE));
@@ -176,7 +180,7 @@ public final class MigrationService extends StepsService {
         return state.stream().map(StateStore.ColumnRow::original).toList();
     }
 
-    private void runThroughFlyway(StepRunner runner, List<MigrationStep> steps) throws SQLException {
+    private void runThroughFlyway(StepRunner runner, StepPlan steps) throws SQLException {
         // history says done, but state says otherwise (e.g. cleanup interrupted): finish without a new row
         FlywayRunner.run(db.settings(), new V2025_12_04_2215__migrate_user_references_to_uuid(() -> runner.run(steps)),
             FlywayRunner::applied);

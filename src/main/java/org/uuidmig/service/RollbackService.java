@@ -34,6 +34,7 @@ import org.uuidmig.step.RollbackSteps;
 import org.uuidmig.step.RunControl;
 import org.uuidmig.step.StateStore;
 import org.uuidmig.step.StepContext;
+import org.uuidmig.step.StepPlan;
 import org.uuidmig.step.StepRunner;
 import org.uuidmig.step.Steps;
 
@@ -93,7 +94,7 @@ public final class RollbackService extends StepsService {
             // before expand may be held by someone else's objects, which rollback must not drop)
             List<PlannedColumn> expanded = state.stream().filter(r -> !NameClashes.beforeExpand(r.step()))
                 .map(StateStore.ColumnRow::original).toList();
-            List<MigrationStep> steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, expanded, users);
+            StepPlan steps = reverse ? RollbackSteps.afterSwap(columns, swappedBack, users) : RollbackSteps.beforeSwap(appSchema, expanded, users);
             if (settings.run().dryRun()) {
                 List<DryRun.Column> planned = new java.util.ArrayList<>();
                 for (PlannedColumn col : originals) {

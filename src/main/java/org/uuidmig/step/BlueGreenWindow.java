@@ -64,13 +64,15 @@ public final class BlueGreenWindow {
                     // column in place), so a green SELECT * returns the same columns before and after contract
                     String a = rs.getString(1);
                     if (shadows.containsKey(a)) {
-                        select.add("x." + Sql.ident(a) + " AS " + Sql.ident(shadows.get(a)));
+                        select.add("x." + Sql.ident(a) + " AS " + Sql.ident(shadows.remove(a)));
                     } else if (!planned.contains(a)) {
                         select.add("x." + Sql.ident(a));
                     }
                 }
             }
         }
+        // before expand (a --dry-run): the shadow columns do not exist yet; ADD COLUMN will put them last, in this order
+        shadows.forEach((shadow, column) -> select.add("x." + Sql.ident(shadow) + " AS " + Sql.ident(column)));
         return "CREATE VIEW " + Sql.qualified(viewSchema, table) + " AS SELECT " + String.join(", ", select) + " FROM "
             + Sql.qualified(schema, table) + " x";
     }
@@ -149,10 +151,10 @@ public final class BlueGreenWindow {
     }
 
     /**
-     * Writes through the integer path (blue) since {@code quietSeconds} ago, per table and writer, for contract's
+     * Writes through the integer path (blue) since {@code quiet} ago, per table and writer, for contract's
      * check: "chat_messages: 12 writes, last 3 s ago by app-blue (10.0.0.7)". Empty when there are none.
      */
-    static List<String> recentBlueWrites(Connection c, String schema, long quietSeconds) throws SQLException {
+    static List<String> recentBlueWrites(Connection c, String schema, java.time.Duration quiet) throws SQLException {
         List<String> out = new ArrayList<>();
         if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass('uuidmig.window_writes') IS NOT NULL")) {
             return out;
@@ -165,7 +167,7 @@ public final class BlueGreenWindow {
              WHERE table_schema = ? AND side = 'blue' AND last_at > now() - make_interval(secs => ?)
              GROUP BY table_name ORDER BY table_name""")) {
             ps.setString(1, schema);
-            ps.setLong(2, quietSeconds);
+            ps.setDouble(2, quiet.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1) + ": " + rs.getLong(2) + " integer writes, the last " + rs.getLong(3) + " s ago, by "

@@ -85,10 +85,25 @@ final class OpenWindowStep implements MigrationStep {
             }
         });
         out.add(new PlannedStatement("CREATE SCHEMA " + Sql.ident(vs) + "  -- recorded in uuidmig.created_objects", "none"));
-        byTable.keySet().forEach(t -> out.add(new PlannedStatement("CREATE VIEW " + Sql.qualified(vs, t) + " AS SELECT <the columns of "
-            + Sql.qualified(ctx.schema(), t) + " as they will be after the swap: the old column left out, the new one under its name, in its own place> FROM "
-            + Sql.qualified(ctx.schema(), t) + " x; GRANT <the table's SELECT/INSERT/UPDATE/DELETE privileges> ON the view",
-            "ACCESS SHARE")));
+        Set<String> grantees = new LinkedHashSet<>();
+        for (Map.Entry<String, List<PlannedColumn>> e : byTable.entrySet()) {
+            String t = e.getKey();
+            out.add(new PlannedStatement("DROP VIEW IF EXISTS " + Sql.qualified(vs, t), "ACCESS EXCLUSIVE on the view"));
+            try {
+                // the same text run() sends, read from the catalog now (the table's columns and privileges)
+                out.add(new PlannedStatement(BlueGreenWindow.viewSql(ctx.conn(), ctx.schema(), vs, t, e.getValue()), "ACCESS SHARE"));
+                for (String g : BlueGreenWindow.grants(ctx.conn(), ctx.schema(), vs, t, grantees)) {
+                    out.add(new PlannedStatement(g, "none"));
+                }
+            } catch (SQLException | RuntimeException ex) {
+                out.add(new PlannedStatement("CREATE VIEW " + Sql.qualified(vs, t) + " AS SELECT <the columns of " + Sql.qualified(ctx.schema(), t)
+                    + " as they will be after the swap> FROM " + Sql.qualified(ctx.schema(), t) + " x  -- (catalog not readable now: "
+                    + ex.getMessage() + ")", "ACCESS SHARE"));
+            }
+        }
+        for (String g : grantees) {
+            out.add(new PlannedStatement("GRANT USAGE ON SCHEMA " + Sql.ident(vs) + " TO " + g, "none"));
+        }
         return out;
     }
 

@@ -42,7 +42,7 @@ public final class RollbackSteps {
     }
 
     /** Rollback of a migration that has not swapped any table: the columns are as recorded before it. */
-    public static List<MigrationStep> beforeSwap(String schema, List<PlannedColumn> columns, UsersTable users) {
+    public static StepPlan beforeSwap(String schema, List<PlannedColumn> columns, UsersTable users) {
         Map<String, List<PlannedColumn>> byTable = byTable(columns);
         List<MigrationStep> steps = new ArrayList<>();
         steps.add(new CloseWindowStep(List.copyOf(byTable.keySet())));
@@ -54,7 +54,7 @@ public final class RollbackSteps {
         }
         byTable.forEach((t, cols) -> steps.add(new DropShadowColumnStep(t, cols)));
         steps.add(new RestoreUsersKeyStep(users));
-        return steps;
+        return StepPlan.sequential("rollback before the swap", steps);
     }
 
     /**
@@ -67,37 +67,31 @@ public final class RollbackSteps {
      * @param swappedBack tables the reverse swap has recorded as done (uuidmig.columns.step = 'swap' after {@link Reverse#begin})
      * @param original users as recorded before the migration
      */
-    public static List<MigrationStep> afterSwap(List<PlannedColumn> all, java.util.Set<String> swappedBack, UsersTable original) {
+    public static StepPlan afterSwap(List<PlannedColumn> all, java.util.Set<String> swappedBack, UsersTable original) {
         // tables swapped back already get no step: their shadow columns and checks are gone by design
         List<PlannedColumn> reverse = all.stream().filter(c -> !swappedBack.contains(c.ref().table())).toList();
         Map<String, List<PlannedColumn>> byTable = byTable(reverse);
-        List<MigrationStep> steps = new ArrayList<>();
-        byTable.forEach((t, cols) -> steps.add(new ExpandStep(Direction.BACKWARD, t, cols)));
-        byTable.keySet().forEach(t -> steps.add(new CountRowsStep(t)));
+        StepPlan.Builder plan = new StepPlan.Builder();
+        plan.then(EXPAND, byTable.entrySet().stream().map(e -> new ExpandStep(Direction.BACKWARD, e.getKey(), e.getValue())).toList());
+        plan.then(Steps.COUNT, byTable.keySet().stream().map(CountRowsStep::new).toList());
+        List<MigrationStep> perTable = new ArrayList<>();
         for (PlannedColumn c : reverse) {
-            steps.add(new BackfillStep(c));
+            perTable.add(new BackfillStep(c));
         }
         for (PlannedColumn c : reverse) {
             for (IndexInfo idx : c.indexes()) {
-                steps.add(new CreateIndexCopyStep(c, idx));
+                perTable.add(new CreateIndexCopyStep(c, idx));
             }
         }
-        for (PlannedColumn c : reverse) {
-            if (c.notNull()) {
-                steps.add(new AddNotNullCheckStep(c));
-            }
-        }
-        for (PlannedColumn c : reverse) {
-            if (Reverse.hasForeignKey(c)) {
-                steps.add(new AddForeignKeyStep(c));
-            }
-        }
-        byTable.forEach((t, cols) -> steps.add(new VerifyStep(t, cols)));
+        plan.together(Steps.BACKFILL, perTable);
+        plan.then(Steps.NOT_NULL, reverse.stream().filter(PlannedColumn::notNull).map(AddNotNullCheckStep::new).toList());
+        plan.then(Steps.FOREIGN_KEY, reverse.stream().filter(Direction.BACKWARD::addsForeignKey).map(AddForeignKeyStep::new).toList());
+        plan.together(Steps.VERIFY, byTable.entrySet().stream().map(e -> new VerifyStep(e.getKey(), e.getValue())).toList());
         if (!byTable.isEmpty()) {
-            steps.add(new SwapStep(Direction.BACKWARD, List.copyOf(byTable.keySet())));
+            plan.then(SWAP, List.of(new SwapStep(Direction.BACKWARD, List.copyOf(byTable.keySet()))));
         }
-        steps.add(new RestoreUsersKeyStep(original));
-        return steps;
+        plan.then(USERS_KEY, List.of(new RestoreUsersKeyStep(original)));
+        return plan.build();
     }
 
     /** The last statement of every rollback: the tool's schema, its state and functions. */
@@ -110,18 +104,23 @@ public final class RollbackSteps {
      * Lock: none on application tables. Done when: the schema (or this schema's record) is gone.
      */
     public static void dropState(StepContext ctx) throws SQLException {
-        if (Catalog.exists(ctx.conn(), """
+        dropState(ctx.conn(), ctx.schema(), "rollback");
+        FaultInjection.stepDone(STATE);
+    }
+
+    /** The same for a command ({@code rollback}, {@code cleanup}), on a connection, for application schema {@code schema}. */
+    public static void dropState(java.sql.Connection c, String schema, String command) throws SQLException {
+        if (Catalog.exists(c, """
             SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
               JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'uuidmig'""")) {
-            throw new UuidmigException(ExitCode.UNEXPECTED, "rollback: a trigger still calls a function in schema uuidmig; "
-                + "not dropping the schema. Rerun uuidmig rollback");
+            throw new UuidmigException(ExitCode.UNEXPECTED, command + ": a trigger still calls a function in schema uuidmig; "
+                + "not dropping the schema. Rerun uuidmig " + command);
         }
-        if (StateStore.otherSchemas(ctx.conn(), ctx.schema()).isEmpty()) {
-            Catalog.exec(ctx.conn(), DROP_STATE);
+        if (StateStore.otherSchemas(c, schema).isEmpty()) {
+            Catalog.exec(c, DROP_STATE);
         } else {
-            dropStateOf(ctx);
+            dropStateOf(c, schema);
         }
-        FaultInjection.stepDone(STATE);
     }
 
     /**
@@ -129,8 +128,7 @@ public final class RollbackSteps {
      * rollback's marker and forward copy, and the functions, which no trigger uses any more: checked above),
      * in one transaction; the schema uuidmig and the other schemas' record stay.
      */
-    private static void dropStateOf(StepContext ctx) throws SQLException {
-        java.sql.Connection c = ctx.conn();
+    private static void dropStateOf(java.sql.Connection c, String schema) throws SQLException {
         Catalog.inTransaction(c, false, () -> {
             for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck",
                 "window_writes", "control", "probe", "health")) {
@@ -139,7 +137,7 @@ public final class RollbackSteps {
                 }
                 try (var ps = c.prepareStatement("DELETE FROM " + org.uuidmig.db.Sql.qualified(StateStore.SCHEMA, table)
                     + " WHERE table_schema = ?")) {
-                    ps.setString(1, ctx.schema());
+                    ps.setString(1, schema);
                     ps.executeUpdate();
                 }
             }
@@ -149,8 +147,8 @@ public final class RollbackSteps {
     }
 
     /** The steps and the final schema drop for --dry-run, numbered from 1. */
-    public static List<DryRun.Step> dryRun(StepContext ctx, List<MigrationStep> steps) {
-        List<DryRun.Step> out = new ArrayList<>(StepRunner.dryRun(ctx, steps));
+    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) {
+        List<DryRun.Step> out = new ArrayList<>(StepRunner.dryRun(ctx, plan));
         out.add(new DryRun.Step(out.size() + 1, STATE, "", List.of(new DryRun.Statement("none on application tables", DROP_STATE))));
         return out;
     }

@@ -280,6 +280,11 @@ public final class StateStore {
         }
     }
 
+    /** Whether a relation of that (qualified, quoted) name exists. */
+    public static boolean relationExists(Connection c, String qualified) throws SQLException {
+        return Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", qualified);
+    }
+
     public static boolean exists(Connection c) throws SQLException {
         requireReadable(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('uuidmig.columns') IS NOT NULL");

@@ -28,7 +28,7 @@ import org.uuidmig.report.StepDone;
  * with its duration and recorded in uuidmig.events. Stops at the first failure; because every
  * step is idempotent, running the list again continues where it stopped.
  * <p>
- * Neighbouring steps that declare a {@link MigrationStep#parallelGroup()} (the backfills) run
+ * The steps of a parallel {@link StepPlan.Stage} (the backfills with their reindex and index copies; verify) run
  * with up to --jobs workers, each on a connection of its own; the steps of one group (one table)
  * stay in order on one worker. The first failure stops the other workers after their current
  * batch and is the one reported. The number of workers follows the run's live control
@@ -52,20 +52,16 @@ public final class StepRunner {
         this.ctx = ctx;
     }
 
-    public void run(List<MigrationStep> steps) throws SQLException {
-        for (int i = 0; i < steps.size(); ) {
-            int end = i;
-            while (end < steps.size() && steps.get(end).parallelGroup() != null) {
-                end++;
-            }
-            List<MigrationStep> block = steps.subList(i, end);
-            if (block.stream().map(MigrationStep::parallelGroup).distinct().count() > 1) {
-                // through the dispatcher whatever --jobs is: `uuidmig set jobs=N` may raise it while the block runs
-                runParallel(block);
-                i = end;
+    /** Runs the plan stage by stage: a parallel stage through the worker dispatcher, the others step by step. */
+    public void run(StepPlan plan) throws SQLException {
+        for (StepPlan.Stage stage : plan.stages()) {
+            if (stage.parallel() && stage.steps().stream().map(MigrationStep::parallelGroup).distinct().count() > 1) {
+                // through the dispatcher whatever --jobs is: `uuidmig set jobs=N` may raise it while the stage runs
+                runParallel(stage.steps());
             } else {
-                runOne(steps.get(i), ctx);
-                i++;
+                for (MigrationStep step : stage.steps()) {
+                    runOne(step, ctx);
+                }
             }
         }
     }
@@ -225,7 +221,8 @@ public final class StepRunner {
     }
 
     /** Every step's statements with their locks, in order, numbered from 1, for --dry-run. */
-    public static List<DryRun.Step> dryRun(StepContext ctx, List<MigrationStep> steps) {
+    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) {
+        List<MigrationStep> steps = plan.steps();
         List<DryRun.Step> out = new ArrayList<>();
         for (MigrationStep step : steps) {
             out.add(new DryRun.Step(out.size() + 1, step.id(), step.target(),

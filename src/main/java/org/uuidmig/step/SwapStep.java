@@ -275,7 +275,7 @@ final class SwapStep implements MigrationStep {
      */
     private static void requireBlueRetired(StepContext ctx, StateStore.CreatedObject window) throws SQLException {
         var w = ctx.settings().run().window();
-        List<String> recent = BlueGreenWindow.recentBlueWrites(ctx.conn(), ctx.schema(), w.blueQuiet().toSeconds());
+        List<String> recent = BlueGreenWindow.recentBlueWrites(ctx.conn(), ctx.schema(), w.blueQuiet());
         if (recent.isEmpty()) {
             return;
         }
@@ -287,7 +287,7 @@ final class SwapStep implements MigrationStep {
         throw new UuidmigException(ExitCode.CHECKS_FAILED, "contract refused: the integer application (blue) still writes "
             + "through the integer columns, and each of those writes would fail after the swap: " + String.join("; ", recent)
             + ". Retire blue (every instance still using search_path " + ctx.schema() + " without " + window.name()
-            + "), wait " + w.blueQuiet().toSeconds() + " s (--blue-quiet), then rerun uuidmig migrate --phase contract; "
+            + "), wait " + w.blueQuiet().toMillis() / 1000.0 + " s (--blue-quiet), then rerun uuidmig migrate --phase contract; "
             + "--force swaps anyway");
     }
 

@@ -56,4 +56,18 @@ class DurationConverterTest {
         assertEquals("--batch-delay must be between 0ms and 1h, not 2h",
             DurationConverter.outOfRange("--batch-delay", Duration.ofHours(2), Duration.ZERO, Duration.ofHours(1), null));
     }
+
+    /** Issue 16 item 8: ISO-8601 and spelled-out units, and what a bare number is. */
+    @Test
+    void acceptsIsoAndSpelledOutUnits() {
+        assertEquals(Duration.ofSeconds(5), c.convert("PT5S"));
+        assertEquals(Duration.ofSeconds(90), c.convert("pt1m30s"));
+        assertEquals(Duration.ofSeconds(5), c.convert("5sec"));
+        assertEquals(Duration.ofMinutes(2), c.convert("2 mins"));
+        assertEquals(Duration.ofHours(1), c.convert("1hour"));
+        assertEquals(Duration.ofMillis(5), c.convert("5"), "a bare number is milliseconds");
+        assertThrows(TypeConversionException.class, () -> c.convert("PT-5S"));
+        assertThrows(TypeConversionException.class, () -> c.convert("PT9000H"));
+        assertThrows(TypeConversionException.class, () -> c.convert("P1Y"));
+    }
 }

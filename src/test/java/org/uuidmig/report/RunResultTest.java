@@ -22,10 +22,29 @@ class RunResultTest {
         StringWriter err = new StringWriter();
         assertEquals(0, COMPLETE.printText(new PrintWriter(out), new PrintWriter(err)));
         String nl = System.lineSeparator();
-        assertEquals(nl + String.format("%-40s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result") + nl
-            + String.format("%-40s %,12d %,12d %9.1fs  %s", "public.chat_messages.sender_id", 12345L, 12000L, 2.5, "done") + nl
+        // the name column is as wide as the longest name
+        assertEquals(nl + String.format("%-30s %12s %12s %10s  %s", "column", "rows", "backfilled", "time", "result") + nl
+            + String.format("%-30s %,12d %,12d %9.1fs  %s", "public.chat_messages.sender_id", 12345L, 12000L, 2.5, "done") + nl
             + nl + String.format("migration complete in %.1f s", 3.04) + nl, out.toString());
         assertEquals("", err.toString());
+    }
+
+    /** Issue 16 item 10: a name over 40 characters keeps the columns aligned (a fixed width of 40 broke the table). */
+    @Test
+    void longNamesKeepTheTableAligned() {
+        String longName = "public.service_request_attachment_versions.uploaded_by_user_id";
+        MigrationResult r = new MigrationResult(MigrationResult.Outcome.COMPLETE, null, null, 1, null, List.of(
+            new MigrationResult.Column(longName, 1, 1, 10, "done"),
+            new MigrationResult.Column("public.a.b", 22, 22, 10, "done")), 1.0, null, List.of());
+        StringWriter out = new StringWriter();
+        r.printText(new PrintWriter(out), new PrintWriter(new StringWriter()));
+        List<String> lines = out.toString().lines().filter(l -> l.endsWith("done") || l.endsWith("result")).toList();
+        assertEquals(3, lines.size(), out.toString());
+        int rowsEnd = lines.get(0).indexOf("rows") + "rows".length();
+        for (String l : lines) {
+            assertEquals(' ', l.charAt(longName.length()), "one space after the name column: " + l);
+            assertTrue(Character.isLetterOrDigit(l.charAt(rowsEnd - 1)), "the rows column ends at the same place: " + out);
+        }
     }
 
     @Test

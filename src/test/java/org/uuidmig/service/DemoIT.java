@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,14 +23,14 @@ import org.uuidmig.testing.TestDb.CliResult;
 class DemoIT {
     private static final Pattern NAME = Pattern.compile("uuidmig_demo_[0-9a-f]{8}");
 
-    /** demo --scale 1: every phase passes, the application never failed, the summary says so, and the database is gone. */
+    /** demo --scale 1: blue and green through the deploy, every phase passes, neither application failed, the summary says so, and the database is gone. */
     @Test
     void runsEndToEndAndDropsItsDatabase() throws Exception {
         PostgresServer server = PostgresServer.get();
         CliResult r = CliResult.run("demo", "--scale", "1", "--url", server.urlFor("postgres"));
         assertEquals(ExitCode.OK, r.exitCode(), r.toString());
         String name = demoDatabase(r);
-        assertSummary(r);
+        assertSummary(r.out());
         assertTrue(r.out().contains("database       " + name + " dropped"), r.out());
         // the line every command starts with names the throwaway database (on stderr)
         assertTrue(r.err().startsWith("uuidmig demo: target " + server.host() + ":" + server.port() + "/" + name + " as " + server.user()
@@ -45,7 +46,7 @@ class DemoIT {
         String name = demoDatabase(r);
         try {
             assertEquals(ExitCode.OK, r.exitCode(), r.toString());
-            assertSummary(r);
+            assertSummary(r.out());
             assertEquals(1, databases(name));
             try (Connection c = java.sql.DriverManager.getConnection(server.urlFor(name)); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
@@ -81,24 +82,52 @@ class DemoIT {
         assertTrue(r.err().contains("--local-server runs on a throwaway server of its own"), r.toString());
     }
 
-    private static void assertSummary(CliResult r) {
-        String out = r.out();
+    /**
+     * The deploy in its order (blue, expand, green joins, blue retires, contract), both applications' statements with
+     * no failure, and the rows: every message blue wrote (with its read state: two rows) is in the count taken at the
+     * swap, and of green's only those written before it. DemoLocalServerIT asserts the same.
+     */
+    static void assertSummary(String out) {
         assertTrue(out.contains("== uuidmig demo summary =="), out);
-        assertTrue(Pattern.compile("time +[0-9.]+ s in all: fixture [0-9.]+ s, validate-pre [0-9.]+ s, migrate [0-9.]+ s, "
-            + "validate-post [0-9.]+ s").matcher(out).find(), out);
-        // scale 1: 4,450 rows in the nine tables (the fixture README's table), plus what the application wrote before the swap
+        int at = -1;
+        for (String stage : List.of(">> blue running: the integer application", ">> expand done: window open in public_uuid",
+            ">> green joined: the uuid application", ">> blue retired: stopped after", ">> contract done: the columns are uuid",
+            ">> green stopped after", "== uuidmig demo summary ==")) {
+            int i = out.indexOf(stage);
+            assertTrue(i > at, "\"" + stage + "\" missing or out of order: " + out);
+            at = i;
+        }
+        assertTrue(Pattern.compile("time +[0-9.]+ s in all: fixture [0-9.]+ s, validate-pre [0-9.]+ s, expand [0-9.]+ s, "
+            + "side by side [0-9.]+ s, contract [0-9.]+ s, validate-post [0-9.]+ s").matcher(out).find(), out);
+        // scale 1: 4,450 rows in the nine tables (the fixture README's table), plus what the applications wrote before the swap
         Matcher rows = Pattern.compile("rows +([0-9,]+) rows in 9 columns of 9 tables now reference users\\(uuid\\)").matcher(out);
         assertTrue(rows.find(), out);
-        Matcher app = Pattern.compile("application +([0-9,]+) statements during migrate and a second after, (\\d+) failed; "
-            + "it wrote ([0-9,]+) messages with integer user ids, then ([0-9,]+) with uuids").matcher(out);
-        assertTrue(app.find(), out);
-        assertTrue(Long.parseLong(app.group(1).replace(",", "")) > 0, out);
-        assertEquals("0", app.group(2), out);
-        assertTrue(Long.parseLong(app.group(4).replace(",", "")) > 0, "the application never wrote after the swap: " + out);
-        // every message written before the swap (with its read state: two rows) is in the count taken at the swap
-        assertEquals(4_450 + 2 * Long.parseLong(app.group(3).replace(",", "")), Long.parseLong(rows.group(1).replace(",", "")), out);
-        assertTrue(Pattern.compile("longest stall +\\d+ ms \\(").matcher(out).find(), out);
-        assertTrue(out.contains("result         OK: validate-pre, migrate and validate-post succeeded"), out);
+        Matcher blue = Pattern.compile("(?m)^  blue +([0-9,]+) statements, (\\d+) failed; the integer application, from the start until it "
+            + "retired after expand: ([0-9,]+) messages with integer user ids").matcher(out);
+        assertTrue(blue.find(), out);
+        Matcher green = Pattern.compile("(?m)^  green +([0-9,]+) statements, (\\d+) failed; the uuid application \\(search_path public_uuid, "
+            + "public\\), from the window until after contract: ([0-9,]+) messages with uuid user ids").matcher(out);
+        assertTrue(green.find(), out);
+        assertTrue(number(blue.group(1)) > 0 && number(green.group(1)) > 0, out);
+        assertEquals("0", blue.group(2), "blue's failed statements: " + out);
+        assertEquals("0", green.group(2), "green's failed statements: " + out);
+        long blueMessages = number(blue.group(3));
+        long greenMessages = number(green.group(3));
+        assertTrue(blueMessages > 0, "blue never wrote: " + out);
+        // green writes at least once in the window and once after the swap (the demo waits for both)
+        assertTrue(greenMessages >= 2, "green never wrote on both sides of the swap: " + out);
+        long atSwap = number(rows.group(1));
+        assertTrue(atSwap >= 4_450 + 2 * (blueMessages + 1) && atSwap <= 4_450 + 2 * (blueMessages + greenMessages - 1),
+            "rows at the swap: all of blue's messages and some of green's, two rows each: " + out);
+        assertEquals(0, (atSwap - 4_450) % 2, out);
+        assertTrue(Pattern.compile("longest stall +blue \\d+ ms \\(.*\\); green \\d+ ms \\(").matcher(out).find(), out);
+        assertTrue(!out.contains("app error"), out);
+        assertTrue(out.contains("result         OK: validate-pre, migrate --phase expand and contract, and validate-post succeeded; "
+            + "neither application failed"), out);
+    }
+
+    private static long number(String s) {
+        return Long.parseLong(s.replace(",", ""));
     }
 
     private static String demoDatabase(CliResult r) {

@@ -1,0 +1,84 @@
+package org.uuidmig.service;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
+import org.uuidmig.db.Database;
+import org.uuidmig.db.RunLock;
+import org.uuidmig.db.Sql;
+import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.step.Reverse;
+import org.uuidmig.step.RollbackSteps;
+import org.uuidmig.step.StateStore;
+import org.uuidmig.step.Steps;
+
+/**
+ * cleanup: after a finished migration, removes what uuidmig keeps (issue 16 item 6): its state in schema uuidmig
+ * (only this schema's record when others are recorded too) and Flyway's history table {@code uuidmig_schema_history}
+ * in the application's schema. Refuses while a migration or rollback of the schema is unfinished, and takes the run
+ * lock, so it never runs beside one. After it, validate-post has nothing to read and rollback nothing to restore
+ * from: the confirmation says so.
+ */
+public final class CleanupService {
+    /** What cleanup found, did or refused. */
+    public record Result(boolean removed, List<String> objects, String message) {
+    }
+
+    private CleanupService() {
+    }
+
+    /**
+     * @param confirm asked with the list of what would go; cleanup goes ahead only when it answers true
+     */
+    public static Result run(Database db, String schema, Predicate<List<String>> confirm) {
+        try (RunLock lock = RunLock.acquire(db, "cleanup", () -> "cleanup of schema " + schema);
+             Connection c = db.connectToPrimary("cleanup")) {
+            if (Reverse.startedFor(c, schema)) {
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "cleanup refused: a rollback of schema " + schema
+                    + " is under way; finish it with uuidmig rollback (it removes uuidmig's state itself). Nothing was changed");
+            }
+            List<StateStore.ColumnRow> state = StateStore.exists(c) ? StateStore.columns(c, schema) : List.of();
+            List<String> unfinished = state.stream().filter(r -> !r.step().equals(Steps.DONE))
+                .map(r -> r.table() + "." + r.column() + " at step " + r.step()).toList();
+            if (!unfinished.isEmpty()) {
+                throw new UuidmigException(ExitCode.CHECKS_FAILED, "cleanup refused: the migration of schema " + schema
+                    + " is not finished (" + String.join("; ", unfinished) + "); finish it with uuidmig migrate, or undo it with "
+                    + "uuidmig rollback. Nothing was changed");
+            }
+            List<String> objects = new ArrayList<>();
+            boolean others = StateStore.exists(c) && !StateStore.otherSchemas(c, schema).isEmpty();
+            if (!state.isEmpty()) {
+                objects.add(others ? "the record of schema " + schema + " in schema " + StateStore.SCHEMA
+                    + " (the schema stays: it records other schemas too)" : "schema " + StateStore.SCHEMA + " (uuidmig's state and functions)");
+            }
+            String history = Sql.qualified(schema, FlywayRunner.HISTORY_TABLE);
+            boolean hasHistory = StateStore.relationExists(c, history);
+            if (hasHistory) {
+                objects.add("table " + history + " (Flyway's record of uuidmig's migration)");
+            }
+            if (objects.isEmpty()) {
+                return new Result(false, objects, "Nothing to clean up: no uuidmig state or history for schema " + schema + ".");
+            }
+            if (!confirm.test(objects)) {
+                return new Result(false, objects, "Cleanup cancelled; nothing was changed.");
+            }
+            if (!state.isEmpty()) {
+                StateStore.requireOwn(c); // never CASCADE a schema uuidmig did not create
+                RollbackSteps.dropState(c, schema, "cleanup");
+            }
+            if (hasHistory) {
+                try (var st = c.createStatement()) {
+                    st.execute("DROP TABLE IF EXISTS " + history);
+                }
+            }
+            return new Result(true, objects, "Removed: " + String.join("; ", objects) + ".");
+        } catch (SQLException e) {
+            throw new UuidmigException(ExitCode.UNEXPECTED, "cleanup: " + e.getMessage(), e);
+        }
+    }
+}
