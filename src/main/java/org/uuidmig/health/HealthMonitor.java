@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import org.uuidmig.config.HealthPolicy;
 import org.uuidmig.db.Database;
+import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
 import org.uuidmig.step.StateStore;
 
@@ -192,7 +193,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void loop() {
-        while (!stopped) {
+        while (!stopped && !RunLock.interrupted()) {
             long next = System.nanoTime() + INTERVAL.toNanos();
             try {
                 sampleNow();
@@ -252,6 +253,9 @@ public final class HealthMonitor implements AutoCloseable {
     private Connection connection() {
         if (conn != null) {
             return conn;
+        }
+        if (RunLock.interrupted()) {
+            return null; // SIGINT/SIGTERM: the run is ending its sessions and prints its one line; nothing to add
         }
         try {
             Connection c = db.connect(command + " health");
@@ -445,6 +449,9 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** Logs what changed: a signal over its bound, back under it, or unavailable (once per reason). */
     private void report(HealthSnapshot s) {
+        if (RunLock.interrupted()) {
+            return; // its sessions were ended: what the sample lost is no news
+        }
         for (Signal sig : s.signals()) {
             if (sig.unavailable() != null) {
                 if (!Objects.equals(saidUnavailable.put(sig.kind(), sig.unavailable()), sig.unavailable())) {
@@ -483,7 +490,9 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** Logs a problem once per key (at info), then at debug. */
     private void once(String key, String message) {
-        if (saidOnce.add(key)) {
+        if (RunLock.interrupted()) {
+            LOG.debug(message);
+        } else if (saidOnce.add(key)) {
             LOG.info(message);
         } else {
             LOG.debug(message);
