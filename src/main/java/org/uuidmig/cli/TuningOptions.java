@@ -83,6 +83,11 @@ public class TuningOptions {
             + "a migrated table is always over its bound. docs/metrics.md describes every signal.")
     Duration maxXactAge;
 
+    @Option(names = "--throttle", description = "Slow the backfill down while a health signal is over its bound: fewer jobs, "
+        + "shorter batches, a pause after each; back to the options once healthy for 5 s. Off by default for now "
+        + "(docs/metrics.md, \"Throttling\"). An operator's uuidmig set wins over it.")
+    boolean throttle;
+
     /**
      * Null if {@code jobs} is a valid --jobs, else the message naming {@code name}: the rule of --jobs, which
      * {@code uuidmig set jobs=N} applies too.
@@ -137,6 +142,6 @@ public class TuningOptions {
         }
         return new MigrationSettings(new LockPolicy(lockTimeout, waitTimeout, lockAttempts, swapLockWait),
             new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex), run.withDryRun(dryRun),
-            new HealthPolicy(maxLatencyFactor, maxReplicaLag, maxSlotWal, maxXactAge), null);
+            new HealthPolicy(maxLatencyFactor, maxReplicaLag, maxSlotWal, maxXactAge, throttle), null);
     }
 }

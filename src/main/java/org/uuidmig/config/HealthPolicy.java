@@ -12,8 +12,15 @@ import java.time.Duration;
  * @param maxSlotWalBytes  the WAL the most demanding replication slot retains (pg_current_wal_lsn() - restart_lsn)
  * @param maxXactAge       the age of the oldest transaction, other than uuidmig's own, that holds back the cleanup of
  *                         dead rows in the database
+ * @param throttle         whether the backfill slows down while a signal is over its bound (--throttle)
  */
-public record HealthPolicy(double maxLatencyFactor, Duration maxReplicaLag, long maxSlotWalBytes, Duration maxXactAge) {
+public record HealthPolicy(double maxLatencyFactor, Duration maxReplicaLag, long maxSlotWalBytes, Duration maxXactAge,
+                           boolean throttle) {
+    /** The bounds, without throttling. */
+    public HealthPolicy(double maxLatencyFactor, Duration maxReplicaLag, long maxSlotWalBytes, Duration maxXactAge) {
+        this(maxLatencyFactor, maxReplicaLag, maxSlotWalBytes, maxXactAge, false);
+    }
+
     /** Default of --max-latency-factor. */
     public static final double DEFAULT_LATENCY_FACTOR = 3.0;
     /** Default of --max-replica-lag. */

@@ -109,6 +109,13 @@ abstract class StepsService {
         if (metrics != null) {
             metrics.watch(m, ctx.schema()); // before the first sample, which reads the backfill's rows for them
         }
+        if (settings.health().throttle()) {
+            // the controller: any signal over its bound slows the backfill down; healthy again, it ramps back up
+            ctx.control().throttle(new org.uuidmig.step.Throttle(() -> {
+                var snap = m.latest();
+                return snap == null || !snap.anyOver() ? null : snap.overReason();
+            }));
+        }
         return m.startSampling();
     }
 

@@ -61,6 +61,20 @@ public final class RunControl {
     /** Guarded by lock: the backfill workers running now, oldest first; a worker's rank decides whether it fits in jobs. */
     private final List<Thread> workers = new ArrayList<>();
 
+    /** The health controller, when the run throttles (--throttle); set once, before the steps start. */
+    private volatile Throttle throttle;
+
+    /** Lets the health controller adjust the knobs from the next poll on (below the operator's overrides). */
+    public void throttle(Throttle t) {
+        this.throttle = t;
+    }
+
+    /** Why the run is throttled now, or null. */
+    public String throttledBy() {
+        Throttle t = throttle;
+        return t == null ? null : t.reason();
+    }
+
     private RunControl(String schema, String command, BackfillPolicy options, PrintWriter err) {
         this.schema = schema;
         this.command = command;
@@ -152,11 +166,17 @@ public final class RunControl {
             }
         }
         List<String> applied = new ArrayList<>();
+        Throttle t = throttle;
+        String decision = t == null ? null : t.evaluate();
         synchronized (lock) {
             ControlTable.State was = state;
             Knobs before = knobs;
             state = read;
-            knobs = effective(options, read);
+            knobs = effective(t == null ? options : t.apply(options), read);
+            if (decision != null) {
+                applied.add(decision + "; jobs " + knobs.jobs() + ", max-batch-time " + ControlTable.show(knobs.maxBatchTime())
+                    + ", batch-delay " + ControlTable.show(knobs.batchDelay()) + " (an operator's uuidmig set wins over these)");
+            }
             if (read.paused() != was.paused()) {
                 if (read.paused()) {
                     pausedAt = System.nanoTime();
@@ -171,9 +191,11 @@ public final class RunControl {
                     ? "swap hold set by operator" + by(read) + ": the run will wait before the swap until uuidmig release-swap"
                     : "swap hold released by operator" + by(read));
             }
-            knobChange(applied, "jobs", before.jobs(), knobs.jobs(), read.jobs() == null, read.changedBy());
-            knobChange(applied, "max-batch-time", before.maxBatchTime(), knobs.maxBatchTime(), read.maxBatchTime() == null, read.changedBy());
-            knobChange(applied, "batch-delay", before.batchDelay(), knobs.batchDelay(), read.batchDelay() == null, read.changedBy());
+            if (decision == null) {
+                knobChange(applied, "jobs", before.jobs(), knobs.jobs(), read.jobs() == null, read.changedBy());
+                knobChange(applied, "max-batch-time", before.maxBatchTime(), knobs.maxBatchTime(), read.maxBatchTime() == null, read.changedBy());
+                knobChange(applied, "batch-delay", before.batchDelay(), knobs.batchDelay(), read.batchDelay() == null, read.changedBy());
+            }
             lock.notifyAll();
         }
         for (String line : applied) {

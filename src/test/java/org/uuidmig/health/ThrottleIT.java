@@ -1,0 +1,52 @@
+package org.uuidmig.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.TestDb;
+import org.uuidmig.testing.TestDb.CliResult;
+
+/**
+ * Issue 15 item 2: with --throttle, a signal over its bound (here a physical replication slot the test creates, which
+ * retains every byte of WAL the migration writes, against --max-slot-wal 1) slows the backfill down, says why, and
+ * the run still finishes right; without --throttle the same signal is only reported. (A long transaction would be the
+ * simpler signal, but it also makes CREATE INDEX CONCURRENTLY wait for it.)
+ */
+@ExtendWith(PostgresExtension.class)
+class ThrottleIT {
+    @Test
+    void aSlotRetainingWalThrottlesTheBackfillAndTheRunFinishes(TestDb db) throws Exception {
+        db.loadFixture(1);
+        String slot = "uuidmig_throttle_" + Long.toHexString(System.nanoTime());
+        db.exec("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
+        try {
+            CliResult r = db.run("migrate", "--throttle", "--max-slot-wal", "1", "--max-batch-time", "0", "--batch-size", "100");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("throttled (level 1): "), r.err());
+            assertTrue(db.queryLong("SELECT count(*) FROM uuidmig.events WHERE message LIKE '%throttled (level 1)%'") > 0);
+        } finally {
+            db.exec("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+        CliResult post = db.run("validate-post");
+        assertEquals(0, post.exitCode(), post.toString());
+    }
+
+    @Test
+    void withoutThrottleTheSignalIsOnlyReported(TestDb db) throws Exception {
+        db.loadFixture(1);
+        String slot = "uuidmig_throttle_" + Long.toHexString(System.nanoTime());
+        db.exec("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
+        try {
+            CliResult r = db.run("migrate", "--max-slot-wal", "1", "--max-batch-time", "0", "--batch-size", "100");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertFalse(r.err().contains("throttled"), r.err());
+        } finally {
+            db.exec("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+    }
+}
