@@ -26,6 +26,9 @@ public class RollbackCommand extends BaseCommand {
     @Mixin
     TuningOptions tuning;
 
+    @Mixin
+    DryRunOption dryRun;
+
     @Option(names = "--no-alembic-stamp", description = "Do not set alembic_version back to add_uuid_refresh_sessions.")
     boolean noAlembicStamp;
 
@@ -40,7 +43,7 @@ public class RollbackCommand extends BaseCommand {
     /** The settings the options give. */
     MigrationSettings settings() {
         // --no-reindex is migrate's: the rollback's step lists have no reindex step
-        return tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
+        return tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp).withDryRun(dryRun.dryRun), false);
     }
 
     @Override
