@@ -27,8 +27,13 @@ public final class EstimateModel {
      * the backfills 1.33x as fast as --jobs 1 together, so each ran 1.5x slower than alone.
      */
     static final double JOB_CONTENTION = 0.5;
-    /** The backfill's VACUUMs, bytes of heap and index read per second (benchmark machine: 1.5 to 1.8 GB/s, cached). */
-    static final double VACUUM_BYTES_PER_SECOND = 1024.0 * 1024 * 1024;
+    /**
+     * How much faster the migration's scans (count, VALIDATE, verify: sequential scans, one hash of the users table)
+     * read a row than the sample's read of its range through the key index: 2 to 3x on the benchmark machine.
+     */
+    static final double SCAN_SPEEDUP = 2.0;
+    /** The backfill's VACUUMs, bytes of heap and index read per second (benchmark machine: 0.4 to 1.8 GB/s, cached). */
+    static final double VACUUM_BYTES_PER_SECOND = 512.0 * 1024 * 1024;
     /** A heap UPDATE's WAL record beyond the new row image: record and block headers, xl_heap_update. */
     static final int HEAP_RECORD_BYTES = 70;
     /** A btree insert's WAL record beyond the index entry. */
@@ -89,13 +94,28 @@ public final class EstimateModel {
                 seconds = 0.0;
                 backfillByTable.merge(c.table(), seconds, Double::sum);
             } else if (r != null) {
-                long perBatch = policy.maxBatchTime().isZero() ? clamp(policy.batchSize())
-                    : clamp(Math.round(policy.maxBatchTime().toNanos() / 1e9 / Math.max(r.updatePerRow(), 1e-9)));
-                batches = rows == 0 ? 0 : (rows + perBatch - 1) / perBatch;
-                vacuums = Math.min(vacuums, batches); // at most one after each batch
+                // batches start at --batch-size and at most double each time until they take --max-batch-time (BackfillStep)
+                long first = clamp(policy.batchSize());
+                long perBatch = policy.maxBatchTime().isZero() ? first
+                    : clamp(Math.round(Math.max(policy.maxBatchTime().toNanos() / 1e9 - r.fixed(), r.writePerRow())
+                        / Math.max(r.writePerRow(), 1e-9)));
+                // and the backfill vacuums after the batch that brings the rows rewritten since the last one to the threshold
+                long every = Math.max(MIN_VACUUM_EVERY, rows / 10);
+                batches = 0;
+                vacuums = 0;
+                double since = 0;
+                for (long done = 0, size = first; done < rows; batches++) {
+                    done += size;
+                    since += size * r.updatedShare();
+                    if (since >= every) {
+                        vacuums++;
+                        since = 0;
+                    }
+                    size = policy.maxBatchTime().isZero() ? first : Math.min(perBatch, Math.max(size, Math.min(2 * size, perBatch)));
+                }
                 // each VACUUM reads the pages rewritten since the last one (about a fifth of the heap) and every index page
                 double vacuumSeconds = vacuums * (0.2 * t.heapBytes() + 1.5 * indexBytes(t)) / VACUUM_BYTES_PER_SECOND;
-                seconds = (rows * r.writePerRow() + batches * BATCH_OVERHEAD_SECONDS + vacuumSeconds) * contention
+                seconds = (rows * r.writePerRow() + batches * (r.fixed() + BATCH_OVERHEAD_SECONDS) + vacuumSeconds) * contention
                     + batches * policy.batchDelay().toNanos() / 1e9;
                 batchRowsByTable.merge(c.table(), perBatch, Math::max);
                 backfillByTable.merge(c.table(), seconds, Double::sum);
@@ -166,9 +186,12 @@ public final class EstimateModel {
         boolean timeKnown = !backfillByTable.containsValue(null);
         if (timeKnown) {
             for (TableFacts t : tables) {
-                double read = readPerRowByTable.getOrDefault(t.name(), fallback == null ? 0 : fallback.readPerRow()) * Math.max(t.rows(), 0);
+                double read = readPerRowByTable.getOrDefault(t.name(), fallback == null ? 0 : fallback.readPerRow()) * Math.max(t.rows(), 0)
+                    / SCAN_SPEEDUP;
                 countSeconds += read;
-                checkSeconds += read * (1 + passesByTable.getOrDefault(t.name(), 0) + notNullByTable.getOrDefault(t.name(), 0));
+                // NOT NULL checks and FKs one after another; verify, table beside table on --jobs workers
+                checkSeconds += read * (passesByTable.getOrDefault(t.name(), 0) + notNullByTable.getOrDefault(t.name(), 0)
+                    + 1.0 / Math.min(Math.max(1, policy.jobs()), tableCount));
             }
             blockSeconds = schedule(order(columns, byName), backfillByTable, buildsByTable, policy.jobs());
             totalSeconds = FIXED_SECONDS + countSeconds + blockSeconds + checkSeconds;
@@ -177,7 +200,8 @@ public final class EstimateModel {
         long sampledCount = columns.stream().filter(c -> c.sample().sampled()).count();
         timeAssumptions.add("backfill: each column's rows times the per-row time of its sample batch (" + sampledCount + " of "
             + columns.size() + " columns sampled: an UPDATE rewriting the rows of one batch, as large as --max-batch-time lets "
-            + "the migration's batches grow, joined to the users table as the real batch is, rolled back), plus " + Math.round(BATCH_OVERHEAD_SECONDS * 1000) + " ms per batch for its "
+            + "the migration's batches grow, joined to the users table as the real batch is, rolled back; a smaller batch gives "
+            + "what each batch costs whatever its size), in batches growing from --batch-size " + policy.batchSize() + ", plus " + Math.round(BATCH_OVERHEAD_SECONDS * 1000) + " ms per batch for its "
             + "checkpoint and commit, and the VACUUM after every tenth of a table (its rewritten pages and its indexes read at "
             + Bytes.human((long) VACUUM_BYTES_PER_SECOND) + "/s)");
         timeAssumptions.add("--jobs " + policy.jobs() + ": " + (policy.jobs() == 1 ? "one table at a time"
@@ -189,8 +213,9 @@ public final class EstimateModel {
         timeAssumptions.add("index builds (" + (policy.reindex() ? "REINDEX of the indexes the backfill bloated and " : "")
             + "the copies on the uuid column) one at a time, at " + Bytes.human((long) BUILD_BYTES_PER_SECOND) + "/s of finished index "
             + "(measured on the benchmark machine, not on this server), beside the other jobs' backfills");
-        timeAssumptions.add("scans (count, NOT NULL checks, FK validation, verify): one read of each table per scan at its sample's read speed"
-            + " (the sample read warm pages: a table that is not in memory reads slower)");
+        timeAssumptions.add("scans (count, NOT NULL checks, FK validation, verify): one read of each table per scan, "
+            + String.format(java.util.Locale.ROOT, "%.0f", SCAN_SPEEDUP) + "x as fast as the sample's read of its range (a sequential "
+            + "scan against a range read through the key index, measured on the benchmark machine); a table that is not in memory reads slower");
         timeAssumptions.add("no application load: under load the backfill competes for CPU and WAL (the benchmark: about 1.1x slower "
             + "at 100 tx/s); pauses (uuidmig pause), a held swap and lock retries are not counted");
         if (anyUnmeasured) {
@@ -262,6 +287,7 @@ public final class EstimateModel {
         long plannedIndexBytes = 0;
         long largestReindex = 0;
         long reindexBytes = 0;
+        List<Long> unplannedBloat = new ArrayList<>();
         for (TableFacts t : tables) {
             int k = passes.getOrDefault(t.name(), 0);
             long rows = Math.max(t.rows(), 0);
@@ -269,20 +295,29 @@ public final class EstimateModel {
             long beforeVacuum = Math.max(Math.max(MIN_VACUUM_EVERY, rows / 10), batchRows.getOrDefault(t.name(), 0L));
             deadRows += Math.round(Math.min(rows, beforeVacuum) * t.heapBytesPerRow());
             indexBloat += indexBytes(t);
+            long unplanned = 0;
             for (TableFacts.IndexFacts i : t.indexes()) {
                 if (i.planned()) {
                     copyBytes += i.copyBytes();
                     plannedIndexBytes += i.bytes();
-                } else if (i.reindexed()) {
-                    reindexBytes += i.bytes();
-                    largestReindex = Math.max(largestReindex, i.bytes());
+                } else {
+                    unplanned += i.bytes();
+                    if (i.reindexed()) {
+                        reindexBytes += i.bytes();
+                        largestReindex = Math.max(largestReindex, i.bytes());
+                    }
                 }
             }
+            unplannedBloat.add(unplanned);
         }
         if (!reindex) {
             largestReindex = 0;
         }
-        long peak = newColumns + deadRows + indexBloat + copyBytes + largestReindex;
+        // the bloat of the indexes on the planned columns stays until the swap drops them, beside their copies: that is the
+        // peak; the others' only until the reindex right after their table's backfill: at most the largest table's at once
+        long concurrentBloat = reindex ? unplannedBloat.stream().mapToLong(Long::longValue).max().orElse(0)
+            : indexBloat - plannedIndexBytes;
+        long peak = newColumns + deadRows + plannedIndexBytes + concurrentBloat + copyBytes + largestReindex;
         long after = newColumns + deadRows + copyBytes - plannedIndexBytes + (reindex ? 0 : reindexBytes);
         List<String> diskAssumptions = new ArrayList<>();
         diskAssumptions.add("new columns: " + UUID_BYTES + " bytes per row and column (a uuid needs no padding; a row whose null bitmap "
@@ -292,14 +327,14 @@ public final class EstimateModel {
             + " rows, after the batch that crosses it), so about that much of each table stays as extra heap, which VACUUM makes "
             + "reusable but does not give back");
         diskAssumptions.add("index bloat: each index of a planned table gets a second entry per row during its backfill (up to twice "
-            + "its size) until " + (reindex ? "the reindex rebuilds it, one index at a time (peak: the largest, "
-            + Bytes.human(largestReindex) + ", twice)" : "--no-reindex: they stay about twice their size")
-            + "; the indexes on the planned columns stay so until the swap drops them");
+            + "its size); those on the planned columns stay so until the swap drops them, the others until "
+            + (reindex ? "the reindex right after their table's backfill (so only the largest table's counts), "
+            + "which rebuilds them one at a time (the largest, " + Bytes.human(largestReindex) + ", exists twice meanwhile)"
+            : "--no-reindex: they stay about twice their size"));
         diskAssumptions.add("index copies: each index on a planned column rebuilt on the uuid column, its current size scaled by the "
             + "entry width (an integer key's entry, 20 bytes with its line pointer, becomes 28; an integer and an 8-byte column, 28, "
             + "become 36)");
-        diskAssumptions.add("peak: all of it at once, an upper bound (the reindex gives back each table's bloat before the last "
-            + "backfill ends); after: what stays after the swap and a VACUUM");
+        diskAssumptions.add("peak: all of that at once, an upper bound; after: what stays after the swap and a VACUUM");
         diskAssumptions.add("not included: WAL files, which pg_wal holds up to max_wal_size (" + Bytes.human(server.maxWalSizeBytes())
             + ") between checkpoints, or longer while archiving or a replication slot lags");
         return new Estimate.Disk(peak, after, newColumns, deadRows, indexBloat, copyBytes, largestReindex, plannedIndexBytes,
@@ -372,9 +407,9 @@ public final class EstimateModel {
     }
 
     /** The per-row times of a sample (or the median of several). */
-    record Rates(double writePerRow, double updatePerRow, double readPerRow, double updatedShare) {
+    record Rates(double writePerRow, double updatePerRow, double readPerRow, double updatedShare, double fixed) {
         static Rates of(Sample s) {
-            return new Rates(s.writeSecondsPerRow(), s.updateSecondsPerRow(), s.readSecondsPerRow(), s.updatedShare());
+            return new Rates(s.writeSecondsPerRow(), s.updateSecondsPerRow(), s.readSecondsPerRow(), s.updatedShare(), s.fixedSeconds());
         }
 
         /** The median of each rate over the sampled columns, or null when none was sampled. */
@@ -385,7 +420,8 @@ public final class EstimateModel {
             }
             return new Rates(median(sampled.stream().mapToDouble(Sample::writeSecondsPerRow).toArray()),
                 median(sampled.stream().mapToDouble(Sample::updateSecondsPerRow).toArray()),
-                median(sampled.stream().mapToDouble(Sample::readSecondsPerRow).toArray()), 1.0);
+                median(sampled.stream().mapToDouble(Sample::readSecondsPerRow).toArray()), 1.0,
+                median(sampled.stream().mapToDouble(Sample::fixedSeconds).toArray()));
         }
 
         private static double median(double[] v) {

@@ -37,28 +37,35 @@ public final class SampleBatch {
     }
 
     /**
-     * Samples one column: a first batch of --batch-size rows, then, when --max-batch-time would let the migration's batches
-     * grow well beyond that, a second one of the size they grow to (at most 100,000 rows, and at most a twentieth of the
-     * table, or the first batch's size), whose per-row time is the one used: a small batch spends a larger share of its time on what every batch costs once (the users table's hash,
-     * the plan). Each runs in its own transaction, rolled back.
+     * Samples one column: a first batch of --batch-size rows, twice (the first run reads cold pages and caches, so the
+     * faster of the two sizes what follows); then, when --max-batch-time would let the migration's batches grow well
+     * beyond that, a batch of the size they grow to (at least twice the first, at most 100,000 rows and a twentieth of
+     * the table), whose per-row time is the one used: a small batch spends a larger share of its time on what every
+     * batch costs once (the users table's hash, the plan). Each runs in its own transaction, rolled back.
      */
     public static Sample run(Connection c, String schema, UsersTable users, PlannedColumn col, BackfillPolicy policy,
                              int serverVersionNum) throws SQLException {
         int first = (int) Math.max(EstimateModel.MIN_BATCH, Math.min(EstimateModel.MAX_BATCH, policy.batchSize()));
         String set = setColumn(c, col);
-        Sample s = once(c, schema, users, col, first, serverVersionNum, set);
-        if (!s.sampled() || policy.maxBatchTime().isZero() || s.coveredRows() < first) {
+        Sample cold = once(c, schema, users, col, first, serverVersionNum, set);
+        if (!cold.sampled()) {
+            return cold;
+        }
+        Sample warm = once(c, schema, users, col, first, serverVersionNum, set);
+        Sample s = warm.sampled() && warm.updateSecondsPerRow() < cold.updateSecondsPerRow() ? warm : cold;
+        s = s.plusDeadRows((s == warm ? cold : warm).deadRows());
+        if (policy.maxBatchTime().isZero() || s.coveredRows() < first) {
             return s;
         }
         long grown = Math.round(policy.maxBatchTime().toNanos() / 1e9 / Math.max(s.updateSecondsPerRow(), 1e-9));
         // each sampled row leaves a dead version until the next vacuum: at most a twentieth of the table
         long cap = Math.max(first, Math.max(col.table().estimatedRows(), 0) / MAX_SHARE);
-        int size = (int) Math.max(EstimateModel.MIN_BATCH, Math.min(Math.min(EstimateModel.MAX_BATCH, grown), cap));
+        int size = (int) Math.min(Math.min(EstimateModel.MAX_BATCH, Math.max(grown, 2L * first)), cap);
         if (size < first * 3L / 2) {
             return s;
         }
         Sample second = once(c, schema, users, col, size, serverVersionNum, set);
-        return second.sampled() ? second.plusDeadRows(s.deadRows()) : s;
+        return second.sampled() ? second.withFixedCostFrom(s).plusDeadRows(s.deadRows()) : s;
     }
 
     /** One sample batch of {@code rows} rows from the start of the table, rolled back. */
@@ -118,7 +125,7 @@ public final class SampleBatch {
             LOG.info("estimate: sample of {}: {} rows ({} rewritten) in {} ms, rolled back", name, covered, updated,
                 String.format(java.util.Locale.ROOT, "%.1f", (updateNanos + boundNanos) / 1e6));
             return new Sample(name, Sample.Outcome.SAMPLED, null, covered, updated, updateNanos, boundNanos, readNanos, set,
-                triggers(c, col, set), locks, updated);
+                triggers(c, col, set), locks, updated, 0, 0);
         } catch (SQLException e) {
             if (SqlState.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
                 LOG.warn("estimate: sample of {} not run: {}", name, e.getMessage());

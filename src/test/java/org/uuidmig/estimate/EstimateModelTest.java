@@ -28,7 +28,18 @@ class EstimateModelTest {
     /** A sample of 10,000 rows, all rewritten, in 50 ms (5 µs a row), bound 0, read 10 ms. */
     private static Sample sample(String column) {
         return new Sample(column, Sample.Outcome.SAMPLED, null, 10_000, 10_000, 50_000_000, 0, 10_000_000, "note", List.of(),
-            List.of("RowExclusiveLock on t"), 11_000);
+            List.of("RowExclusiveLock on t"), 11_000, 0, 0);
+    }
+
+    @Test
+    void twoBatchSizesSplitABatchsCostIntoFixedAndPerRow() {
+        Sample small = new Sample("t.c", Sample.Outcome.SAMPLED, null, 1_000, 1_000, 9_000_000, 1_000_000, 0, "c", List.of(), List.of(), 1_000, 0, 0);
+        Sample large = new Sample("t.c", Sample.Outcome.SAMPLED, null, 10_000, 10_000, 50_000_000, 5_000_000, 0, "c", List.of(), List.of(),
+            10_000, 0, 0).withFixedCostFrom(small);
+        assertEquals(0.005, large.fixedSeconds(), 1e-12, "10 ms for 1,000 rows and 55 ms for 10,000: 5 ms a batch");
+        assertEquals(5e-6, large.writeSecondsPerRow(), 1e-12, "and 5 µs a row");
+        Sample noisy = new Sample("t.c", Sample.Outcome.SAMPLED, null, 1_000, 1_000, 1_000_000, 0, 0, "c", List.of(), List.of(), 1_000, 0, 0);
+        assertEquals(0, large.withFixedCostFrom(noisy).fixedNanos(), "never below 0");
     }
 
     @Test
@@ -65,16 +76,17 @@ class EstimateModelTest {
         Estimate large = EstimateModel.estimate(SERVER, List.of(table("t", 1_000_000)), List.of(new EstimateModel.ColumnInput("t.user_id",
             "t", true, sample("t.user_id"))), ONE_JOB);
         Estimate.Column c = small.columns().get(0);
-        // 100,000 rows at 5 µs = 0.5 s; 200 ms batches of 40,000 rows: 3 batches at 3 ms; a vacuum after each (each one passes
-        // the threshold of 10,000 rows) reading 0.2 * 10 MB + 1.5 * 4 MB at 1 GiB/s
-        assertEquals(3, c.batches());
-        assertEquals(3, c.vacuums());
-        assertEquals(0.5 + 3 * 0.003 + 3 * (0.2 * 10_000_000 + 1.5 * 4_000_000) / (1024.0 * 1024 * 1024), c.backfillSeconds(), 1e-9);
+        // 100,000 rows at 5 µs = 0.5 s; batches of 1,000, 2,000 ... 32,000, then 40,000 (200 ms): 7 batches at 3 ms; a vacuum
+        // after the batch that reaches 10,000 rows since the last: after the fourth (15,000) and each later one, 4 in all,
+        // each reading 0.2 * 10 MB + 1.5 * 4 MB at 512 MiB/s
+        assertEquals(7, c.batches());
+        assertEquals(4, c.vacuums());
+        assertEquals(0.5 + 7 * 0.003 + 4 * (0.2 * 10_000_000 + 1.5 * 4_000_000) / (512.0 * 1024 * 1024), c.backfillSeconds(), 1e-9);
         assertTrue(large.columns().get(0).backfillSeconds() > 9.5 * c.backfillSeconds(), "ten times the rows, about ten times the backfill");
         assertTrue(large.time().seconds() > small.time().seconds());
-        // the scans: count, verify, one FK and one NOT NULL check, each 100,000 rows at 1 µs a row
-        assertEquals(0.1, small.time().countSeconds(), 1e-9);
-        assertEquals(0.3, small.time().checkSeconds(), 1e-9);
+        // the scans: count, verify, one FK and one NOT NULL check, each 100,000 rows at 1 µs a row in the sample, twice as fast
+        assertEquals(0.05, small.time().countSeconds(), 1e-9);
+        assertEquals(0.15, small.time().checkSeconds(), 1e-9);
         assertEquals(11_000, small.sampleDeadRows());
     }
 
