@@ -128,7 +128,7 @@ public record Estimate(Time time, Disk disk, Wal wal, List<Column> columns, long
 
     private static void assumptions(PrintWriter out, List<String> lines) {
         for (String a : lines) {
-            out.println("--     assumes " + Sql.commentText(a));
+            out.println("--     " + (a.startsWith("WARNING") ? "" : "assumes ") + Sql.commentText(a));
         }
     }
 

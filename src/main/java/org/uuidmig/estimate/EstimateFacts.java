@@ -37,7 +37,32 @@ public final class EstimateFacts {
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new ServerFacts(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getBoolean(4), rs.getString(5), rs.getBoolean(6),
-                rs.getBoolean(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10));
+                rs.getBoolean(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10), horizonHolder(c));
+        }
+    }
+
+    /**
+     * What holds back VACUUM now, server-wide: a transaction that has been open for over a minute in any database (its
+     * xid is in every snapshot, so uuidmig's own sessions' snapshots keep the dead rows too), a prepared transaction, or a
+     * replication slot holding an xmin. Null when nothing does.
+     */
+    static String horizonHolder(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                (SELECT 'a transaction open for ' || date_trunc('second', now() - a.xact_start) || ' in database ' || quote_ident(a.datname)
+                        || ' (pid ' || a.pid || coalesce(', ' || nullif(a.application_name, ''), '') || ', ' || a.state || ')'
+                   FROM pg_catalog.pg_stat_activity a
+                  WHERE a.pid <> pg_catalog.pg_backend_pid() AND a.xact_start < now() - interval '1 minute'
+                    AND (a.backend_xid IS NOT NULL OR a.backend_xmin IS NOT NULL)
+                  ORDER BY a.xact_start LIMIT 1)
+                UNION ALL
+                (SELECT 'the prepared transaction ' || quote_literal(p.gid) || ' (since ' || date_trunc('second', p.prepared) || ')'
+                   FROM pg_catalog.pg_prepared_xacts p ORDER BY p.prepared LIMIT 1)
+                UNION ALL
+                (SELECT 'the replication slot ' || quote_ident(s.slot_name) || ' (its xmin)'
+                   FROM pg_catalog.pg_replication_slots s WHERE s.xmin IS NOT NULL LIMIT 1)
+                LIMIT 1""");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 

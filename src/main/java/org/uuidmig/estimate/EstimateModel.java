@@ -335,6 +335,13 @@ public final class EstimateModel {
             + "entry width (an integer key's entry, 20 bytes with its line pointer, becomes 28; an integer and an 8-byte column, 28, "
             + "become 36)");
         diskAssumptions.add("peak: all of that at once, an upper bound; after: what stays after the swap and a VACUUM");
+        if (server.horizonHolder() != null) {
+            long heap = tables.stream().mapToLong(TableFacts::heapBytes).sum();
+            diskAssumptions.add("WARNING, now: " + server.horizonHolder() + " keeps VACUUM from freeing anything on this server "
+                + "while it stays open (its xid is in the snapshot of every session, uuidmig's included): the backfill's dead row "
+                + "versions then stay, a whole copy of each table, " + Bytes.human(Math.max(0, heap - deadRows)) + " more at the "
+                + "peak and after (measured: the heap grew 2.3x the estimate); end it, or wait for it, before migrating");
+        }
         diskAssumptions.add("not included: WAL files, which pg_wal holds up to max_wal_size (" + Bytes.human(server.maxWalSizeBytes())
             + ") between checkpoints, or longer while archiving or a replication slot lags");
         return new Estimate.Disk(peak, after, newColumns, deadRows, indexBloat, copyBytes, largestReindex, plannedIndexBytes,

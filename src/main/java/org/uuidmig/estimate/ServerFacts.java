@@ -13,10 +13,12 @@ package org.uuidmig.estimate;
  * @param maxWalSizeBytes         max_wal_size, bytes
  * @param checkpointTimeoutSeconds checkpoint_timeout, seconds
  * @param checkpointCompletionTarget checkpoint_completion_target
+ * @param horizonHolder           what holds back VACUUM on the whole server now (a transaction open for over a minute in
+ *                                any database, a prepared transaction, a replication slot's xmin), or null
  */
 public record ServerFacts(int versionNum, int blockSize, String walLevel, boolean fullPageWrites, String walCompression,
                           boolean dataChecksums, boolean walLogHints, long maxWalSizeBytes, long checkpointTimeoutSeconds,
-                          double checkpointCompletionTarget) {
+                          double checkpointCompletionTarget, String horizonHolder) {
 
     /** WAL written between two checkpoints that max_wal_size triggers: max_wal_size / (1 + checkpoint_completion_target). */
     public long checkpointDistanceBytes() {

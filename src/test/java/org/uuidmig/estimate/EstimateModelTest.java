@@ -15,7 +15,7 @@ import org.uuidmig.config.BackfillPolicy;
 /** The estimate's arithmetic, rule by rule, on hand-made tables and samples. */
 class EstimateModelTest {
     private static final ServerFacts SERVER = new ServerFacts(150000, 8192, "replica", true, "off", false, false,
-        1024L * 1024 * 1024, 300, 0.9);
+        1024L * 1024 * 1024, 300, 0.9, null);
     private static final BackfillPolicy ONE_JOB = new BackfillPolicy(1000, Duration.ZERO, Duration.ofMillis(200), 1, true);
 
     /** 100,000 rows in 10 MB of heap; a primary key (16-byte entries, 2 MB) and an index on the user column (20 bytes, 2 MB). */
@@ -117,11 +117,22 @@ class EstimateModelTest {
         assertEquals(100_000L * 358, on.wal().rowBytes());
         assertEquals(2_800_000 + 2_000_000, on.wal().indexBuildBytes(), "the copy and the reindexed primary key");
         assertTrue(on.wal().fullPageBytes() >= 10_000_000 + 4_000_000, "every heap and index page at least once");
-        ServerFacts off = new ServerFacts(150000, 8192, "replica", false, "off", false, false, 1024L * 1024 * 1024, 300, 0.9);
+        ServerFacts off = new ServerFacts(150000, 8192, "replica", false, "off", false, false, 1024L * 1024 * 1024, 300, 0.9, null);
         Estimate noFpw = EstimateModel.estimate(off, List.of(table("t", 100_000)), in, ONE_JOB);
         assertEquals(0, noFpw.wal().fullPageBytes());
         assertTrue(noFpw.wal().assumptions().stream().anyMatch(a -> a.contains("full_page_writes off")), noFpw.wal().assumptions().toString());
         assertTrue(on.wal().assumptions().get(0).contains("wal_level replica, full_page_writes on"), on.wal().assumptions().get(0));
+    }
+
+    @Test
+    void anOldTransactionAnywhereOnTheServerIsWarnedAbout() {
+        ServerFacts held = new ServerFacts(150000, 8192, "replica", true, "off", false, false, 1024L * 1024 * 1024, 300, 0.9,
+            "a transaction open for 00:03:00 in database other (pid 7, idle in transaction)");
+        Estimate.Disk d = EstimateModel.disk(held, List.of(table("t", 100_000)), Map.of("t", 1), Map.of(), true);
+        assertTrue(d.assumptions().stream().anyMatch(a -> a.startsWith("WARNING, now: a transaction open for 00:03:00 in database other")
+            && a.contains("8.6 MiB more")), d.assumptions().toString());
+        assertTrue(EstimateModel.disk(SERVER, List.of(table("t", 100_000)), Map.of("t", 1), Map.of(), true).assumptions().stream()
+            .noneMatch(a -> a.startsWith("WARNING")));
     }
 
     @Test
