@@ -1,6 +1,5 @@
 package org.uuidmig.check;
 
-import org.uuidmig.report.CheckResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,14 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.uuidmig.db.ReadOnly;
-import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.db.Sql;
+import org.uuidmig.estimate.Estimate;
+import org.uuidmig.estimate.EstimateFacts;
+import org.uuidmig.estimate.EstimateModel;
+import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.plan.Dependent;
 import org.uuidmig.plan.ForeignKey;
 import org.uuidmig.plan.IndexInfo;
 import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.Bytes;
+import org.uuidmig.report.CheckResult;
 import org.uuidmig.report.Progress;
 import org.uuidmig.step.StateStore;
 
@@ -855,32 +859,21 @@ public final class PreChecks {
     }
 
     /**
-     * Extra disk the migration needs while it runs: the new 16-byte column per row, the new
-     * indexes (sized from the old ones, keys 4x wider), and the dead row versions the backfill
-     * leaves between vacuums (about a tenth of the table).
+     * Extra disk the migration needs at its peak, as {@code plan --estimate} works it out (EstimateModel.disk: the new
+     * columns, the dead row versions between the backfill's vacuums, the bloated indexes, the index copies), so that the
+     * two commands give the same number.
      */
     private void estimatedDisk() throws SQLException {
-        long total = 0;
-        List<String> parts = new ArrayList<>();
+        Map<String, Integer> passes = new java.util.HashMap<>();
         for (PlannedColumn col : plan.toConvert()) {
-            long rows = Math.max(col.table().estimatedRows(), 0);
-            long indexBytes = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(pg_catalog.pg_relation_size(i.indexrelid)), 0) "
-                + "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
-                + "JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace WHERE i.indrelid = ? AND ic.relname = ANY (?)")) {
-                ps.setLong(1, col.table().oid());
-                ps.setArray(2, c.createArrayOf("text", col.indexes().stream().map(IndexInfo::name).toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    indexBytes = rs.getLong(1);
-                }
-            }
-            long bytes = rows * 16 + indexBytes + rows * 12L * col.indexes().size() + col.table().tableBytes() / 10;
-            total += bytes;
-            parts.add(col.ref().table() + " " + human(bytes));
+            passes.merge(col.ref().table(), 1, Integer::sum);
         }
-        out.add(CheckResult.info("estimated_extra_disk", total, "about " + human(total) + " extra while migrating"
-            + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")") + "; most of it is returned after the old columns are dropped and vacuumed"));
+        Estimate.Disk d = EstimateModel.disk(EstimateFacts.server(c), EstimateFacts.tables(c, plan), passes, Map.of(), true);
+        out.add(CheckResult.infoBytes("estimated_extra_disk", d.peakBytes(), "about " + Bytes.human(d.peakBytes())
+            + " extra at the peak while migrating (new columns " + Bytes.human(d.newColumnBytes()) + ", dead row versions "
+            + Bytes.human(d.deadRowBytes()) + ", index bloat " + Bytes.human(d.indexBloatBytes()) + ", index copies "
+            + Bytes.human(d.indexCopyBytes()) + "); about " + Bytes.human(d.afterBytes()) + " stays after the swap and a VACUUM; "
+            + "uuidmig plan --estimate adds the time, the WAL and the assumptions"));
     }
 
     private void migrationInProgress() throws SQLException {
@@ -924,15 +917,5 @@ public final class PreChecks {
     /** table_column, lower-cased, other characters as _ (stable check-name suffix). */
     public static String checkSuffix(PlannedColumn col) {
         return (col.ref().table() + "_" + col.ref().column()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024 * 1024) {
-            return (bytes / 1024) + " kB";
-        }
-        if (bytes < 1024L * 1024 * 1024) {
-            return (bytes / (1024 * 1024)) + " MB";
-        }
-        return String.format("%.1f GB", bytes / (1024.0 * 1024 * 1024));
     }
 }

@@ -35,6 +35,9 @@ public class MigrateCommand extends BaseCommand {
     MetricsOptions metrics;
 
     @Mixin
+    DryRunOption dryRun;
+
+    @Mixin
     FormatOption format;
 
     /** The run, once it has started: what it did is reported if it stops. */
@@ -75,7 +78,7 @@ public class MigrateCommand extends BaseCommand {
     MigrationSettings settings() {
         RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
             .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp)
-            .withWindow(new RunOptions.Window(viewSchema, blueQuiet, force));
+            .withWindow(new RunOptions.Window(viewSchema, blueQuiet, force)).withDryRun(dryRun.dryRun);
         return tuning.settings(run, !noReindex).withMetrics(metrics.endpoint());
     }
 

@@ -1,35 +1,78 @@
 package org.uuidmig.cli;
 
+import java.util.Map;
+
 import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
+import org.uuidmig.estimate.Estimate;
 import org.uuidmig.report.MigrationResult;
+import org.uuidmig.service.EstimateService;
 import org.uuidmig.service.MigrationService;
 import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** uuidmig plan: the same as migrate --dry-run with default settings. */
+/**
+ * uuidmig plan: the same as migrate --dry-run with the same options; --estimate adds the time, extra disk and WAL,
+ * from a rolled-back sample batch per column.
+ */
 @Command(name = "plan", header = "Print the plan and every statement migrate would run. Changes nothing.",
-    description = "Print the discovered plan and every statement migrate would run, in order, with the lock each takes. Changes nothing.")
+    description = {"Print the discovered plan and every statement migrate would run, in order, with the lock each takes. Changes nothing.",
+        "--estimate adds how long migrate takes, the extra disk it needs and the WAL it writes, each with its assumptions:",
+        "it times one backfill batch per column on this server in a transaction that is ROLLED BACK (row locks on that",
+        "batch for a few milliseconds, under --lock-timeout), and sizes the rest from the catalog. See docs/performance.md."})
 public class PlanCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;
 
     @Mixin
+    TuningOptions tuning;
+
+    @Mixin
     FormatOption format;
+
+    @Option(names = "--estimate", description = "Also estimate the migration's time, extra disk and WAL volume, with the assumptions "
+        + "behind each; times one sample batch per column, rolled back (changes nothing).")
+    boolean estimate;
+
+    @Option(names = "--no-reindex", description = "Plan (and estimate) as migrate --no-reindex would run.")
+    boolean noReindex;
 
     @Override
     public Integer call() {
+        MigrationSettings settings = tuning.settings(RunOptions.migrate().withDryRun(true), !noReindex);
         var conn = connectionSettings();
-        MigrationSettings d = MigrationSettings.defaults();
-        MigrationSettings settings = d.withDryRun(true);
-        Database db = new Database(conn, d.lock().lockTimeout());
+        Database db = new Database(conn, settings.lock().lockTimeout());
         MigrationResult result = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), progressMode()).migrate();
+        EstimateService.Result est = null;
+        if (estimate) {
+            est = result.outcome() == MigrationResult.Outcome.DRY_RUN
+                ? EstimateService.estimate(db, plan.settings(conn.schema()), settings)
+                : new EstimateService.Result(null, "the plan ended in " + result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        }
         if (json()) {
-            printJson(result.document("plan", ValidationService.where(db), conn.schema()));
+            Map<String, Object> doc = result.document("plan", ValidationService.where(db), conn.schema());
+            Estimate e = est == null ? null : est.estimate();
+            doc.put("estimate", e == null ? null : e.document());
+            if (est != null && est.skipped() != null) {
+                doc.put("estimateSkipped", est.skipped());
+            }
+            printJson(doc);
             return result.exitCode();
         }
-        return result.printText(out(), err());
+        int code = result.printText(out(), err());
+        if (est != null) {
+            out().println();
+            if (est.estimate() != null) {
+                est.estimate().printText(out());
+            } else {
+                out().println("-- estimate: not given: " + est.skipped());
+            }
+            out().flush();
+        }
+        return code;
     }
 }

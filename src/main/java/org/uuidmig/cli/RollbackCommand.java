@@ -29,6 +29,9 @@ public class RollbackCommand extends BaseCommand {
     @Mixin
     MetricsOptions metrics;
 
+    @Mixin
+    DryRunOption dryRun;
+
     @Option(names = "--no-alembic-stamp", description = "Do not set alembic_version back to add_uuid_refresh_sessions.")
     boolean noAlembicStamp;
 
@@ -43,7 +46,8 @@ public class RollbackCommand extends BaseCommand {
     /** The settings the options give. */
     MigrationSettings settings() {
         // --no-reindex is migrate's: the rollback's step lists have no reindex step
-        return tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false).withMetrics(metrics.endpoint());
+        return tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp).withDryRun(dryRun.dryRun), false)
+            .withMetrics(metrics.endpoint());
     }
 
     @Override

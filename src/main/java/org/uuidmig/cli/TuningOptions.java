@@ -13,13 +13,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The options migrate and rollback share: how hard they may push and how long they may make the application wait. */
+/**
+ * The options migrate and rollback share, and plan takes for its estimate: how hard they may push and how long they may
+ * make the application wait.
+ */
 public class TuningOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
-
-    @Option(names = "--dry-run", description = "Print the plan and every statement, in order, with the lock each takes; change nothing.")
-    boolean dryRun;
 
     @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "1000",
         description = "Rows in the first backfill batch; later batches adapt to --max-batch-time (default: ${DEFAULT-VALUE}).")
@@ -107,7 +107,7 @@ public class TuningOptions {
 
     /**
      * The settings these options give, after checking them: the lock and backfill policies (with the command's
-     * reindex), and the command's run options with --dry-run.
+     * reindex), and the command's run options as given.
      */
     MigrationSettings settings(RunOptions run, boolean reindex) {
         if (batchSize < 1) {
@@ -141,7 +141,7 @@ public class TuningOptions {
             throw new ParameterException(spec.commandLine(), "--max-slot-wal must be at least 1 byte");
         }
         return new MigrationSettings(new LockPolicy(lockTimeout, waitTimeout, lockAttempts, swapLockWait),
-            new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex), run.withDryRun(dryRun),
+            new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex), run,
             new HealthPolicy(maxLatencyFactor, maxReplicaLag, maxSlotWal, maxXactAge, throttle), null);
     }
 }

@@ -9,8 +9,20 @@ package org.uuidmig.report;
  * @param message one-line explanation naming the objects involved
  * @param detailQuery SQL that lists the offending rows or objects, or null
  * @param fix     suggested remedy, or null
+ * @param countText how the text report shows the count (a size in human units), or null for the plain number; JSON
+ *                always has the number
  */
-public record CheckResult(String name, CheckStatus status, Long count, String message, String detailQuery, String fix) {
+public record CheckResult(String name, CheckStatus status, Long count, String message, String detailQuery, String fix,
+                          String countText) {
+
+    public CheckResult(String name, CheckStatus status, Long count, String message, String detailQuery, String fix) {
+        this(name, status, count, message, detailQuery, fix, null);
+    }
+
+    /** An INFO whose count is a number of bytes: JSON keeps the number, the text shows it in human units. */
+    public static CheckResult infoBytes(String name, long bytes, String message) {
+        return new CheckResult(name, CheckStatus.INFO, bytes, message, null, null, Bytes.human(bytes));
+    }
 
     public static CheckResult pass(String name, Long count, String message) {
         return new CheckResult(name, CheckStatus.PASS, count, message, null, null);

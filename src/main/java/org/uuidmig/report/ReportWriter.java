@@ -20,7 +20,8 @@ public final class ReportWriter {
                 case WARN -> "[WARN]";
                 case FAIL -> "[FAIL]";
             };
-            out.println(mark + " " + r.name() + (r.count() == null ? "" : ": " + r.count()) + " - " + r.message());
+            out.println(mark + " " + r.name() + (r.count() == null ? "" : ": " + (r.countText() != null ? r.countText() : r.count()))
+                + " - " + r.message());
             if (r.status() == CheckStatus.FAIL || r.status() == CheckStatus.WARN) {
                 if (r.detailQuery() != null) {
                     out.println("       list them: " + r.detailQuery().replace("\n", "\n                  "));

@@ -403,6 +403,41 @@ public final class MigrationSql {
     }
 
     /**
+     * plan --estimate: what one backfill batch does to its rows, without the shadow column (adding it would take ACCESS
+     * EXCLUSIVE): the same rows, the same join to the users table, each row rewritten by setting {@code setColumn} (a
+     * column in no index, constraint key or trigger column list, as the shadow column is) to itself. Run in a transaction
+     * that is rolled back. {@code range} is {@link #sampleKeysetRange} or {@link #sampleCtidRange}, or null for the whole
+     * table (smaller than one batch).
+     */
+    public static String sampleBackfill(String schema, PlannedColumn col, UsersTable users, String setColumn, String range) {
+        return "UPDATE " + table(schema, col) + " x SET " + Sql.ident(setColumn) + " = x." + Sql.ident(setColumn) + " FROM "
+            + Sql.qualified(users.schema(), users.name()) + " u WHERE " + (range == null ? "" : range + " AND ")
+            + "u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column());
+    }
+
+    /**
+     * plan --estimate: one read of the sampled range joined to the users table, as verify and VALIDATE read each row: the
+     * rows in the range and those with a user.
+     */
+    public static String sampleRead(String schema, PlannedColumn col, UsersTable users, String range) {
+        return "SELECT count(*), count(u." + Sql.ident(users.oldKey()) + ") FROM " + table(schema, col) + " x LEFT JOIN "
+            + Sql.qualified(users.schema(), users.name()) + " u ON u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column())
+            + (range == null ? "" : " WHERE " + range);
+    }
+
+    /** The sample's range on a key: up to and including the first batch's upper key (from {@link #nextKeysetBound}). */
+    public static String sampleKeysetRange(List<String> key, List<String> keyTypes) {
+        return row("x.", key) + " <= " + params(keyTypes);
+    }
+
+    /** The sample's range without a key: heap pages [?, ?), as the backfill walks such a table. */
+    public static String sampleCtidRange(int serverVersionNum) {
+        return serverVersionNum >= 140000
+            ? "x.ctid >= format('(%s,0)', ?::bigint)::tid AND x.ctid < format('(%s,0)', ?::bigint)::tid"
+            : "x.ctid = ANY (ARRAY(SELECT format('(%s,%s)', p, i)::tid FROM generate_series(?::bigint, ?::bigint - 1) p, generate_series(1, 291) i))";
+    }
+
+    /**
      * Rows whose new value is wrong or whose NULL-ness differs, and the row count, in one scan
      * of the table, for every planned column of that table.
      */

@@ -20,14 +20,21 @@ import org.uuidmig.testing.TestDb.CliResult;
 /** Reads validate-pre/validate-post reports (text and JSON) and asserts on their checks. */
 final class Reports {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** "[FAIL] name: 3 - message" or "[PASS] name - message" (no count). */
-    private static final Pattern LINE = Pattern.compile("^\\[(PASS|INFO|WARN|FAIL)] ([^\\s:]+)(?:: (-?\\d+))? - (.*)$");
+    /** "[FAIL] name: 3 - message", "[INFO] name: 68.6 MiB - message" (a size) or "[PASS] name - message" (no count). */
+    private static final Pattern LINE = Pattern.compile(
+        "^\\[(PASS|INFO|WARN|FAIL)] ([^\\s:]+)(?:: (-?\\d+|\\d+(?:\\.\\d)? (?:B|KiB|MiB|GiB|TiB|PiB|EiB)))? - (.*)$");
 
     private Reports() {
     }
 
-    /** One check of a report; status upper case as in the text output, count null when the check has none. */
-    record Check(String name, String status, Long count, String message) {
+    /**
+     * One check of a report; status upper case as in the text output, count null when the check has none (or when the text
+     * shows it as a size: then sizeText has it, "68.6 MiB").
+     */
+    record Check(String name, String status, Long count, String message, String sizeText) {
+        Check(String name, String status, Long count, String message) {
+            this(name, status, count, message, null);
+        }
     }
 
     /** The checks of a text report, in order. */
@@ -36,7 +43,10 @@ final class Reports {
         for (String line : out.split("\n")) {
             Matcher m = LINE.matcher(line);
             if (m.matches()) {
-                checks.add(new Check(m.group(2), m.group(1), m.group(3) == null ? null : Long.valueOf(m.group(3)), m.group(4)));
+                String count = m.group(3);
+                boolean size = count != null && count.contains(" ");
+                checks.add(new Check(m.group(2), m.group(1), count == null || size ? null : Long.valueOf(count), m.group(4),
+                    size ? count : null));
             }
         }
         return checks;

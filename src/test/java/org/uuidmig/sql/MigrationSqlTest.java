@@ -81,4 +81,22 @@ class MigrationSqlTest {
         org.junit.jupiter.api.Assertions.assertTrue(attach >= 0 && identity > attach, sql.toString());
         org.junit.jupiter.api.Assertions.assertFalse(MigrationSql.swapColumn("public", c, FK).stream().anyMatch(x -> x.contains("REPLICA IDENTITY")));
     }
+
+    /** plan --estimate's sample: the backfill batch's rows and join, the row rewritten by setting another column to itself. */
+    @Test
+    void sampleRewritesTheBatchRowsWithoutTheShadowColumn() {
+        String range = MigrationSql.sampleKeysetRange(List.of("id"), List.of("integer"));
+        assertEquals("(x.\"id\") <= (?::integer)", range);
+        assertEquals("UPDATE \"public\".\"user_roles\" x SET \"granted_at\" = x.\"granted_at\" FROM \"public\".\"users\" u "
+            + "WHERE (x.\"id\") <= (?::integer) AND u.\"id\" = x.\"user_id\"",
+            MigrationSql.sampleBackfill("public", roles(), USERS, "granted_at", range));
+        assertEquals("UPDATE \"public\".\"user_roles\" x SET \"user_id\" = x.\"user_id\" FROM \"public\".\"users\" u "
+            + "WHERE u.\"id\" = x.\"user_id\"", MigrationSql.sampleBackfill("public", roles(), USERS, "user_id", null));
+        assertEquals("SELECT count(*), count(u.\"id\") FROM \"public\".\"user_roles\" x LEFT JOIN \"public\".\"users\" u "
+            + "ON u.\"id\" = x.\"user_id\" WHERE (x.\"id\") <= (?::integer)", MigrationSql.sampleRead("public", roles(), USERS, range));
+        assertEquals("x.ctid >= format('(%s,0)', ?::bigint)::tid AND x.ctid < format('(%s,0)', ?::bigint)::tid",
+            MigrationSql.sampleCtidRange(140000));
+        assertEquals("x.ctid = ANY (ARRAY(SELECT format('(%s,%s)', p, i)::tid FROM generate_series(?::bigint, ?::bigint - 1) p, "
+            + "generate_series(1, 291) i))", MigrationSql.sampleCtidRange(130000));
+    }
 }
