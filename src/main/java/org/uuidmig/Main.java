@@ -19,6 +19,7 @@ public final class Main {
         LogOptions.configure(args, Tty.isTerminal(2));
         // stderr on a terminal: log lines and messages go above the progress display, never into it
         LiveConsole.install();
+        org.uuidmig.db.RunLock.beforeInterruptLine(LiveConsole::stopCurrent);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(commandLine(out, err).execute(args));

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
-import org.uuidmig.report.LiveConsole;
 
 /**
  * One mutating run per database: {@code migrate} (any phase) and {@code rollback} take this
@@ -47,6 +46,14 @@ public final class RunLock implements AutoCloseable {
     private final Thread hook;
 
     /** Another run holds the lock: exit 1; the message names the holder exactly as the server reports it. */
+    /** Run before the interruption's line is printed: Main makes it remove the progress display (set once, at start). */
+    private static volatile Runnable beforeInterruptLine = () -> { };
+
+    /** What to do before the one "interrupted" line: Main stops the live progress display there. */
+    public static void beforeInterruptLine(Runnable r) {
+        beforeInterruptLine = r;
+    }
+
     public static final class Busy extends UuidmigException {
         Busy(String message) {
             super(ExitCode.CHECKS_FAILED, message);
@@ -191,7 +198,7 @@ public final class RunLock implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         String line = interruptedLine(command, at);
-        LiveConsole.stopCurrent(); // the progress display goes, and is not drawn again below this line
+        beforeInterruptLine.run(); // the progress display goes, and is not drawn again below this line
         System.err.println(line);
         System.err.flush();
         if (report != null) {
