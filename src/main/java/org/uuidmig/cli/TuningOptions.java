@@ -48,7 +48,7 @@ public class TuningOptions {
     @Option(names = "--swap-lock-wait", paramLabel = "DURATION", defaultValue = "100ms", converter = DurationConverter.class,
         description = "How long one attempt of the swap (and of each FK's brief ADD) may wait for all its locks together; "
             + "the application queues behind it for at most this long plus the few milliseconds the locks are held. Also "
-            + "capped by --lock-timeout and 80% of the server's deadlock_timeout; 1ms to 2147483647ms (default: ${DEFAULT-VALUE}).")
+            + "capped by --lock-timeout and 80%% of the server's deadlock_timeout; 1ms to 2147483647ms (default: ${DEFAULT-VALUE}).")
     Duration swapLockWait;
 
     @Option(names = "--lock-attempts", paramLabel = "N", defaultValue = "12",
