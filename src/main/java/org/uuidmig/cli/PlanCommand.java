@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "plan", header = "Print the plan and every statement migrate would run. Changes nothing.",
     description = {"Print the discovered plan and every statement migrate would run, in order, with the lock each takes. Changes nothing.",
-        "--estimate adds how long migrate takes, the extra disk it needs and the WAL it writes, each with its assumptions:",
-        "it times one backfill batch per column on this server in a transaction that is ROLLED BACK (row locks on that",
-        "batch for a few milliseconds, under --lock-timeout), and sizes the rest from the catalog. See docs/performance.md."})
+        "--estimate adds how long migrate takes, the extra disk it needs and the WAL it writes, each with its assumptions: it "
+            + "times one backfill batch per column on this server in a transaction that is ROLLED BACK (row locks on that batch "
+            + "for a few milliseconds, under --lock-timeout), and sizes the rest from the catalog. See docs/performance.md."})
 public class PlanCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;

@@ -170,6 +170,37 @@ class PlanEstimateIT {
         assertNothingOfUuidmig(db);
     }
 
+    /**
+     * The application's UPDATE triggers: the sample rewrites rows by setting a column no trigger's column list names (as the
+     * backfill's new column is named by none), reports the triggers that fired (every batch will fire them too), and
+     * their writes are rolled back with it.
+     */
+    @Test
+    void sampleAvoidsColumnTriggersAndReportsTheTriggersThatFired(TestDb db) throws Exception {
+        db.loadFixture(1);
+        db.exec("""
+            CREATE TABLE public.audit (n int);
+            CREATE FUNCTION public.audit_row() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN INSERT INTO public.audit VALUES (1); RETURN NEW; END $$;
+            CREATE TRIGGER every_update BEFORE UPDATE ON public.service_requests FOR EACH ROW EXECUTE FUNCTION public.audit_row();
+            CREATE TRIGGER title_update BEFORE UPDATE OF title ON public.service_requests FOR EACH ROW EXECUTE FUNCTION public.audit_row();
+            """);
+
+        CliResult r = db.run("plan", "--estimate", "--format", "json");
+
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode requests = null;
+        for (JsonNode c : JSON.readTree(r.out()).get("estimate").get("columns")) {
+            if (c.get("column").asText().equals("service_requests.requester_id")) {
+                requests = c.get("sample");
+            }
+        }
+        assertTrue(requests != null && requests.get("outcome").asText().equals("sampled"), r.out());
+        assertNotEquals("title", requests.get("setColumn").asText(), "title is in a trigger's column list: " + requests);
+        assertEquals("[\"every_update\"]", requests.get("triggers").toString(), requests.toString());
+        assertEquals(0, db.queryLong("SELECT count(*) FROM public.audit"), "the triggers' writes were rolled back");
+    }
+
     /** validate-pre shows its extra disk in human units and keeps the number of bytes in JSON. */
     @Test
     void validatePreShowsTheExtraDiskInHumanUnits(TestDb db) throws Exception {
