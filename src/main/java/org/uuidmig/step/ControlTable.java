@@ -143,9 +143,11 @@ public final class ControlTable {
         return us == null ? null : Duration.ofNanos(us * 1000);
     }
 
-    /** An interval parameter: "400 microseconds", or null. */
+    /** An interval parameter: "0.000400 seconds", or null. */
     private static String interval(Duration d) {
-        return d == null ? null : (d.toNanos() / 1000) + " microseconds";
+        // in seconds with six decimals: PostgreSQL 12 and 13 refuse a microseconds field beyond 2^31 ("interval field value
+        // out of range: 3600000000 microseconds", an hour)
+        return d == null ? null : java.math.BigDecimal.valueOf(d.toNanos() / 1000, 6).toPlainString() + " seconds";
     }
 
     /** What {@link #change} did: the row before and after, and one line per field it changed. */
