@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -127,15 +124,10 @@ class MappingAtSwapIT {
         schema(db);
         CliResult m = db.run(args("migrate"));
         assertEquals(0, m.exitCode(), m.toString());
-        CliResult rb;
-        try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + RollbackSteps.SWAP)) {
-            CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
-            Runs.awaitReached(beforeSwap, run, "its swap back");
+        CliResult rb = Runs.rollbackHeldBeforeSwapBack(db, () -> {
             applicationWrites(db, true, 22);
             assertEquals(0, wrongUuidRows(db, "posts"), "the uuids are as the application meant them");
-            beforeSwap.release();
-            rb = run.get(5, TimeUnit.MINUTES);
-        }
+        });
         assertEquals(0, rb.exitCode(), rb.toString());
         assertEquals("integer", typeOf(db, "posts"));
         assertEquals(0, wrongIntegerRows(db, "posts"), "moderated and deferred rows of posts map back to their final user");

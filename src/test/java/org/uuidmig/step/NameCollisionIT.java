@@ -3,9 +3,6 @@ package org.uuidmig.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,17 +52,12 @@ class NameCollisionIT {
         CliResult post = db.run(args("validate-post"));
         assertEquals(0, post.exitCode(), post.toString());
 
-        CliResult rb;
-        try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + RollbackSteps.SWAP)) {
-            CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
-            Runs.awaitReached(beforeSwap, run, "its pause point");
+        CliResult rb = Runs.rollbackHeldBeforeSwapBack(db, () -> {
             db.exec("INSERT INTO a_b (c, expect) SELECT uuid, 13 FROM users WHERE id = 13; "
                 + "UPDATE a_b SET c = (SELECT uuid FROM users WHERE id = 14), expect = 14 WHERE id = 2");
             db.exec("INSERT INTO a (b_c, expect) SELECT uuid, 15 FROM users WHERE id = 15; "
                 + "UPDATE a SET b_c = (SELECT uuid FROM users WHERE id = 16), expect = 16 WHERE id = 2");
-            beforeSwap.release();
-            rb = run.get(5, TimeUnit.MINUTES);
-        }
+        });
         assertEquals(0, rb.exitCode(), rb.toString());
         assertEquals(0, wrongRows(db, "a_b", "c", false));
         assertEquals(0, wrongRows(db, "a", "b_c", false));

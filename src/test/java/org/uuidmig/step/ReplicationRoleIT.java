@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,14 +90,9 @@ class ReplicationRoleIT {
         schema(db);
         CliResult m = db.run(args("migrate"));
         assertEquals(0, m.exitCode(), m.toString());
-        CliResult rb;
-        try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + RollbackSteps.SWAP)) {
-            CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
-            Runs.awaitReached(beforeSwap, run, "its pause point");
+        CliResult rb = Runs.rollbackHeldBeforeSwapBack(db, () -> {
             replicaWrites(db, "(SELECT uuid FROM users WHERE id = N)");
-            beforeSwap.release();
-            rb = run.get(5, TimeUnit.MINUTES);
-        }
+        });
         assertEquals(0, rb.exitCode(), rb.toString());
         assertEquals("integer", db.queryString("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
             + "WHERE attrelid = 'posts'::regclass AND attname = 'author_id'"));
@@ -139,15 +131,10 @@ class ReplicationRoleIT {
         schema(db);
         CliResult m = db.run(args("migrate"));
         assertEquals(0, m.exitCode(), m.toString());
-        CliResult rb;
-        try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + RollbackSteps.SWAP)) {
-            CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
-            Runs.awaitReached(beforeSwap, run, "its pause point");
+        CliResult rb = Runs.rollbackHeldBeforeSwapBack(db, () -> {
             db.exec("ALTER TABLE posts DISABLE TRIGGER USER");
             db.exec("INSERT INTO posts (author_id, expect) SELECT uuid, 4 FROM users WHERE id = 4");
-            beforeSwap.release();
-            rb = run.get(5, TimeUnit.MINUTES);
-        }
+        });
         assertEquals(ExitCode.INCOMPLETE, rb.exitCode(), rb.toString());
         assertTrue(rb.err().contains("posts") && rb.err().contains("zz_uuidmig_sync_author_id"), rb.toString());
         assertEquals("uuid", db.queryString("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "

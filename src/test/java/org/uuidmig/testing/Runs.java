@@ -25,6 +25,26 @@ public final class Runs {
         }
     }
 
+    /** What a test does while a run is held. */
+    @FunctionalInterface
+    public interface Meanwhile {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code uuidmig rollback} on a thread of its own, holds it before its swap back, does {@code meanwhile} (the
+     * application's writes), lets it go on and returns how it ended (at most 5 minutes).
+     */
+    public static TestDb.CliResult rollbackHeldBeforeSwapBack(TestDb db, Meanwhile meanwhile) throws Exception {
+        try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + org.uuidmig.step.RollbackSteps.SWAP)) {
+            CompletableFuture<TestDb.CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
+            awaitReached(beforeSwap, run, "its swap back");
+            meanwhile.run();
+            beforeSwap.release();
+            return run.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        }
+    }
+
     /** {command, plan..., more...}: a command line with the plan's options after the command. */
     public static String[] withPlan(String[] plan, String command, String... more) {
         String[] out = new String[1 + plan.length + more.length];
