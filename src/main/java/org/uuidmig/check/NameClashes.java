@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.uuidmig.db.Sql;
+import org.uuidmig.engine.StepIds;
 import org.uuidmig.plan.IndexInfo;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.sql.TempNames;
-import org.uuidmig.step.Steps;
 
 /**
  * Objects of someone else that hold a name uuidmig is about to create (or rename onto). uuidmig
@@ -40,8 +40,8 @@ public final class NameClashes {
      * are the names of its temporary objects required to be free. An unknown step counts as past expand.
      */
     public static boolean beforeExpand(String step) {
-        int at = step == null ? -1 : Steps.ORDER.indexOf(step);
-        return step == null || (at >= 0 && at < Steps.ORDER.indexOf(Steps.EXPAND));
+        int at = step == null ? -1 : StepIds.ORDER.indexOf(step);
+        return step == null || (at >= 0 && at < StepIds.ORDER.indexOf(StepIds.EXPAND));
     }
 
     /** Every clash, described ("column "public"."t"."_uuidmig_x" already exists"), in plan order. */

@@ -9,18 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.uuidmig.catalog.CatalogReader;
 import org.uuidmig.db.ReadOnly;
 import org.uuidmig.db.Sql;
+import org.uuidmig.engine.StateStore;
+import org.uuidmig.engine.StepIds;
 import org.uuidmig.flyway.FlywayRunner;
-import org.uuidmig.plan.CatalogReader;
 import org.uuidmig.plan.ForeignKey;
 import org.uuidmig.plan.IndexInfo;
 import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 import org.uuidmig.sql.TempNames;
-import org.uuidmig.step.StateStore;
-import org.uuidmig.step.Steps;
 
 /**
  * validate-post: proves the migration did what it promised, against what migrate recorded
@@ -53,7 +53,7 @@ public final class PostChecks {
         }
         List<String> unfinished = new ArrayList<>();
         for (StateStore.ColumnRow r : state) {
-            if (!r.step().equals(Steps.DONE)) {
+            if (!r.step().equals(StepIds.DONE)) {
                 unfinished.add(r.original().ref() + " at step " + r.step());
             }
         }

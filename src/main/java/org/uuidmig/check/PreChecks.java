@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import org.uuidmig.db.ReadOnly;
 import org.uuidmig.db.Sql;
+import org.uuidmig.engine.StateStore;
 import org.uuidmig.estimate.Estimate;
 import org.uuidmig.estimate.EstimateFacts;
 import org.uuidmig.estimate.EstimateModel;
@@ -28,7 +29,6 @@ import org.uuidmig.plan.UsersTable;
 import org.uuidmig.report.Bytes;
 import org.uuidmig.report.CheckResult;
 import org.uuidmig.report.Progress;
-import org.uuidmig.step.StateStore;
 
 /**
  * validate-pre: every reason the migration could fail or lose data, found before anything
@@ -691,7 +691,7 @@ public final class PreChecks {
      * check on users(uuid) must be free unless the state records that uuidmig added it.
      */
     private void nameClashes(UsersTable users) throws SQLException {
-        if (org.uuidmig.step.Reverse.started(c)) {
+        if (org.uuidmig.engine.RollbackMarker.started(c)) {
             out.add(CheckResult.info("name_clashes", null, "a rollback is under way: its own run checks the names it creates"));
             return;
         }

@@ -3,10 +3,10 @@ package org.uuidmig.cli;
 import java.util.Map;
 
 import org.uuidmig.ExitCode;
+import org.uuidmig.engine.ControlTable;
 import org.uuidmig.report.Json;
 import org.uuidmig.report.StatusWriter;
 import org.uuidmig.service.ControlService;
-import org.uuidmig.step.ControlTable;
 
 import picocli.CommandLine.Mixin;
 

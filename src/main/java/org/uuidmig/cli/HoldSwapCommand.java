@@ -2,7 +2,7 @@ package org.uuidmig.cli;
 
 import java.util.Map;
 
-import org.uuidmig.step.ControlTable;
+import org.uuidmig.engine.ControlTable;
 
 import picocli.CommandLine.Command;
 

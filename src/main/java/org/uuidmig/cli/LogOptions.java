@@ -5,6 +5,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
+import org.uuidmig.engine.StepRunner;
 
 /**
  * {@code --quiet}, {@code --log-level} and {@code --verbose}, options of every command (declared on the top command,

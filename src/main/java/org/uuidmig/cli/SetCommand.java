@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.uuidmig.config.BackfillPolicy;
-import org.uuidmig.step.ControlTable;
+import org.uuidmig.engine.ControlTable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.uuidmig.config.BackfillPolicy;
+import org.uuidmig.engine.StepRunner;
 import org.uuidmig.report.Bytes;
 import org.uuidmig.report.ProgressText;
+import org.uuidmig.steps.Steps;
 
 /**
  * The arithmetic of {@code uuidmig plan --estimate}: from the catalog's sizes, the server's settings and the rolled-back

@@ -24,7 +24,7 @@ import org.uuidmig.config.HealthPolicy;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
-import org.uuidmig.step.StateStore;
+import org.uuidmig.engine.StateStore;
 
 /**
  * Samples the database's health about once a second while a migrate or rollback runs its steps, on a connection of its

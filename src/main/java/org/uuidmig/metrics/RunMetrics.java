@@ -17,11 +17,11 @@ import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.config.MetricsEndpoint;
 import org.uuidmig.db.LockRetry;
+import org.uuidmig.engine.CurrentSteps;
 import org.uuidmig.health.HealthMonitor;
 import org.uuidmig.health.HealthSnapshot;
 import org.uuidmig.health.Signal;
 import org.uuidmig.health.SignalKind;
-import org.uuidmig.step.CurrentSteps;
 
 /**
  * A migrate's or rollback's Prometheus metrics (--metrics-port), served with the official Prometheus Java client's HTTP

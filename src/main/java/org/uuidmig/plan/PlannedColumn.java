@@ -6,7 +6,7 @@ import org.uuidmig.config.ColumnRef;
 
 /**
  * One user reference to convert, with everything attached to it that the migration must carry
- * across. Built by {@link CatalogReader}; immutable.
+ * across. Built by the catalog reader (org.uuidmig.catalog); immutable.
  *
  * @param ref        table.column as asked for
  * @param state      what the catalog says about it

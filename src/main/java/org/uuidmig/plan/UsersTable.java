@@ -26,7 +26,7 @@ public record UsersTable(long oid, String schema, String name, String oldKey, St
             && fk.refColumns().size() == 1 && fk.refColumns().get(0).equals(oldKey);
     }
 
-    boolean isNewKeyReference(ForeignKey fk) {
+    public boolean isNewKeyReference(ForeignKey fk) {
         return fk.refSchema().equals(schema) && fk.refTable().equals(name)
             && fk.refColumns().size() == 1 && fk.refColumns().get(0).equals(newKey);
     }

@@ -63,7 +63,7 @@ public record StatusReport(String database, String schema, String stage, String 
      * @param table          table name
      * @param column         column name
      * @param type           its type now (null when the column is missing)
-     * @param step           the last step it completed (a {@code Steps} id), or "not started"
+     * @param step           the last step it completed (a step id, as the state records it), or "not started"
      * @param backfilledRows rows the backfill has written so far (null before any state)
      * @param baseRows       the table's row count recorded before the backfill (null before it was counted)
      * @param backfillPercent backfilledRows of baseRows, 0..100 (100 once the backfill finished; null when unknown)

@@ -11,11 +11,11 @@ import org.uuidmig.UuidmigException;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.db.Sql;
+import org.uuidmig.engine.RollbackMarker;
+import org.uuidmig.engine.StateStore;
+import org.uuidmig.engine.StepIds;
 import org.uuidmig.flyway.FlywayRunner;
-import org.uuidmig.step.Reverse;
-import org.uuidmig.step.RollbackSteps;
-import org.uuidmig.step.StateStore;
-import org.uuidmig.step.Steps;
+import org.uuidmig.steps.RollbackSteps;
 
 /**
  * cleanup: after a finished migration, removes what uuidmig keeps (issue 16 item 6): its state in schema uuidmig
@@ -38,12 +38,12 @@ public final class CleanupService {
     public static Result run(Database db, String schema, Predicate<List<String>> confirm) {
         try (RunLock lock = RunLock.acquire(db, "cleanup", () -> "cleanup of schema " + schema);
              Connection c = db.connectToPrimary("cleanup")) {
-            if (Reverse.startedFor(c, schema)) {
+            if (RollbackMarker.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "cleanup refused: a rollback of schema " + schema
                     + " is under way; finish it with uuidmig rollback (it removes uuidmig's state itself). Nothing was changed");
             }
             List<StateStore.ColumnRow> state = StateStore.exists(c) ? StateStore.columns(c, schema) : List.of();
-            List<String> unfinished = state.stream().filter(r -> !r.step().equals(Steps.DONE))
+            List<String> unfinished = state.stream().filter(r -> !r.step().equals(StepIds.DONE))
                 .map(r -> r.table() + "." + r.column() + " at step " + r.step()).toList();
             if (!unfinished.isEmpty()) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "cleanup refused: the migration of schema " + schema

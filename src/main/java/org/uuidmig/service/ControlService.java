@@ -14,9 +14,9 @@ import org.uuidmig.UuidmigException;
 import org.uuidmig.config.Durations;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
+import org.uuidmig.engine.ControlTable;
+import org.uuidmig.engine.StateStore;
 import org.uuidmig.report.StatusReport;
-import org.uuidmig.step.ControlTable;
-import org.uuidmig.step.StateStore;
 
 /**
  * pause, resume, set, hold-swap, release-swap: write the schema's row of uuidmig.control (docs/control.md), which a

@@ -12,10 +12,9 @@ import java.util.HexFormat;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
-import org.uuidmig.report.CheckReport;
 import org.uuidmig.config.ConnectionSettings;
-import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
@@ -23,13 +22,14 @@ import org.uuidmig.db.Sql;
 import org.uuidmig.db.SqlState;
 import org.uuidmig.demo.ApplicationLoad;
 import org.uuidmig.demo.ServiceCatalogFixture;
+import org.uuidmig.engine.StateStore;
 import org.uuidmig.localpg.LocalPostgres;
 import org.uuidmig.localpg.PgBinaries;
+import org.uuidmig.report.CheckReport;
 import org.uuidmig.report.Progress;
-import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.ReportWriter;
-import org.uuidmig.step.BlueGreenWindow;
-import org.uuidmig.step.StateStore;
+import org.uuidmig.report.RunProgress;
+import org.uuidmig.steps.BlueGreenWindow;
 
 /**
  * demo: the main job on a throwaway database, for a newcomer, deployed blue-green as docs/blue-green.md tells a team

@@ -10,13 +10,14 @@ import org.uuidmig.UuidmigException;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;
+import org.uuidmig.engine.RollbackMarker;
+import org.uuidmig.engine.StateStore;
 import org.uuidmig.estimate.Estimate;
 import org.uuidmig.estimate.EstimateFacts;
 import org.uuidmig.estimate.EstimateModel;
 import org.uuidmig.estimate.SampleBatch;
 import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
-import org.uuidmig.step.StateStore;
 
 /**
  * plan --estimate: reads the sizes and the server's settings, runs one rolled-back sample batch per planned column
@@ -39,7 +40,7 @@ public final class EstimateService {
     public static Result estimate(Database db, PlanSettings planSettings, MigrationSettings settings) {
         try (Connection c = db.connectToPrimary("plan --estimate")) {
             List<String> underWay = StateStore.describeProgress(c, planSettings.schema());
-            if (!underWay.isEmpty() || org.uuidmig.step.Reverse.startedFor(c, planSettings.schema())) {
+            if (!underWay.isEmpty() || org.uuidmig.engine.RollbackMarker.startedFor(c, planSettings.schema())) {
                 return new Result(null, "a migration or rollback of schema " + planSettings.schema() + " is under way"
                     + (underWay.isEmpty() ? "" : " (" + String.join("; ", underWay) + ")") + ": uuidmig status shows how far it is");
             }

@@ -9,13 +9,18 @@ import java.util.Map;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
-import org.uuidmig.report.CheckReport;
-import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
+import org.uuidmig.engine.RunControl;
+import org.uuidmig.engine.StateStore;
+import org.uuidmig.engine.StepContext;
+import org.uuidmig.engine.StepIds;
+import org.uuidmig.engine.StepPlan;
+import org.uuidmig.engine.StepRunner;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid;
 import org.uuidmig.health.HealthMonitor;
@@ -25,16 +30,12 @@ import org.uuidmig.plan.ForeignKey;
 import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
+import org.uuidmig.report.CheckReport;
 import org.uuidmig.report.DryRun;
-import org.uuidmig.report.RunProgress;
-import org.uuidmig.report.MigrationResult;
 import org.uuidmig.report.MigrationResult.Outcome;
-import org.uuidmig.step.RunControl;
-import org.uuidmig.step.StateStore;
-import org.uuidmig.step.StepContext;
-import org.uuidmig.step.StepPlan;
-import org.uuidmig.step.StepRunner;
-import org.uuidmig.step.Steps;
+import org.uuidmig.report.MigrationResult;
+import org.uuidmig.report.RunProgress;
+import org.uuidmig.steps.Steps;
 
 /**
  * migrate: validate-pre, then the steps (through Flyway for the phases that finish the
@@ -55,7 +56,7 @@ public final class MigrationService extends StepsService {
         String schema = planSettings.schema();
         try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress(); RunMetrics metrics = metrics(schema)) {
             StateStore.requireOwn(c); // migrate writes the state: never into a schema someone else planted
-            if (org.uuidmig.step.Reverse.startedFor(c, schema)) {
+            if (org.uuidmig.engine.RollbackMarker.startedFor(c, schema)) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "a rollback is under way (table uuidmig.rollback exists): "
                     + "finish it with uuidmig rollback before migrating again. Nothing was changed");
             }
@@ -80,7 +81,7 @@ public final class MigrationService extends StepsService {
                 return new MigrationResult(Outcome.NOTHING_TO_DO, plan.users().name(), plan.users().newKey(), 0, null, List.of(), 0,
                     null, List.of());
             }
-            if (resuming && state.stream().allMatch(r -> r.step().equals(Steps.DONE)) && plan.toConvert().isEmpty()
+            if (resuming && state.stream().allMatch(r -> r.step().equals(StepIds.DONE)) && plan.toConvert().isEmpty()
                 && FlywayRunner.applied(db.settings())) {
                 return MigrationResult.of(Outcome.ALREADY_MIGRATED, state.size());
             }
@@ -94,7 +95,7 @@ public final class MigrationService extends StepsService {
             }
             if (settings.run().phase() == Phase.EXPAND) {
                 // the window's schema must be free (or uuidmig's own) before anything changes, not only at expand's end
-                org.uuidmig.step.BlueGreenWindow.requireFree(c, schema, settings.run().window().viewSchemaFor(schema));
+                org.uuidmig.steps.BlueGreenWindow.requireFree(c, schema, settings.run().window().viewSchemaFor(schema));
             }
             StateStore.ensure(c);
             List<PlannedColumn> originals = originals(c, plan, state);
@@ -105,7 +106,7 @@ public final class MigrationService extends StepsService {
             StepPlan steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
             StepRunner runner = runner(ctx);
             if (resuming && settings.run().phase() == Phase.CONTRACT
-                && state.stream().allMatch(r -> r.step().equals(Steps.VERIFY))) {
+                && state.stream().allMatch(r -> r.step().equals(StepIds.VERIFY))) {
                 // the usual way, not an interruption: expand finished, and contract takes it from there
                 out.println("Contracting schema " + schema + ": every column was expanded and verified");
             } else if (resuming) {
@@ -150,7 +151,7 @@ public final class MigrationService extends StepsService {
     private static java.util.Set<String> swappedTables(Connection c, String schema) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();
         for (StateStore.ColumnRow r : StateStore.columns(c, schema)) {
-            if (Steps.SWAPPED.contains(r.step())) {
+            if (StepIds.SWAPPED.contains(r.step())) {
                 out.add(r.table());
             }
         }
@@ -194,7 +195,7 @@ public final class MigrationService extends StepsService {
     private static void refuseAnotherPlan(Connection c, Plan plan, List<StateStore.ColumnRow> state) throws SQLException {
         UsersTable recorded = StateStore.users(c, plan.schema());
         UsersTable asked = plan.users();
-        if (recorded == null || state.stream().allMatch(r -> r.step().equals(Steps.DONE))) {
+        if (recorded == null || state.stream().allMatch(r -> r.step().equals(StepIds.DONE))) {
             return;
         }
         if (!recorded.name().equals(asked.name()) || !recorded.oldKey().equals(asked.oldKey())
@@ -216,7 +217,7 @@ public final class MigrationService extends StepsService {
             long rows = t == null || t.verifiedRows() == null ? (t == null || t.baseRows() == null ? 0 : t.baseRows()) : t.verifiedRows();
             long ms = millis.getOrDefault(r.original().ref().toString(), 0L) + millis.getOrDefault(r.table(), 0L);
             columns.add(new MigrationResult.Column(r.original().ref().toString(), rows, r.backfillRows(), ms,
-                r.step().equals(Steps.DONE) ? "done" : "at " + r.step()));
+                r.step().equals(StepIds.DONE) ? "done" : "at " + r.step()));
         }
         return new MigrationResult(outcome, null, null, columns.size(), null, columns, (System.nanoTime() - t0) / 1e9, null,
             runner.stepsDone());

@@ -2,8 +2,8 @@ package org.uuidmig.service;
 
 import java.sql.Connection;
 
+import org.uuidmig.catalog.CatalogReader;
 import org.uuidmig.config.PlanSettings;
-import org.uuidmig.plan.CatalogReader;
 import org.uuidmig.plan.Plan;
 
 /** Builds the plan from the catalog: the one way every command gets its Plan. */

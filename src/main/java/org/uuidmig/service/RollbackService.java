@@ -16,6 +16,13 @@ import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
+import org.uuidmig.engine.RollbackMarker;
+import org.uuidmig.engine.RunControl;
+import org.uuidmig.engine.StateStore;
+import org.uuidmig.engine.StepContext;
+import org.uuidmig.engine.StepIds;
+import org.uuidmig.engine.StepPlan;
+import org.uuidmig.engine.StepRunner;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
 import org.uuidmig.health.HealthMonitor;
@@ -25,18 +32,11 @@ import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.plan.UsersTable;
 import org.uuidmig.report.DryRun;
 import org.uuidmig.report.MigrationResult;
-import org.uuidmig.report.RollbackResult;
 import org.uuidmig.report.RollbackResult.Outcome;
+import org.uuidmig.report.RollbackResult;
 import org.uuidmig.report.RunProgress;
-import org.uuidmig.step.MigrationStep;
-import org.uuidmig.step.Reverse;
-import org.uuidmig.step.RollbackSteps;
-import org.uuidmig.step.RunControl;
-import org.uuidmig.step.StateStore;
-import org.uuidmig.step.StepContext;
-import org.uuidmig.step.StepPlan;
-import org.uuidmig.step.StepRunner;
-import org.uuidmig.step.Steps;
+import org.uuidmig.steps.Reverse;
+import org.uuidmig.steps.RollbackSteps;
 
 /**
  * rollback: undoes migrate from what it recorded in schema uuidmig, inside its own Flyway
@@ -73,8 +73,8 @@ public final class RollbackService extends StepsService {
             List<PlannedColumn> originals = state.stream().map(StateStore.ColumnRow::original).toList();
             UsersTable users = StateStore.users(c, schema);
             String appSchema = schema;
-            long swappedCount = state.stream().filter(r -> Steps.SWAPPED.contains(r.step())).count();
-            boolean reverse = Reverse.startedFor(c, schema) || swappedCount == state.size();
+            long swappedCount = state.stream().filter(r -> StepIds.SWAPPED.contains(r.step())).count();
+            boolean reverse = RollbackMarker.startedFor(c, schema) || swappedCount == state.size();
             if (!reverse && swappedCount > 0) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "some tables are swapped and some are not (an interrupted "
                     + "migrate --swap per_table): finish the migration with uuidmig migrate, then roll it back. Nothing was changed");
@@ -84,8 +84,8 @@ public final class RollbackService extends StepsService {
             StepContext ctx = new StepContext(db, c, appSchema, reverse ? Reverse.users(users) : users, columns, settings,
                 serverVersion, shown);
             java.util.Set<String> swappedBack = new java.util.HashSet<>();
-            if (Reverse.startedFor(c, schema)) {
-                state.stream().filter(r -> r.step().equals(Steps.SWAP)).forEach(r -> swappedBack.add(r.table()));
+            if (RollbackMarker.startedFor(c, schema)) {
+                state.stream().filter(r -> r.step().equals(StepIds.SWAP)).forEach(r -> swappedBack.add(r.table()));
             }
             if (reverse) {
                 refuseNameClashes(c, columns, state, swappedBack);
@@ -112,9 +112,9 @@ public final class RollbackService extends StepsService {
                 return new RollbackResult(Outcome.DRY_RUN, schema, List.of(), 0, plan, List.of(), List.of());
             }
             if (reverse) {
-                out.println((Reverse.startedFor(c, schema) ? "Resuming the rollback of" : "Rolling back")
+                out.println((RollbackMarker.startedFor(c, schema) ? "Resuming the rollback of" : "Rolling back")
                     + " a swapped migration of schema " + schema + ": rebuilding the integer columns online, then swapping them back");
-                Reverse.begin(c, schema);
+                RollbackMarker.begin(c, schema);
             } else {
                 out.println("Rolling back a migration of schema " + schema + " that has not swapped any column: removing what it added ("
                     + String.join("; ", StateStore.describeProgress(c, schema)) + ")");
@@ -144,7 +144,7 @@ public final class RollbackService extends StepsService {
      */
     private void refuseNameClashes(Connection c, List<PlannedColumn> columns, List<StateStore.ColumnRow> state,
                                    java.util.Set<String> swappedBack) throws SQLException {
-        boolean started = Reverse.startedFor(c, schema);
+        boolean started = RollbackMarker.startedFor(c, schema);
         List<NameClashes.Target> targets = new java.util.ArrayList<>();
         for (PlannedColumn col : columns) {
             if (swappedBack.contains(col.ref().table())) {

@@ -14,15 +14,15 @@ import org.uuidmig.UuidmigException;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.Sql;
+import org.uuidmig.engine.StateStore;
+import org.uuidmig.engine.StepIds;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.plan.ColumnState;
 import org.uuidmig.plan.Plan;
 import org.uuidmig.plan.PlannedColumn;
-import org.uuidmig.report.StatusReport;
 import org.uuidmig.report.StatusReport.Stage;
+import org.uuidmig.report.StatusReport;
 import org.uuidmig.sql.TempNames;
-import org.uuidmig.step.StateStore;
-import org.uuidmig.step.Steps;
 
 /**
  * status: reads, and changes nothing. uuidmig's state (uuidmig.columns, uuidmig.tables) says
@@ -111,9 +111,9 @@ public final class StatusService {
                 rows += r.backfillRows();
                 base += baseRows == null ? 0 : baseRows;
             }
-            long done = state.stream().filter(r -> r.step().equals(Steps.DONE)).count();
-            long swapped = state.stream().filter(r -> Steps.SWAPPED.contains(r.step())).count();
-            long verified = state.stream().filter(r -> r.step().equals(Steps.VERIFY)).count();
+            long done = state.stream().filter(r -> r.step().equals(StepIds.DONE)).count();
+            long swapped = state.stream().filter(r -> StepIds.SWAPPED.contains(r.step())).count();
+            long verified = state.stream().filter(r -> r.step().equals(StepIds.VERIFY)).count();
             long backfilled = state.stream().filter(StateStore.ColumnRow::backfillDone).count();
             int n = state.size();
             if (done == n) {
@@ -179,7 +179,7 @@ public final class StatusService {
 
     /** "; blue-green window open since ... (writes per side)", or "" when none is open. */
     private static String window(Connection c, String schema) throws SQLException {
-        StateStore.CreatedObject rec = org.uuidmig.step.BlueGreenWindow.recorded(c, schema);
+        StateStore.CreatedObject rec = org.uuidmig.steps.BlueGreenWindow.recorded(c, schema);
         if (rec == null) {
             return "";
         }
@@ -194,7 +194,7 @@ public final class StatusService {
                 }
             }
         }
-        long[] w = org.uuidmig.step.BlueGreenWindow.writes(c, schema);
+        long[] w = org.uuidmig.steps.BlueGreenWindow.writes(c, schema);
         return "; blue-green window open since " + since + " (views in schema " + rec.name() + "; green connects with search_path = "
             + rec.name() + ", " + schema + "): " + w[0] + " writes through the integer columns (blue) and " + w[1]
             + " through the views (green) since";

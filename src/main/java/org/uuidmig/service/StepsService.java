@@ -14,14 +14,14 @@ import org.uuidmig.config.RunCommand;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.RunLock;
 import org.uuidmig.db.SqlState;
+import org.uuidmig.engine.CurrentSteps;
+import org.uuidmig.engine.StepContext;
+import org.uuidmig.engine.StepRunner;
 import org.uuidmig.health.HealthMonitor;
 import org.uuidmig.metrics.RunMetrics;
 import org.uuidmig.report.Progress;
 import org.uuidmig.report.RunProgress;
 import org.uuidmig.report.StepDone;
-import org.uuidmig.step.CurrentSteps;
-import org.uuidmig.step.StepContext;
-import org.uuidmig.step.StepRunner;
 
 /**
  * What migrate and rollback share: the command being run (its sessions' name and what to rerun, passed down to
@@ -111,7 +111,7 @@ abstract class StepsService {
         }
         if (settings.health().throttle()) {
             // the controller: any signal over its bound slows the backfill down; healthy again, it ramps back up
-            ctx.control().throttle(new org.uuidmig.step.Throttle(() -> {
+            ctx.control().throttle(new org.uuidmig.engine.Throttle(() -> {
                 var snap = m.latest();
                 return snap == null || !snap.anyOver() ? null : snap.overReason();
             }));

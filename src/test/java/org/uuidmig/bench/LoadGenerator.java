@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.uuidmig.engine.StepRunner;
 
 /**
  * A fixed-rate application workload for the benchmark (scripts/bench.sh), not shipped in the jar.

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.ExitCode;
-import org.uuidmig.step.ReplicaIdentityIT;
+import org.uuidmig.steps.ReplicaIdentityIT;
 import org.uuidmig.testing.PostgresExtension;
-import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
+import org.uuidmig.testing.TestDb;
 
 /**
  * validate-post, and the psql script, fail when an index that was the table's REPLICA IDENTITY before the

@@ -38,12 +38,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.uuidmig.ExitCode;
-import org.uuidmig.step.PausePoints;
-import org.uuidmig.step.Steps;
+import org.uuidmig.engine.PausePoints;
+import org.uuidmig.engine.StepIds;
 import org.uuidmig.testing.MigratedFixture;
 import org.uuidmig.testing.PostgresExtension;
-import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
+import org.uuidmig.testing.TestDb;
 
 /**
  * validate-post (issue 5): passes after migrate, fails naming the object after each kind of damage done by
@@ -333,7 +333,7 @@ class ValidatePostIT {
         // No timing: the migration is held at two points until the writer has inserted there (while the backfill of
         // chat_messages runs, and between verify and the swap), and after it the writer must insert with uuids.
         try (PausePoints.Pause inBackfill = PausePoints.hold("batch chat_messages.sender_id");
-             PausePoints.Pause beforeSwap = PausePoints.hold("before " + Steps.SWAP)) {
+             PausePoints.Pause beforeSwap = PausePoints.hold("before " + StepIds.SWAP)) {
             CompletableFuture<CliResult> migrate = CompletableFuture.supplyAsync(() -> db.run("migrate", "--batch-size", "100"));
             for (PausePoints.Pause p : List.of(inBackfill, beforeSwap)) {
                 awaitReached(p, migrate);

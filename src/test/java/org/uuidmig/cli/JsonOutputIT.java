@@ -19,12 +19,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.uuidmig.ExitCode;
+import org.uuidmig.engine.StepRunner;
 import org.uuidmig.testing.ClosedPort;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TempDirs;
-import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
+import org.uuidmig.testing.TestDb;
 
 /**
  * --format json: every command's stdout is exactly one JSON object, for every outcome (success, refusal, connection

@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.ExitCode;
+import org.uuidmig.engine.StepRunner;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TempDirs;
-import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
+import org.uuidmig.testing.TestDb;
 
 /**
  * --quiet prints errors and the result only; --log-level chooses the log lines; they do not go together. The log

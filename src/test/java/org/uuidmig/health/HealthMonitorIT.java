@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.uuidmig.config.HealthPolicy;
 import org.uuidmig.db.Database;
-import org.uuidmig.step.StateStore;
+import org.uuidmig.engine.StateStore;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestNames;

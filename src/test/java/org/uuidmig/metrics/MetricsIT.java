@@ -32,11 +32,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.Main;
-import org.uuidmig.step.PausePoints;
+import org.uuidmig.engine.PausePoints;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.Runs;
-import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
+import org.uuidmig.testing.TestDb;
 
 /**
  * --metrics-port (issue 15, item 4): a migrate held after a backfill batch serves a Prometheus scrape with the metric

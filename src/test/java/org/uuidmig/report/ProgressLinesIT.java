@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.uuidmig.engine.StepRunner;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TempDirs;

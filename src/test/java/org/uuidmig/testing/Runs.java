@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.uuidmig.step.PausePoints;
+import org.uuidmig.engine.PausePoints;
+import org.uuidmig.steps.RollbackSteps;
 
 /** Helpers for tests that run a command on a thread of their own, held at a pause point, and for plan arguments. */
 public final class Runs {
@@ -36,7 +37,7 @@ public final class Runs {
      * application's writes), lets it go on and returns how it ended (at most 5 minutes).
      */
     public static TestDb.CliResult rollbackHeldBeforeSwapBack(TestDb db, Meanwhile meanwhile) throws Exception {
-        try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + org.uuidmig.step.RollbackSteps.SWAP)) {
+        try (PausePoints.Pause beforeSwap = PausePoints.hold("before " + org.uuidmig.steps.RollbackSteps.SWAP)) {
             CompletableFuture<TestDb.CliResult> run = CompletableFuture.supplyAsync(() -> db.run("rollback"));
             awaitReached(beforeSwap, run, "its swap back");
             meanwhile.run();

@@ -1,0 +1,73 @@
+package org.uuidmig.engine;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The health controller (issue 15 item 2): turns "is a health signal over its bound, and which" into a throttle level
+ * that {@link RunControl} applies to the backfill's knobs, below the operator's overrides. It backs off at once (one
+ * level per second while a signal stays over) and ramps up slowly (one level after {@value #HEALTHY_SECONDS} healthy
+ * seconds in a row). Level 0 is the run's options; each level halves the jobs (at least 1) and the batch time (at
+ * least 20 ms; fixed batches stay fixed), and adds a pause after each batch (50 ms, doubling to 400 ms at level 4).
+ * Evaluated once per control poll, about once a second.
+ */
+public final class Throttle {
+    static final int MAX_LEVEL = 4;
+    static final int HEALTHY_SECONDS = 5;
+
+    private final Supplier<String> overReason;
+    private int level;
+    private int healthyPolls;
+    private String reason;
+
+    /** @param overReason why the database is unhealthy now ("probe latency 4.3x > 3x baseline"), or null when it is not */
+    public Throttle(Supplier<String> overReason) {
+        this.overReason = overReason;
+    }
+
+    /** Reads the signals once and moves the level; returns a line saying what changed and why, or null. */
+    synchronized String evaluate() {
+        String over = overReason.get();
+        if (over != null) {
+            healthyPolls = 0;
+            reason = over;
+            if (level < MAX_LEVEL) {
+                level++;
+                return "throttled (level " + level + "): " + over;
+            }
+            return null;
+        }
+        if (level > 0 && ++healthyPolls >= HEALTHY_SECONDS) {
+            healthyPolls = 0;
+            level--;
+            return level == 0 ? "throttle lifted: healthy for " + HEALTHY_SECONDS + " s" : "throttle eased (level " + level
+                + "): healthy for " + HEALTHY_SECONDS + " s";
+        }
+        return null;
+    }
+
+    synchronized int level() {
+        return level;
+    }
+
+    /** The last reason a signal was over its bound, for status and the progress line. */
+    synchronized String reason() {
+        return level == 0 ? null : reason;
+    }
+
+    /** The options' knobs at the current level. */
+    synchronized RunControl.Knobs apply(RunControl.Knobs options) {
+        return apply(options, level);
+    }
+
+    static RunControl.Knobs apply(RunControl.Knobs o, int level) {
+        if (level == 0) {
+            return o;
+        }
+        int jobs = Math.max(1, o.jobs() >> level);
+        Duration batch = o.maxBatchTime().isZero() ? Duration.ZERO
+            : Duration.ofNanos(Math.max(Duration.ofMillis(20).toNanos(), o.maxBatchTime().toNanos() >> level));
+        Duration delay = o.batchDelay().plus(Duration.ofMillis(50L << (level - 1)));
+        return new RunControl.Knobs(jobs, batch, delay);
+    }
+}

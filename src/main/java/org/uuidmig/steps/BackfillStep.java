@@ -1,0 +1,390 @@
+package org.uuidmig.steps;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.uuidmig.catalog.Catalog;
+import org.uuidmig.engine.FaultInjection;
+import org.uuidmig.engine.MigrationStep;
+import org.uuidmig.engine.RunControl;
+import org.uuidmig.engine.StateStore;
+import org.uuidmig.engine.StepContext;
+import org.uuidmig.engine.StepIds;
+import org.uuidmig.engine.StepRunner;
+import org.uuidmig.plan.PlannedColumn;
+import org.uuidmig.report.BackfillProgress;
+import org.uuidmig.report.RunProgress;
+import org.uuidmig.sql.MigrationSql;
+
+/**
+ * Backfill: copies users.uuid of every existing integer into the new column, in short
+ * transactions. Batches walk the primary key (keyset); a table without one is walked by heap
+ * page ranges (ctid), followed by catch-up passes for rows that moved behind the cursor.
+ * Each batch only touches rows whose value differs, so reruns and overlaps are harmless.
+ * The batch size adapts to a target duration (--max-batch-time); before each batch the run's live
+ * control may hold it (paused) or change that target and the delay after it (see {@link RunControl}); the table is vacuumed when
+ * the dead row versions of about a tenth of it have piled up, so it does not double in size.
+ * Lock: ROW EXCLUSIVE, plus row locks for one batch (under lock_timeout, retried).
+ * Transaction: one per batch, with its checkpoint in uuidmig.columns.
+ * Done when: uuidmig.columns.backfill_done.
+ */
+final class BackfillStep implements MigrationStep {
+    private static final Logger LOG = LoggerFactory.getLogger(BackfillStep.class);
+    static final int MIN_BATCH = 100;
+    static final int MAX_BATCH = 100_000;
+    private static final String CTID_PREFIX = "ctid:";
+    /** Passes over a table without a key: the first does the work, the next ones catch rows that moved. */
+    private static final int MAX_PASSES = 4;
+
+    private final PlannedColumn col;
+
+    BackfillStep(PlannedColumn col) {
+        this.col = col;
+    }
+
+    @Override
+    public String id() {
+        return StepIds.BACKFILL;
+    }
+
+    @Override
+    public String target() {
+        return col.ref().toString();
+    }
+
+    @Override
+    public boolean isDone(StepContext ctx) throws SQLException {
+        return Catalog.exists(ctx.conn(), """
+            SELECT 1 FROM uuidmig.columns WHERE table_schema = ? AND table_name = ? AND column_name = ? AND backfill_done""",
+            ctx.schema(), col.ref().table(), col.ref().column());
+    }
+
+    /** Backfills of different tables run side by side with --jobs; two columns of one table do not (same rows). */
+    @Override
+    public String parallelGroup() {
+        return col.ref().table();
+    }
+
+    private boolean keyset() {
+        return !col.table().keyColumns().isEmpty();
+    }
+
+    @Override
+    public List<PlannedStatement> statements(StepContext ctx) {
+        List<PlannedStatement> out = new ArrayList<>();
+        if (keyset()) {
+            List<String> k = col.table().keyColumns();
+            List<String> t = col.table().keyTypes();
+            out.add(new PlannedStatement(MigrationSql.nextKeysetBound(ctx.schema(), col, k, t, true)
+                + "  -- upper key of the next batch", "ACCESS SHARE"));
+            out.add(new PlannedStatement(MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), k, t, true, true)
+                + "  -- repeated per batch, one transaction each, with the checkpoint", "ROW EXCLUSIVE + row locks of the batch"));
+        } else {
+            out.add(new PlannedStatement((ctx.serverVersionNum() >= 140000 ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
+                : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users()))
+                + "  -- no primary key: repeated per range of heap pages, then catch-up passes", "ROW EXCLUSIVE + row locks of the batch"));
+        }
+        out.add(new PlannedStatement("VACUUM " + MigrationSql.table(ctx.schema(), col)
+            + "  -- whenever about a tenth of the table has been rewritten", "SHARE UPDATE EXCLUSIVE"));
+        return out;
+    }
+
+    @Override
+    public void run(StepContext ctx) throws SQLException {
+        StateStore.ColumnRow state = StateStore.columns(ctx.conn(), ctx.schema()).stream()
+            .filter(r -> r.table().equals(col.ref().table()) && r.column().equals(col.ref().column()))
+            .findFirst().orElseThrow(() -> new IllegalStateException("no state for " + col.ref()));
+        long total = Math.max(baseRows(ctx), 1);
+        try (BackfillProgress progress = ctx.progress().backfill(col.ref().toString(), total, state.backfillRows(),
+            () -> pending(ctx))) {
+            Batcher batcher = new Batcher(ctx, progress, state.backfillRows());
+            if (keyset()) {
+                runKeyset(ctx, batcher, state.lastKey());
+            } else {
+                runCtid(ctx, batcher, state.lastKey());
+            }
+            markDone(ctx);
+            LOG.info("backfill {}: {} rows updated in {} batches, {} vacuums", col.ref(), batcher.updatedThisRun,
+                batcher.batches, batcher.vacuums);
+            progress.finish();
+        }
+    }
+
+    /**
+     * Every column of the run whose backfill is still to do, with its rows (as counted) and those done, for the
+     * run's overall bar: the first backfill to start reads it.
+     */
+    private static List<RunProgress.Pending> pending(StepContext ctx) throws SQLException {
+        Map<String, StateStore.TableRow> tables = StateStore.tables(ctx.conn(), ctx.schema());
+        List<RunProgress.Pending> out = new ArrayList<>();
+        for (StateStore.ColumnRow r : StateStore.columns(ctx.conn(), ctx.schema())) {
+            if (r.backfillDone()) {
+                continue;
+            }
+            for (PlannedColumn c : ctx.columns()) {
+                if (c.ref().table().equals(r.table()) && c.ref().column().equals(r.column())) {
+                    StateStore.TableRow t = tables.get(r.table());
+                    long rows = t != null && t.baseRows() != null ? t.baseRows() : Math.max(c.table().estimatedRows(), 0);
+                    out.add(new RunProgress.Pending(c.ref().toString(), Math.max(rows, 1), r.backfillRows()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private long baseRows(StepContext ctx) throws SQLException {
+        try (PreparedStatement ps = ctx.conn().prepareStatement(
+            "SELECT base_rows FROM uuidmig.tables WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, ctx.schema());
+            ps.setString(2, col.ref().table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : Math.max(col.table().estimatedRows(), 0);
+            }
+        }
+    }
+
+    private void runKeyset(StepContext ctx, Batcher batcher, List<String> lastKey) throws SQLException {
+        List<String> k = col.table().keyColumns();
+        List<String> types = col.table().keyTypes();
+        List<String> lower = lastKey;
+        while (true) {
+            List<String> upper = nextBound(ctx, k, types, lower, batcher.size);
+            String sql = MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), k, types, lower != null, upper != null);
+            List<String> lo = lower;
+            batcher.batch(upper == null ? lower : upper, c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int p = 1;
+                    if (lo != null) {
+                        for (String v : lo) {
+                            ps.setString(p++, v);
+                        }
+                    }
+                    if (upper != null) {
+                        for (String v : upper) {
+                            ps.setString(p++, v);
+                        }
+                    }
+                    return ps.executeUpdate();
+                }
+            }, upper == null ? 0 : batcher.size);
+            if (upper == null) {
+                return;
+            }
+            lower = upper;
+        }
+    }
+
+    private List<String> nextBound(StepContext ctx, List<String> k, List<String> types, List<String> lower, int size)
+        throws SQLException {
+        String sql = MigrationSql.nextKeysetBound(ctx.schema(), col, k, types, lower != null);
+        try (PreparedStatement ps = ctx.conn().prepareStatement(sql)) {
+            int p = 1;
+            if (lower != null) {
+                for (String v : lower) {
+                    ps.setString(p++, v);
+                }
+            }
+            ps.setInt(p, size - 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                List<String> out = new ArrayList<>();
+                for (int i = 1; i <= k.size(); i++) {
+                    out.add(rs.getString(i));
+                }
+                return out;
+            }
+        }
+    }
+
+    /**
+     * Walks heap pages [0, nblocks) in ranges; then repeats whole passes (at most three) while
+     * the previous pass still found rows to fix: rows the application updated moved to pages
+     * the cursor had already passed.
+     */
+    private void runCtid(StepContext ctx, Batcher batcher, List<String> lastKey) throws SQLException {
+        long page = 0;
+        int pass = 1;
+        if (lastKey != null && !lastKey.isEmpty() && lastKey.get(0).startsWith(CTID_PREFIX)) {
+            String[] p = lastKey.get(0).substring(CTID_PREFIX.length()).split(":");
+            page = Long.parseLong(p[0]);
+            pass = Integer.parseInt(p[1]);
+        }
+        boolean tidRange = ctx.serverVersionNum() >= 140000;
+        String sql = tidRange ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
+            : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users());
+        double rowsPerPage = Math.max(1.0, rowsPerPage(ctx));
+        for (; pass <= MAX_PASSES; pass++) {
+            long updatedInPass = 0;
+            long pages = pages(ctx);
+            while (page < pages) {
+                long from = page;
+                long to = Math.min(pages, page + Math.max(1, (long) (batcher.size / rowsPerPage)));
+                updatedInPass += batcher.batch(List.of(CTID_PREFIX + to + ":" + pass), c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setLong(1, from);
+                        ps.setLong(2, to);
+                        return ps.executeUpdate();
+                    }
+                }, (int) Math.min(Integer.MAX_VALUE, (to - from) * (long) rowsPerPage));
+                page = to;
+            }
+            page = 0;
+            if (updatedInPass == 0) {
+                return; // a whole pass found nothing left to fix
+            }
+            LOG.debug("backfill {}: pass {} updated {} rows; one more pass for rows that moved", col.ref(), pass, updatedInPass);
+        }
+    }
+
+    private double rowsPerPage(StepContext ctx) throws SQLException {
+        try (PreparedStatement ps = ctx.conn().prepareStatement(
+            "SELECT CASE WHEN relpages > 0 THEN reltuples / relpages ELSE 50 END FROM pg_catalog.pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, MigrationSql.table(ctx.schema(), col));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        }
+    }
+
+    private long pages(StepContext ctx) throws SQLException {
+        try (PreparedStatement ps = ctx.conn().prepareStatement(
+            "SELECT pg_catalog.pg_relation_size(?::regclass) / current_setting('block_size')::bigint")) {
+            ps.setString(1, MigrationSql.table(ctx.schema(), col));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void markDone(StepContext ctx) throws SQLException {
+        try (PreparedStatement ps = ctx.conn().prepareStatement("""
+            UPDATE uuidmig.columns SET backfill_done = true, step = ?, updated_at = now()
+             WHERE table_schema = ? AND table_name = ? AND column_name = ?""")) {
+            ps.setString(1, StepIds.BACKFILL);
+            ps.setString(2, ctx.schema());
+            ps.setString(3, col.ref().table());
+            ps.setString(4, col.ref().column());
+            ps.executeUpdate();
+        }
+    }
+
+    /** A batch's statement: returns the rows it updated. */
+    @FunctionalInterface
+    interface BatchWork {
+        int run(Connection c) throws SQLException;
+    }
+
+    /** Runs batches with checkpoints, adapts their size, vacuums, reports progress. */
+    private final class Batcher {
+        private final StepContext ctx;
+        private final BackfillProgress progress;
+        private final long vacuumEvery;
+        int size;
+        long done;
+        long updatedThisRun;
+        long sinceVacuum;
+        int batches;
+        int vacuums;
+
+        Batcher(StepContext ctx, BackfillProgress progress, long alreadyDone) {
+            this.ctx = ctx;
+            this.progress = progress;
+            this.size = Math.max(MIN_BATCH, Math.min(MAX_BATCH, ctx.settings().backfill().batchSize()));
+            this.done = alreadyDone;
+            this.vacuumEvery = Math.max(10_000, Math.max(col.table().estimatedRows(), 0) / 10);
+        }
+
+        /**
+         * Runs one batch and its checkpoint in one transaction (retried on lock timeout).
+         *
+         * @param checkpoint the key to resume after, once this batch is committed
+         * @param scanned    rows the batch covered (for progress), 0 when unknown
+         */
+        int batch(List<String> checkpoint, BatchWork work, int scanned) throws SQLException {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new StepRunner.Stopped("backfill " + col.ref() + " stopped: another backfill failed");
+            }
+            // uuidmig.control: waits here while paused (or while this worker is beyond jobs); the knobs as they are now
+            RunControl.Knobs knobs = ctx.control().beforeBatch(ctx.conn(), "backfill " + col.ref());
+            int[] updated = new int[1];
+            long[] elapsed = new long[1];
+            ctx.blocking().inTransaction(ctx.conn(), "backfill " + col.ref(), c -> {
+                long t0 = System.nanoTime();
+                updated[0] = work.run(c);
+                elapsed[0] = System.nanoTime() - t0;
+                try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE uuidmig.columns SET backfill_last_key = ?, backfill_rows = backfill_rows + ?, step = ?, updated_at = now()
+                     WHERE table_schema = ? AND table_name = ? AND column_name = ?""")) {
+                    ps.setArray(1, checkpoint == null ? null : c.createArrayOf("text", checkpoint.toArray()));
+                    ps.setLong(2, updated[0]);
+                    ps.setString(3, StepIds.BACKFILL);
+                    ps.setString(4, ctx.schema());
+                    ps.setString(5, col.ref().table());
+                    ps.setString(6, col.ref().column());
+                    ps.executeUpdate();
+                }
+            });
+            batches++;
+            FaultInjection.batchDone();
+            FaultInjection.batchCommitted(col.ref());
+            done += updated[0];
+            updatedThisRun += updated[0];
+            sinceVacuum += updated[0];
+            progress.batch(updated[0], scanned);
+            adapt(Duration.ofNanos(elapsed[0]), knobs.maxBatchTime());
+            if (sinceVacuum >= vacuumEvery) {
+                vacuum();
+            }
+            Duration delay = ctx.control().knobs().batchDelay();
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted", e);
+                }
+            }
+            return updated[0];
+        }
+
+        /**
+         * Sizes the next batch so that it takes about --max-batch-time (or its live override); 0 means fixed batches (of
+         * --batch-size rows, or of the size reached when it was set to 0).
+         */
+        private void adapt(Duration elapsed, Duration maxBatchTime) {
+            long target = maxBatchTime.toNanos();
+            if (target == 0) {
+                return;
+            }
+            double factor = (double) target / Math.max(elapsed.toNanos(), 1);
+            factor = Math.max(0.5, Math.min(2.0, factor));
+            size = (int) Math.max(MIN_BATCH, Math.min(MAX_BATCH, size * factor));
+        }
+
+        private void vacuum() {
+            long t0 = System.nanoTime();
+            try {
+                Catalog.exec(ctx.conn(), "VACUUM " + MigrationSql.table(ctx.schema(), col));
+                vacuums++;
+                LOG.debug("vacuumed {} in {} ms", col.ref().table(), (System.nanoTime() - t0) / 1_000_000);
+            } catch (SQLException e) {
+                // opportunistic: autovacuum or an index build holds the lock; the next threshold tries again
+                LOG.debug("vacuum of {} skipped: {}", col.ref().table(), e.getMessage());
+            }
+            sinceVacuum = 0;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.uuidmig.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+/** The controller backs off at once while a signal is over, and ramps up after five healthy polls in a row. */
+class ThrottleTest {
+    private static final RunControl.Knobs OPTIONS = new RunControl.Knobs(4, Duration.ofMillis(200), Duration.ZERO);
+
+    @Test
+    void backsOffFastAndRampsUpSlowly() {
+        AtomicReference<String> over = new AtomicReference<>("replica lag 12 s > 10 s");
+        Throttle t = new Throttle(over::get);
+        assertEquals("throttled (level 1): replica lag 12 s > 10 s", t.evaluate());
+        assertEquals(new RunControl.Knobs(2, Duration.ofMillis(100), Duration.ofMillis(50)), t.apply(OPTIONS));
+        for (int i = 2; i <= Throttle.MAX_LEVEL; i++) {
+            assertTrue(t.evaluate().startsWith("throttled (level " + i + ")"));
+        }
+        assertNull(t.evaluate(), "no level beyond the last");
+        assertEquals(new RunControl.Knobs(1, Duration.ofMillis(20), Duration.ofMillis(400)), t.apply(OPTIONS));
+        assertEquals("replica lag 12 s > 10 s", t.reason());
+
+        over.set(null);
+        for (int i = 1; i < Throttle.HEALTHY_SECONDS; i++) {
+            assertNull(t.evaluate(), "still waiting for " + Throttle.HEALTHY_SECONDS + " healthy polls");
+        }
+        assertEquals("throttle eased (level 3): healthy for 5 s", t.evaluate());
+        over.set("probe latency 4.3x > 3x baseline");
+        assertEquals("throttled (level 4): probe latency 4.3x > 3x baseline", t.evaluate(), "an unhealthy poll resets the count");
+        over.set(null);
+        for (int level = 3; level >= 0; level--) {
+            for (int i = 1; i < Throttle.HEALTHY_SECONDS; i++) {
+                assertNull(t.evaluate());
+            }
+            assertTrue(t.evaluate().contains(level == 0 ? "lifted" : "level " + level));
+        }
+        assertEquals(OPTIONS, t.apply(OPTIONS), "level 0 is the run's options");
+        assertNull(t.reason());
+    }
+
+    @Test
+    void fixedBatchesStayFixed() {
+        assertEquals(new RunControl.Knobs(1, Duration.ZERO, Duration.ofMillis(60)),
+            Throttle.apply(new RunControl.Knobs(1, Duration.ZERO, Duration.ofMillis(10)), 1));
+    }
+}

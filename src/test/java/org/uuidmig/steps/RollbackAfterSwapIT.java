@@ -1,0 +1,120 @@
+package org.uuidmig.steps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.uuidmig.testing.CatalogSnapshot;
+import org.uuidmig.testing.Fixture;
+import org.uuidmig.testing.PostgresExtension;
+import org.uuidmig.testing.Subprocess;
+import org.uuidmig.testing.TestDb.CliResult;
+import org.uuidmig.testing.TestDb;
+
+/** uuidmig rollback after the swap: the integer columns come back online, with the original catalog and data. */
+@ExtendWith(PostgresExtension.class)
+class RollbackAfterSwapIT {
+
+    /** migrate, then rollback: the catalog (column order aside) and every row are as before migrate. */
+    @Test
+    void rollbackAfterMigrateRestoresCatalogAndData(TestDb db) throws Exception {
+        db.loadFixture(2);
+        List<String> catalog = CatalogSnapshot.of(db, "public");
+        Map<String, String> data = Fixture.digests(db);
+        CliResult m = db.run("migrate");
+        assertEquals(0, m.exitCode(), m.toString());
+
+        CliResult dry = db.run("rollback", "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertTrue(dry.out().contains("ALTER TABLE \"public\".\"chat_messages\" ADD COLUMN IF NOT EXISTS \"_uuidmig_sender_id\" integer;"),
+            dry.out());
+        assertTrue(dry.out().contains("SET version_num = 'add_uuid_refresh_sessions'"), dry.out());
+        assertEquals("uuid", db.queryString("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+            + "WHERE attrelid = 'chat_messages'::regclass AND attname = 'sender_id'"), "dry run changed nothing");
+
+        CliResult rb = db.run("rollback", "--batch-size", "100", "--max-batch-time", "0ms");
+        assertEquals(0, rb.exitCode(), rb.toString());
+        assertTrue(rb.out().contains("rollback complete"), rb.toString());
+
+        assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+        assertEquals(data, Fixture.digests(db));
+        assertEquals("add_uuid_refresh_sessions", db.queryString("SELECT version_num FROM alembic_version"));
+        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig'"));
+        assertEquals(List.of("2025.12.04.2215 migrate user references to uuid true",
+            "2025.12.04.2216 rollback user references to integer true"), RollbackIT.history(db));
+    }
+
+    /** migrate, rollback, migrate, rollback: the second rollback gets its own Flyway row, and the end state is the original. */
+    @Test
+    void everyRollbackHasItsOwnFlywayRow(TestDb db) throws Exception {
+        db.loadFixture(1);
+        List<String> catalog = CatalogSnapshot.of(db, "public");
+        Map<String, String> data = Fixture.digests(db);
+        Map<String, String> migrated = Fixture.expectedDigests(db);
+        for (int i = 0; i < 2; i++) {
+            CliResult m = db.run("migrate");
+            assertEquals(0, m.exitCode(), m.toString());
+            assertEquals(migrated, Fixture.digests(db));
+            CliResult rb = db.run("rollback");
+            assertEquals(0, rb.exitCode(), rb.toString());
+            assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+            assertEquals(data, Fixture.digests(db));
+        }
+        assertEquals(List.of("2025.12.04.2215 migrate user references to uuid true",
+            "2025.12.04.2216 rollback user references to integer true",
+            "2025.12.04.2216.1 rollback user references to integer true"), RollbackIT.history(db));
+    }
+
+    /**
+     * A rollback halted after N of its steps (1..9 expand, 10..18 count, 19..27 backfill, 28..39
+     * index copies, 40..46 NOT NULL checks, 47..54 FKs, 55..63 verify, 64 swap back, 65 users key,
+     * 66 schema drop, after the Flyway row) resumes and ends with the original catalog and data.
+     */
+    @ParameterizedTest(name = "rollback halted after {0} steps, then resumed")
+    @ValueSource(ints = {5, 25, 60, 64, 66})
+    void killedRollbackResumes(int steps, TestDb db) throws Exception {
+        killedRollbackThenResume("-Duuidmig.fault.haltAfterSteps=" + steps, steps < 64, db);
+    }
+
+    /**
+     * Halted in the middle of the reverse backfill (batches of 100 rows on any machine: --max-batch-time 0ms never lets
+     * the size grow), the rerun continues from the checkpoint.
+     */
+    @ParameterizedTest(name = "rollback halted after {0} backfill batches, then resumed")
+    @ValueSource(ints = {1, 7})
+    void killedMidBackfillRollbackResumes(int batches, TestDb db) throws Exception {
+        killedRollbackThenResume("-Duuidmig.fault.haltAfterBatches=" + batches, true, db);
+    }
+
+    private void killedRollbackThenResume(String fault, boolean beforeSwapBack, TestDb db) throws Exception {
+        db.loadFixture(1);
+        List<String> catalog = CatalogSnapshot.of(db, "public");
+        Map<String, String> data = Fixture.digests(db);
+        CliResult m = db.run("migrate");
+        assertEquals(0, m.exitCode(), m.toString());
+
+        Subprocess.Result killed = Subprocess.run(List.of(fault), "rollback", "--url", db.url(),
+            "--batch-size", "100", "--max-batch-time", "0ms");
+        assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
+        db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
+        if (beforeSwapBack) {
+            CliResult refused = db.run("migrate");
+            assertEquals(1, refused.exitCode(), refused.toString());
+            assertTrue(refused.err().contains("a rollback is under way"), refused.toString());
+        }
+
+        CliResult rb = db.run("rollback");
+        assertEquals(0, rb.exitCode(), rb.toString());
+        assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+        assertEquals(data, Fixture.digests(db));
+        assertEquals(List.of("2025.12.04.2215 migrate user references to uuid true",
+            "2025.12.04.2216 rollback user references to integer true"), RollbackIT.history(db));
+    }
+}
