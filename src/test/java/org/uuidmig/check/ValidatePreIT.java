@@ -67,34 +67,6 @@ class ValidatePreIT {
         assertTrue(r.out().contains("the migration of schema public has finished (all 9 recorded columns are done)"), r.out());
     }
 
-    /**
-     * Issue 16 item 7: the real application's table is request_user_assigns, the guide's default plan says
-     * user_request_assigns. The FAIL names the likely column and the options that plan it in the missing one's place;
-     * with them the plan has all nine columns and passes. (--exclude X --column Y, the first hint, planned Y alone:
-     * --column replaces the default list.)
-     */
-    @Test
-    void aMissingTableNamesTheLikelyColumnAndTheOptions(TestDb db) throws Exception {
-        fixture(db);
-        db.exec("ALTER TABLE user_request_assigns RENAME TO request_user_assigns");
-        CliResult r = db.run("validate-pre");
-        assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("the likely intended column is request_user_assigns.user_id (its table has the same words"), r.out());
-        List<String> options = new ArrayList<>();
-        for (String line : r.out().split("\\n")) {
-            if (line.trim().startsWith("--column ")) {
-                options.addAll(List.of(line.trim().split(" ")));
-            }
-        }
-        assertTrue(options.contains("request_user_assigns.user_id") && !options.contains("user_request_assigns.user_id"), r.out());
-        List<String> fixedArgs = new ArrayList<>(List.of("validate-pre"));
-        fixedArgs.addAll(options);
-        CliResult fixed = db.run(fixedArgs.toArray(new String[0]));
-        assertEquals(0, fixed.exitCode(), fixed.toString());
-        assertEquals(9, plannedColumns(fixed).size(), fixed.out());
-        assertCheck(fixed, "unplanned_user_references", "PASS");
-    }
-
     // ---- blocking checks ----
 
     /** A created_by (no FK) pointing at a user that does not exist fails its orphan check, and only that one. */
