@@ -53,7 +53,7 @@ public final class CatalogReader {
             }
             UsersTable users = readUsers(s);
             List<ColumnRef> refs = new ArrayList<>(s.requestedColumns());
-            List<String> notPlanned = new ArrayList<>();
+            List<ColumnRef> notPlanned = new ArrayList<>();
             List<ColumnRef> referencing = users.exists() ? userReferences(users) : List.of();
             if (s.discover()) {
                 for (ColumnRef r : referencing) {
@@ -66,7 +66,7 @@ public final class CatalogReader {
             Set<ColumnRef> unique = new LinkedHashSet<>(refs);
             for (ColumnRef r : referencing) {
                 if (!unique.contains(r)) {
-                    notPlanned.add(r.toString());
+                    notPlanned.add(r);
                 }
             }
             List<PlannedColumn> cols = new ArrayList<>();

@@ -20,7 +20,11 @@ import org.uuidmig.estimate.Estimate;
 import org.uuidmig.estimate.EstimateFacts;
 import org.uuidmig.estimate.EstimateModel;
 import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.config.ColumnRef;
+import org.uuidmig.config.PlanSettings;
+import org.uuidmig.plan.ColumnState;
 import org.uuidmig.plan.Dependent;
+import org.uuidmig.plan.LikelyColumns;
 import org.uuidmig.plan.ForeignKey;
 import org.uuidmig.plan.IndexInfo;
 import org.uuidmig.plan.Plan;
@@ -174,18 +178,18 @@ public final class PreChecks {
         String t = Sql.qualified(u.schema(), u.name());
         if (!u.exists()) {
             out.add(CheckResult.fail("users_table", null, "table " + t + " does not exist", null,
-                "name the referenced table with --users-table (and --schema)"));
+                plan.settings().howToNameUsers("the referenced table")));
             return false;
         }
         if (u.oldKeyType() == null || u.newKeyType() == null) {
             String missing = u.oldKeyType() == null ? u.oldKey() : u.newKey();
             out.add(CheckResult.fail("users_table", null, "column " + t + "." + Sql.ident(missing) + " does not exist",
-                null, "name the keys with --old-key and --new-key"));
+                null, plan.settings().howToNameUsers("the keys")));
             return false;
         }
         if (!u.newKeyType().equals("uuid")) {
             out.add(CheckResult.fail("users_table", null, "column " + t + "." + Sql.ident(u.newKey()) + " is "
-                + u.newKeyType() + ", not uuid", null, "convert it to uuid first, or name the uuid column with --new-key"));
+                + u.newKeyType() + ", not uuid", null, "convert it to uuid first, or " + plan.settings().howToNameUsers("the uuid column")));
             return false;
         }
         out.add(CheckResult.pass("users_table", u.estimatedRows() < 0 ? null : u.estimatedRows(),
@@ -196,7 +200,8 @@ public final class PreChecks {
     private void columns() {
         if (plan.columns().isEmpty()) {
             out.add(CheckResult.fail("planned_columns", 0L, "the plan is empty: no column to convert", null,
-                "name columns with --column table.column, or use --discover"));
+                plan.settings().planFile() == null ? "name columns with --column table.column, or use --discover"
+                    : "list columns in the plan file " + plan.settings().planFile()));
             return;
         }
         for (PlannedColumn col : plan.columns()) {
@@ -207,20 +212,12 @@ public final class PreChecks {
                     + (col.notNull() ? " NOT NULL" : " NULL") + ", to be converted"));
                 case ALREADY_UUID -> out.add(CheckResult.info(name, null, col.ref()
                     + " is already uuid referencing " + plan.users().name() + "(" + plan.users().newKey() + "): already migrated"));
-                case MISSING_TABLE -> {
-                    String likely = likelyMeant(col.ref().table(), col.ref().column(), plan.notPlannedUserForeignKeys());
-                    out.add(likely == null
-                        ? CheckResult.fail(name, null, "table " + t + " does not exist", null,
-                            "check the name, or leave it out with --exclude " + col.ref())
-                        : CheckResult.fail(name, null, "table " + t + " does not exist; " + likely + " has the same words and "
-                            + "references " + plan.users().name() + "(" + plan.users().oldKey() + ") but is not in the plan", null,
-                            "if that is the column meant, use: --exclude " + col.ref() + " --column " + likely));
-                }
-                case MISSING_COLUMN -> out.add(CheckResult.fail(name, null, "column " + t + "." + Sql.ident(col.ref().column())
-                    + " does not exist", null, "check the name, or leave it out with --exclude " + col.ref()));
+                case MISSING_TABLE -> out.add(missing(name, col, "table " + t + " does not exist"));
+                case MISSING_COLUMN -> out.add(missing(name, col, "column " + t + "." + Sql.ident(col.ref().column())
+                    + " does not exist"));
                 case WRONG_TYPE -> out.add(CheckResult.fail(name, null, "column " + t + "." + Sql.ident(col.ref().column())
                     + " is " + col.type() + ", not smallint, integer or bigint", null,
-                    "only integer references can be converted; leave it out with --exclude " + col.ref()));
+                    "only integer references can be converted; " + plan.settings().howToLeaveOut(col.ref())));
                 default -> throw new IllegalStateException(col.state().name());
             }
         }
@@ -646,7 +643,7 @@ public final class PreChecks {
             if (col.table().relkind() != 'r' || col.table().partitionOrInherited()) {
                 found.add("table " + col.ref().table() + " is " + (col.table().relkind() == 'p' ? "partitioned"
                     : col.table().relkind() == 'r' ? "part of an inheritance or partition tree" : "not a plain table"));
-                advice.add("convert partitioned or inherited tables by hand, or --exclude " + col.ref());
+                advice.add("convert partitioned or inherited tables by hand, or " + plan.settings().howToLeaveOut(col.ref()));
             }
             for (Dependent d : col.dependents()) {
                 found.add(d.kind() + ": " + d.description() + where);
@@ -724,7 +721,8 @@ public final class PreChecks {
             : CheckResult.fail("name_clashes", (long) found.size(), String.join("; ", found)
                 + ": uuidmig would adopt, overwrite or trip over an object it did not create", null,
                 "rename or drop each object named (it is not uuidmig's: uuidmig records what it creates), "
-                    + "or leave its column out with --exclude"));
+                    + (plan.settings().planFile() == null ? "or leave its column out with --exclude"
+                        : "or leave its column out of the plan file " + plan.settings().planFile())));
     }
 
     private void activeUserSessions() throws SQLException {
@@ -801,34 +799,68 @@ public final class PreChecks {
     }
 
     /**
-     * Of the user references the plan leaves out ("table.column"), the one a missing planned table most likely means:
-     * its table name has the same underscore-separated words in another order (the guide says user_request_assigns,
-     * the application has request_user_assigns), the same column name preferred. Null when none does.
+     * The FAIL of a planned column whose table or column does not exist. When the catalog has a user reference the plan
+     * does not cover that is likely the one meant ({@link LikelyColumns}: a table with the same words, or another
+     * reference in the same table), the message names it and the fix gives the exact plan options that plan it instead
+     * (or the plan file's edit); JSON gets the same as {@code suggestion}.
      */
-    static String likelyMeant(String missingTable, String column, List<String> unplanned) {
-        java.util.List<String> words = java.util.Arrays.stream(missingTable.split("_")).sorted().toList();
-        String best = null;
-        for (String listed : unplanned) {
-            String ref = listed.replaceFirst(" \\(.*\\)$", ""); // "table.column (constraint)"
-            int dot = ref.lastIndexOf('.');
-            String table = ref.substring(0, dot);
-            if (java.util.Arrays.stream(table.split("_")).sorted().toList().equals(words)) {
-                if (ref.substring(dot + 1).equals(column)) {
-                    return ref;
-                }
-                best = best == null ? ref : best;
+    private CheckResult missing(String name, PlannedColumn col, String what) {
+        PlanSettings s = plan.settings();
+        ColumnRef ref = col.ref();
+        List<ColumnRef> likely = LikelyColumns.candidates(ref, col.state(), plan.notPlannedUserReferences(), s.excludes());
+        String users = plan.users().name() + "(" + plan.users().oldKey() + ")";
+        if (likely.isEmpty()) {
+            List<ColumnRef> planned = col.state() == ColumnState.MISSING_TABLE ? LikelyColumns.plannedWithSameWords(ref, plan.columns())
+                : List.of();
+            if (!planned.isEmpty()) {
+                return CheckResult.fail(name, null, what + "; " + planned.get(0) + ", whose table has the same words, is in the plan "
+                    + "already", null, "if that is the column meant, " + s.howToLeaveOut(ref));
             }
+            return CheckResult.fail(name, null, what, null, "check the name, or " + s.howToLeaveOut(ref));
         }
-        return best;
+        ColumnRef best = likely.get(0);
+        String why = col.state() == ColumnState.MISSING_TABLE ? "its table has the same words" : "it is in the same table";
+        String message = what + "; the likely intended column is " + best + " (" + why + ", and it references " + users
+            + " but is not in the plan)" + (likely.size() > 1 ? "; also possible: "
+            + String.join(", ", likely.subList(1, likely.size()).stream().map(ColumnRef::toString).toList()) : "");
+        List<String> args = s.argumentsReplacing(ref, best);
+        String fix;
+        if (args == null) {
+            fix = "if " + best + " is the column meant, list \"" + best + "\" in place of \"" + ref + "\" in \"columns\" of the plan file "
+                + s.planFile();
+        } else {
+            fix = "if " + best + " is the column meant, plan it in place of " + ref + " with these plan options"
+                + (s.defaultColumns() ? " (--column replaces the default list, so all " + s.requestedColumns().size() + " are named)" : "")
+                + ":\n" + PlanSettings.Shell.join(args)
+                + "\nor keep them in a plan file: uuidmig plan --write-plan FILE with these options, then --plan FILE (docs/plan-file.md)";
+        }
+        Map<String, Object> suggestion = new java.util.LinkedHashMap<>();
+        suggestion.put("missing", ref.toString());
+        suggestion.put("likely", likely.stream().map(ColumnRef::toString).toList());
+        suggestion.put("arguments", args);
+        suggestion.put("planFile", s.planFile());
+        return CheckResult.fail(name, null, message, null, fix).withSuggestion(suggestion);
     }
 
     private void unplannedReferences() {
-        List<String> refs = plan.notPlannedUserForeignKeys();
+        List<ColumnRef> refs = plan.notPlannedUserReferences();
+        List<String> listed = new ArrayList<>();
+        for (ColumnRef r : refs) {
+            String meant = null;
+            for (PlannedColumn col : plan.columns()) {
+                if ((col.state() == ColumnState.MISSING_TABLE || col.state() == ColumnState.MISSING_COLUMN)
+                    && LikelyColumns.candidates(col.ref(), col.state(), refs, plan.settings().excludes()).contains(r)) {
+                    meant = col.ref().toString();
+                    break;
+                }
+            }
+            listed.add(r + (meant == null ? "" : " (likely the planned " + meant + ", which does not exist: see its FAIL)"));
+        }
         out.add(refs.isEmpty()
             ? CheckResult.pass("unplanned_user_references", 0L, "every foreign key to " + plan.users().name() + "(" + plan.users().oldKey() + ") is in the plan")
             : CheckResult.warn("unplanned_user_references", (long) refs.size(), "not in the plan, will keep pointing at "
-                + plan.users().name() + "." + plan.users().oldKey() + ": " + String.join(", ", refs), null,
-                "add them with --column or --discover if they should move to " + plan.users().newKey()));
+                + plan.users().name() + "." + plan.users().oldKey() + ": " + String.join(", ", listed), null,
+                plan.settings().howToAdd() + " if they should move to " + plan.users().newKey()));
     }
 
     private void alembic() throws SQLException {

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.uuidmig.ExitCode;
+import org.uuidmig.UuidmigException;
 import org.uuidmig.config.ConnectionSettings;
+import org.uuidmig.config.PlanFile;
 import org.uuidmig.db.Database;
 import org.uuidmig.db.Target;
 import org.uuidmig.report.Json;
@@ -20,6 +23,7 @@ import org.uuidmig.service.ValidationService;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** What every database command shares: the connection options and the command's writers. */
@@ -48,6 +52,7 @@ abstract class BaseCommand implements Callable<Integer> {
      * checks. Exit 2, naming the schema, before anything is changed.
      */
     ConnectionSettings connectionSettings() {
+        planSchema();
         boolean quiet = quiet();
         ConnectionSettings s = connection.resolve(msg -> {
             if (!quiet) {
@@ -59,8 +64,31 @@ abstract class BaseCommand implements Callable<Integer> {
             err().println(target.line(spec.name()));
             err().flush();
         }
-        target.requireSchema();
+        PlanFile file = planFile();
+        target.requireSchema(file == null || file.schema() == null ? null : file.path().toString());
         return s;
+    }
+
+    /** The plan file given with --plan, read and checked (exit 2 when bad), or null: commands that take --plan override this. */
+    PlanFile planFile() {
+        return null;
+    }
+
+    /**
+     * With --plan, the plan file's schema is the one worked on: before connecting (a bad file is exit 2 before any
+     * connection), it takes --schema's place. A --schema given beside it must name the same schema (CI jobs pass both).
+     */
+    private void planSchema() {
+        PlanFile file = planFile();
+        if (file == null || file.schema() == null) {
+            return;
+        }
+        ParseResult pr = spec.commandLine().getParseResult();
+        if (pr != null && pr.hasMatchedOption("--schema") && !connection.schema.equals(file.schema())) {
+            throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "--schema " + connection.schema + " contradicts the plan file "
+                + file.path() + ", whose schema is " + file.schema() + ": leave --schema out, or change the file");
+        }
+        connection.schema = file.schema();
     }
 
     /** --quiet: errors and the result only (no target line, no progress, no warnings). */

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
+import org.uuidmig.config.PlanFile;
 import org.uuidmig.report.Json;
 import org.uuidmig.service.CleanupService;
 
@@ -25,6 +26,14 @@ public class CleanupCommand extends BaseCommand {
 
     @picocli.CommandLine.Mixin
     FormatOption format;
+
+    @picocli.CommandLine.Mixin
+    PlanFileOption planFileOption;
+
+    @Override
+    PlanFile planFile() {
+        return planFileOption.planFile();
+    }
 
     @Override
     public Integer call() {

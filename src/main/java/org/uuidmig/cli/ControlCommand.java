@@ -3,6 +3,7 @@ package org.uuidmig.cli;
 import java.util.Map;
 
 import org.uuidmig.ExitCode;
+import org.uuidmig.config.PlanFile;
 import org.uuidmig.engine.ControlTable;
 import org.uuidmig.report.Json;
 import org.uuidmig.report.StatusWriter;
@@ -18,6 +19,14 @@ import picocli.CommandLine.Mixin;
 abstract class ControlCommand extends BaseCommand {
     @Mixin
     FormatOption format;
+
+    @Mixin
+    PlanFileOption planFileOption;
+
+    @Override
+    PlanFile planFile() {
+        return planFileOption.planFile();
+    }
 
     /** The fields to set (a null value clears an override); a usage error (ParameterException) when the arguments are bad. */
     abstract Map<ControlTable.Field, Object> change();

@@ -3,8 +3,9 @@ package org.uuidmig.cli;
 import java.util.Map;
 
 import org.uuidmig.ExitCode;
-import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.PlanFile;
 import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.report.MigrationResult;
@@ -27,6 +28,11 @@ public class MigrateCommand extends BaseCommand {
 
     @Mixin
     PlanOptions plan;
+
+    @Override
+    PlanFile planFile() {
+        return plan.planFile();
+    }
 
     @Mixin
     TuningOptions tuning;

@@ -3,12 +3,14 @@ package org.uuidmig.cli;
 import java.util.Map;
 
 import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.PlanFile;
 import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.estimate.Estimate;
 import org.uuidmig.report.MigrationResult;
 import org.uuidmig.service.EstimateService;
 import org.uuidmig.service.MigrationService;
+import org.uuidmig.service.PlanService;
 import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
@@ -28,6 +30,11 @@ public class PlanCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;
 
+    @Override
+    PlanFile planFile() {
+        return plan.planFile();
+    }
+
     @Mixin
     TuningOptions tuning;
 
@@ -41,12 +48,29 @@ public class PlanCommand extends BaseCommand {
     @Option(names = "--no-reindex", description = "Plan (and estimate) as migrate --no-reindex would run.")
     boolean noReindex;
 
+    @Option(names = "--write-plan", paramLabel = "FILE", description = "Also write the plan to FILE as a plan file (the "
+        + "schema, users table and keys, and the columns after --discover and --exclude), for --plan; replaces FILE. "
+        + "Only when validate-pre passes the plan.")
+    java.nio.file.Path writePlan;
+
     @Override
     public Integer call() {
         MigrationSettings settings = tuning.settings(RunOptions.migrate().withDryRun(true), !noReindex);
         var conn = connectionSettings();
         Database db = new Database(conn, settings.lock().lockTimeout());
         MigrationResult result = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), progressMode()).migrate();
+        // --write-plan: the line saying what was written (or why not) ends the output on stderr
+        PlanFile written = null;
+        String wroteLine = null;
+        if (writePlan != null) {
+            if (result.outcome() == MigrationResult.Outcome.REFUSED) {
+                wroteLine = "uuidmig plan: " + writePlan + " not written: validate-pre refused the plan";
+            } else {
+                written = PlanService.writePlanFile(db, plan.settings(conn.schema()), writePlan);
+                wroteLine = quiet() ? null : "uuidmig plan: wrote the plan (" + written.columns().size() + " columns of schema "
+                    + written.schema() + ") to " + writePlan + "; use it with --plan " + writePlan;
+            }
+        }
         EstimateService.Result est = null;
         if (estimate) {
             est = result.outcome() == MigrationResult.Outcome.DRY_RUN
@@ -57,13 +81,18 @@ public class PlanCommand extends BaseCommand {
             Map<String, Object> doc = result.document("plan", ValidationService.where(db), conn.schema());
             Estimate e = est == null ? null : est.estimate();
             doc.put("estimate", e == null ? null : e.document());
+            if (writePlan != null) {
+                doc.put("planFile", written == null ? null : writePlan.toString());
+            }
             if (est != null && est.skipped() != null) {
                 doc.put("estimateSkipped", est.skipped());
             }
             printJson(doc);
+            printLine(wroteLine);
             return result.exitCode();
         }
         int code = result.printText(out(), err());
+        printLine(wroteLine);
         if (est != null) {
             out().println();
             if (est.estimate() != null) {
@@ -74,5 +103,12 @@ public class PlanCommand extends BaseCommand {
             out().flush();
         }
         return code;
+    }
+
+    private void printLine(String line) {
+        if (line != null) {
+            err().println(line);
+            err().flush();
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.PlanFile;
 import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.report.RollbackResult;
@@ -37,6 +38,14 @@ public class RollbackCommand extends BaseCommand {
 
     @Mixin
     FormatOption format;
+
+    @Mixin
+    PlanFileOption planFileOption;
+
+    @Override
+    PlanFile planFile() {
+        return planFileOption.planFile();
+    }
 
     /** The run, once it has started: what it did is reported if it stops. */
     private RollbackService service;

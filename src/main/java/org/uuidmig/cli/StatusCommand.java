@@ -1,6 +1,7 @@
 package org.uuidmig.cli;
 
 import org.uuidmig.ExitCode;
+import org.uuidmig.config.PlanFile;
 import org.uuidmig.report.StatusReport;
 import org.uuidmig.report.StatusWriter;
 import org.uuidmig.service.StatusService;
@@ -17,6 +18,11 @@ import picocli.CommandLine.Mixin;
 public class StatusCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;
+
+    @Override
+    PlanFile planFile() {
+        return plan.planFile();
+    }
 
     @Mixin
     FormatOption format;

@@ -1,8 +1,9 @@
 package org.uuidmig.cli;
 
-import org.uuidmig.report.CheckReport;
+import org.uuidmig.config.PlanFile;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.db.Database;
+import org.uuidmig.report.CheckReport;
 
 import picocli.CommandLine.Mixin;
 
@@ -10,6 +11,11 @@ import picocli.CommandLine.Mixin;
 abstract class ValidateCommand extends BaseCommand {
     @Mixin
     PlanOptions plan;
+
+    @Override
+    PlanFile planFile() {
+        return plan.planFile();
+    }
 
     @Mixin
     OutputOptions output;

@@ -35,10 +35,16 @@ public record Target(String host, int port, String database, String user, String
      * that does not exist is a usage error, not an empty database (status said "done").
      */
     public void requireSchema() {
+        requireSchema(null);
+    }
+
+    /** As {@link #requireSchema()}, for a schema named by the plan file planFile (null: by --schema). */
+    public void requireSchema(String planFile) {
         if (!schemaExists) {
             throw new UuidmigException(ExitCode.USAGE_OR_CONNECTION, "schema \"" + schema + "\" does not exist in database \""
-                + database + "\" (" + host + ":" + port + "): --schema names the schema that holds the application's tables "
-                + "(default: public). Nothing was changed");
+                + database + "\" (" + host + ":" + port + "): " + (planFile == null ? "--schema names" : "the plan file " + planFile
+                + " names it as") + " the schema that holds the application's tables" + (planFile == null ? " (default: public)" : "")
+                + ". Nothing was changed");
         }
     }
 

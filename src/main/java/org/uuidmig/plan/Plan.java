@@ -2,6 +2,7 @@ package org.uuidmig.plan;
 
 import java.util.List;
 
+import org.uuidmig.config.ColumnRef;
 import org.uuidmig.config.PlanSettings;
 
 /**
@@ -12,10 +13,10 @@ import org.uuidmig.config.PlanSettings;
  * @param serverVersion   server_version text
  * @param users           the users table
  * @param columns         planned columns, in the order they will be processed
- * @param notPlannedUserForeignKeys FKs to users(old key) from columns outside the plan, as "table.column (constraint)"
+ * @param notPlannedUserReferences columns outside the plan with a single-column FK to users(old key)
  */
 public record Plan(PlanSettings settings, int serverVersionNum, String serverVersion, UsersTable users,
-                   List<PlannedColumn> columns, List<String> notPlannedUserForeignKeys) {
+                   List<PlannedColumn> columns, List<ColumnRef> notPlannedUserReferences) {
 
     public String schema() {
         return settings.schema();

@@ -11,17 +11,24 @@ package org.uuidmig.report;
  * @param fix     suggested remedy, or null
  * @param countText how the text report shows the count (a size in human units), or null for the plain number; JSON
  *                always has the number
+ * @param suggestion what the fix proposes, for programs (JSON key {@code suggestion}), or null: so far the likely column
+ *                a missing planned column means ({@code missing}, {@code likely}, {@code arguments}, {@code planFile})
  */
 public record CheckResult(String name, CheckStatus status, Long count, String message, String detailQuery, String fix,
-                          String countText) {
+                          String countText, java.util.Map<String, Object> suggestion) {
 
     public CheckResult(String name, CheckStatus status, Long count, String message, String detailQuery, String fix) {
-        this(name, status, count, message, detailQuery, fix, null);
+        this(name, status, count, message, detailQuery, fix, null, null);
+    }
+
+    /** This result with a suggestion for programs. */
+    public CheckResult withSuggestion(java.util.Map<String, Object> suggestion) {
+        return new CheckResult(name, status, count, message, detailQuery, fix, countText, suggestion);
     }
 
     /** An INFO whose count is a number of bytes: JSON keeps the number, the text shows it in human units. */
     public static CheckResult infoBytes(String name, long bytes, String message) {
-        return new CheckResult(name, CheckStatus.INFO, bytes, message, null, null, Bytes.human(bytes));
+        return new CheckResult(name, CheckStatus.INFO, bytes, message, null, null, Bytes.human(bytes), null);
     }
 
     public static CheckResult pass(String name, Long count, String message) {

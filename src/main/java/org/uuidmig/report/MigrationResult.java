@@ -24,8 +24,13 @@ import org.uuidmig.ExitCode;
 public record MigrationResult(Outcome outcome, String users, String usersKey, int columnCount, CheckReport validatePre,
                               List<Column> columns, double seconds, DryRun plan, List<StepDone> steps) {
 
-    /** The one line a refusal ends with. */
-    private static final String REFUSED_TEXT = "migration refused: validate-pre found blocking problems (listed above). Nothing was changed.";
+    /** The one line a refusal ends with: the failed checks, by name, and where they are listed. */
+    private String refused(String where) {
+        List<String> failed = validatePre == null ? List.of() : validatePre.results().stream()
+            .filter(r -> r.status() == CheckStatus.FAIL).map(CheckResult::name).toList();
+        return "migration refused: validate-pre found blocking problems (" + where + (failed.isEmpty() ? "" : ": " + String.join(", ", failed))
+            + "). Nothing was changed.";
+    }
 
     /** How a run of migrate ended. */
     public enum Outcome {
@@ -74,7 +79,7 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
             case NOTHING_TO_DO, ALREADY_MIGRATED -> out.println(message());
             case REFUSED -> {
                 ReportWriter.text(validatePre, err, false);
-                err.println("uuidmig: " + REFUSED_TEXT);
+                err.println("uuidmig: " + refused("listed above"));
             }
             case DRY_RUN -> plan.printText(out);
             case EXPAND_COMPLETE, COMPLETE -> {
@@ -101,7 +106,7 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
             case NOTHING_TO_DO -> "Nothing to do: every planned column is already uuid referencing " + users + "(" + usersKey + ").";
             case ALREADY_MIGRATED -> "Already migrated: every planned column is uuid and the migration finished ("
                 + columnCount + " columns). Nothing to do.";
-            case REFUSED -> "migration refused: validate-pre found blocking problems (listed in validatePre). Nothing was changed.";
+            case REFUSED -> refused("listed in validatePre");
             case DRY_RUN -> plan.summary();
             case EXPAND_COMPLETE, COMPLETE -> outcome == Outcome.COMPLETE ? String.format("migration complete in %.1f s", seconds)
                 : String.format("expand phase complete in %.1f s; the sync triggers stay, and the blue-green window is open, until "

@@ -72,6 +72,9 @@ public final class ReportWriter {
             m.put("message", r.message());
             m.put("detailQuery", r.detailQuery());
             m.put("fix", r.fix());
+            if (r.suggestion() != null) {
+                m.put("suggestion", r.suggestion());
+            }
             return m;
         }).toList();
         doc.put("checks", checks);

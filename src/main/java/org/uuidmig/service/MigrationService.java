@@ -203,7 +203,8 @@ public final class MigrationService extends StepsService {
             throw new UuidmigException(ExitCode.CHECKS_FAILED, "the unfinished migration of schema " + plan.schema() + " was planned for "
                 + recorded.name() + "(" + recorded.oldKey() + ") -> " + recorded.name() + "(" + recorded.newKey() + "), this run asks for "
                 + asked.name() + "(" + asked.oldKey() + ") -> " + asked.name() + "(" + asked.newKey() + "): rerun with the recorded "
-                + "--users-table and keys to finish it, or roll it back first. Nothing was changed");
+                + (plan.settings().planFile() == null ? "--users-table and keys" : "users table and keys (in the plan file "
+                + plan.settings().planFile() + ")") + " to finish it, or roll it back first. Nothing was changed");
         }
     }
 

@@ -79,7 +79,8 @@ public final class StatusService {
             } else if (!withoutState && integer == 0) {
                 stage = Stage.UNKNOWN;
                 summary = "none of the " + plan.columns().size() + " planned columns is an integer or uuid reference in schema "
-                    + plan.schema() + " (see the column list): the wrong database or --schema, or a plan that needs --column";
+                    + plan.schema() + " (see the column list): the wrong database or --schema, or a plan that needs "
+                    + (plan.settings().planFile() == null ? "--column" : "other columns in the plan file " + plan.settings().planFile());
             } else if (!withoutState) {
                 stage = Stage.NOT_STARTED;
                 summary = "not started: " + integer + " of " + plan.columns().size() + " planned columns hold integers, and uuidmig "

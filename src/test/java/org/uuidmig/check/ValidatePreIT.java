@@ -67,22 +67,6 @@ class ValidatePreIT {
         assertTrue(r.out().contains("the migration of schema public has finished (all 9 recorded columns are done)"), r.out());
     }
 
-    /**
-     * Issue 16 item 7: the real application's table is request_user_assigns, the guide's default plan says
-     * user_request_assigns. The FAIL names the likely column and the options that use it, and with them it passes.
-     */
-    @Test
-    void aMissingTableNamesTheLikelyColumnAndTheOptions(TestDb db) throws Exception {
-        fixture(db);
-        db.exec("ALTER TABLE user_request_assigns RENAME TO request_user_assigns");
-        CliResult r = db.run("validate-pre");
-        assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("request_user_assigns.user_id has the same words"), r.out());
-        assertTrue(r.out().contains("--exclude user_request_assigns.user_id --column request_user_assigns.user_id"), r.out());
-        CliResult fixed = db.run("validate-pre", "--exclude", "user_request_assigns.user_id", "--column", "request_user_assigns.user_id");
-        assertEquals(0, fixed.exitCode(), fixed.toString());
-    }
-
     // ---- blocking checks ----
 
     /** A created_by (no FK) pointing at a user that does not exist fails its orphan check, and only that one. */
