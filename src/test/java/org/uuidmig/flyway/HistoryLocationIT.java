@@ -129,4 +129,16 @@ class HistoryLocationIT {
         assertEquals("uuid", db.queryString("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
             + "WHERE attrelid = 'chat_messages'::regclass AND attname = 'sender_id'"), "not rolled back");
     }
+
+    /** scripts/post_migration_validation.sql names the history table as HistoryTable.tableFor does. */
+    @Test
+    void theValidationScriptNamesTheTableAsUuidmigDoes(TestDb db) throws Exception {
+        String script = java.nio.file.Files.readString(java.nio.file.Path.of("scripts/post_migration_validation.sql"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("CASE WHEN position\\('\"' IN s\\).*?END", java.util.regex.Pattern.DOTALL)
+            .matcher(script);
+        assertTrue(m.find(), "the name rule in the script");
+        for (String name : List.of("public", "Odd \"Schema\"", "#public", "é".repeat(28) + "x", "é".repeat(29), "app schema.v2")) {
+            assertEquals(HistoryTable.tableFor(name), db.queryString("SELECT " + m.group() + " FROM (VALUES (?)) v(s)", name), name);
+        }
+    }
 }
