@@ -162,15 +162,22 @@ leftovers AS (
     SELECT 'function ' || n.nspname || '.' || p.proname FROM pg_catalog.pg_proc p
       JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'uuidmig'
     UNION ALL
-    -- the Flyway history row of the migration, in the application schema
-    SELECT 'Flyway history ' || format('%I.%I', s, 'uuidmig_schema_history') || ' has ' || state || ' for version 2025.12.04.2215'
-      FROM (SELECT s, CASE WHEN to_regclass(format('%I.%I', s, 'uuidmig_schema_history')) IS NULL THEN 'no history table'
+    -- the Flyway history row of the migration: table uuidmig_history.<schema> (named '#' || md5(<schema>) when the
+    -- schema's name has a double quote, starts with '#' or is over 57 bytes; an older uuidmig kept it in the
+    -- application schema, as <schema>.uuidmig_schema_history)
+    SELECT 'Flyway history ' || coalesce(h, format('%I.%I', 'uuidmig_history', t)) || ' has ' || state || ' for version 2025.12.04.2215'
+      FROM (SELECT s, t, h, CASE WHEN h IS NULL THEN 'no history table'
                            ELSE (xpath('/row/v/text()', query_to_xml(format(
-                               'SELECT coalesce((SELECT CASE WHEN success THEN %L ELSE %L END FROM %I.%I WHERE version = %L'
+                               'SELECT coalesce((SELECT CASE WHEN success THEN %L ELSE %L END FROM %s WHERE version = %L'
                                || ' ORDER BY installed_rank DESC LIMIT 1), %L) AS v',
-                               'success', 'a failed row', s, 'uuidmig_schema_history', '2025.12.04.2215', 'no row'),
+                               'success', 'a failed row', h, '2025.12.04.2215', 'no row'),
                                false, true, '')))[1]::text END AS state
-              FROM schemas) f
+              FROM (SELECT s, t, (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c
+                                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                                WHERE c.oid = coalesce(to_regclass(format('%I.%I', 'uuidmig_history', t)),
+                                                       to_regclass(format('%I.%I', s, 'uuidmig_schema_history')))) AS h
+                      FROM (SELECT s, CASE WHEN position('"' IN s) = 0 AND left(s, 1) <> '#' AND octet_length(s) <= 57
+                                           THEN s ELSE '#' || md5(s) END AS t FROM schemas) m) x) f
      WHERE state <> 'success'
     UNION ALL
     -- Alembic's version, where the database has one

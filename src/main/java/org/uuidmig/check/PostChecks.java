@@ -439,7 +439,7 @@ public final class PostChecks {
         }
         String flyway = flywayState();
         if (!"success".equals(flyway)) {
-            left.add("Flyway history " + Sql.qualified(plan.schema(), FlywayRunner.HISTORY_TABLE) + " has " + flyway + " for version " + FlywayRunner.VERSION);
+            left.add("Flyway history " + org.uuidmig.flyway.HistoryTable.find(c, plan.schema()).qualified() + " has " + flyway + " for version " + FlywayRunner.VERSION);
         }
         String alembic = alembic();
         if (alembic != null && !alembic.equals(PreChecks.ALEMBIC_AFTER)) {
@@ -453,16 +453,11 @@ public final class PostChecks {
     }
 
     private String flywayState() throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, Sql.qualified(plan.schema(), FlywayRunner.HISTORY_TABLE));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return "no history table";
-                }
-            }
+        org.uuidmig.flyway.HistoryTable history = org.uuidmig.flyway.HistoryTable.find(c, plan.schema());
+        if (!history.exists(c)) {
+            return "no history table";
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT success FROM " + Sql.qualified(plan.schema(), FlywayRunner.HISTORY_TABLE)
+        try (PreparedStatement ps = c.prepareStatement("SELECT success FROM " + history.qualified()
             + " WHERE version = ? ORDER BY installed_rank DESC LIMIT 1")) {
             ps.setString(1, FlywayRunner.VERSION);
             try (ResultSet rs = ps.executeQuery()) {

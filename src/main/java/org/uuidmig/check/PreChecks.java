@@ -23,6 +23,7 @@ import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.config.ColumnRef;
 import org.uuidmig.config.PlanSettings;
 import org.uuidmig.plan.ColumnState;
+import org.uuidmig.flyway.HistoryTable;
 import org.uuidmig.plan.Dependent;
 import org.uuidmig.plan.LikelyColumns;
 import org.uuidmig.plan.ForeignKey;
@@ -155,13 +156,27 @@ public final class PreChecks {
         }
     }
 
-    /** Schema uuidmig, if it exists, is uuidmig's own (StateStore.foreignReason); false when it is not. */
+    /**
+     * Schema uuidmig, if it exists, is uuidmig's own (StateStore.foreignReason), and so is schema uuidmig_history (Flyway's
+     * history, {@link HistoryTable}); false when schema uuidmig is not (its state is then not read).
+     */
     private boolean stateSchema() throws SQLException {
         String why = StateStore.foreignReason(c);
-        out.add(why == null
-            ? CheckResult.pass("state_schema", 0L, "schema " + StateStore.SCHEMA + " is absent or holds only uuidmig's own objects")
-            : CheckResult.fail("state_schema", 1L, StateStore.foreignMessage(why), null,
-                "drop the schema, or make this role its owner after checking that it holds only uuidmig's state"));
+        String history = StateStore.foreignReason(c, HistoryTable.SCHEMA);
+        List<String> messages = new ArrayList<>();
+        if (why != null) {
+            messages.add(StateStore.foreignMessage(why));
+        }
+        if (history != null) {
+            messages.add("schema " + HistoryTable.SCHEMA + " (Flyway's history of uuidmig) was not created by uuidmig running as this "
+                + "role, or holds objects someone else put there (" + history + "): Flyway would write there with this role's "
+                + "rights, so migrate and rollback refuse");
+        }
+        out.add(messages.isEmpty()
+            ? CheckResult.pass("state_schema", 0L, "schemas " + StateStore.SCHEMA + " and " + HistoryTable.SCHEMA
+                + " are absent or hold only uuidmig's own objects")
+            : CheckResult.fail("state_schema", (long) messages.size(), String.join("; ", messages), null,
+                "drop the schema, or make this role its owner after checking that it holds only uuidmig's state or history"));
         return why == null;
     }
 
@@ -264,19 +279,8 @@ public final class PreChecks {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-            SELECT CASE WHEN n.oid IS NULL THEN pg_catalog.has_database_privilege(current_database(), 'CREATE')
-                        ELSE pg_catalog.has_schema_privilege(n.oid, 'CREATE') END
-              FROM (SELECT 1) x LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ?""")) {
-            ps.setString(1, StateStore.SCHEMA);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    problems.add("cannot create the state schema \"" + StateStore.SCHEMA + "\" (needs CREATE on the database)");
-                }
-            }
-        }
-        String grant = historyTableSchemaProblem(problems);
+        uuidmigSchemasProblem(problems);
+        String grant = applicationSchemaProblem(problems);
         out.add(problems.isEmpty()
             ? CheckResult.pass("privileges", 0L, "the connected role owns every planned table")
             : CheckResult.fail("privileges", (long) problems.size(), String.join("; ", problems), null,
@@ -284,29 +288,55 @@ public final class PreChecks {
     }
 
     /**
-     * Flyway's history table ({@link FlywayRunner#HISTORY_TABLE}) goes into the application's
-     * schema, which needs CREATE there unless the table exists already; PostgreSQL 15 and later
-     * grant CREATE on schema public only to its owner (pg_database_owner). Without this, migrate
-     * passed validate-pre and stopped with exit 3 when Flyway could not create the table. Adds the
-     * problem to problems and returns the GRANT that fixes it ("" when there is none).
+     * migrate builds copies of the planned columns' indexes (CREATE INDEX CONCURRENTLY), and CREATE INDEX needs CREATE on
+     * the table's schema as well as its ownership; PostgreSQL 15 and later grant CREATE on schema public only to its owner
+     * (pg_database_owner). Without this check, migrate passed validate-pre and stopped with exit 3 at its first index
+     * copy. (Flyway's history table no longer needs it: it goes into schema uuidmig_history.) Adds the problem to
+     * problems and returns the GRANT that fixes it ("" when there is none).
      */
-    private String historyTableSchemaProblem(List<String> problems) throws SQLException {
+    private String applicationSchemaProblem(List<String> problems) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-            SELECT pg_catalog.has_schema_privilege(n.oid, 'CREATE'),
-                   EXISTS (SELECT 1 FROM pg_catalog.pg_class t WHERE t.relnamespace = n.oid AND t.relname = ?),
-                   current_user
+            SELECT pg_catalog.has_schema_privilege(n.oid, 'CREATE'), current_user
               FROM pg_catalog.pg_namespace n WHERE n.nspname = ?""")) {
-            ps.setString(1, FlywayRunner.HISTORY_TABLE);
-            ps.setString(2, plan.schema());
+            ps.setString(1, plan.schema());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || rs.getBoolean(1) || rs.getBoolean(2)) {
+                if (!rs.next() || rs.getBoolean(1)) {
                     return "";
                 }
-                problems.add("cannot create Flyway's history table " + Sql.qualified(plan.schema(), FlywayRunner.HISTORY_TABLE)
-                    + " (needs CREATE on schema " + Sql.ident(plan.schema()) + ", which PostgreSQL 15 and later give only to "
-                    + "the schema's owner for schema public)");
+                problems.add("cannot create the copies of the planned columns' indexes in schema " + Sql.ident(plan.schema())
+                    + " (CREATE INDEX needs CREATE on the schema, which PostgreSQL 15 and later give only to the schema's owner "
+                    + "for schema public)");
                 return "; or, as the schema's owner: GRANT CREATE ON SCHEMA " + Sql.ident(plan.schema()) + " TO "
-                    + Sql.ident(rs.getString(3)) + ";";
+                    + Sql.ident(rs.getString(2)) + ";";
+            }
+        }
+    }
+
+    /**
+     * uuidmig's two schemas, the state's ({@value StateStore#SCHEMA}) and Flyway's history's ({@value HistoryTable#SCHEMA}),
+     * which migrate creates when they are absent: that needs CREATE on the database. When one exists, it must be this
+     * role's own (state_schema checks that), so CREATE in it is the owner's. Flyway's history table goes into
+     * {@value HistoryTable#SCHEMA}, not into the application's schema: CREATE there is not needed (PostgreSQL 15 and
+     * later give it on schema public only to the schema's owner).
+     */
+    private void uuidmigSchemasProblem(List<String> problems) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT pg_catalog.has_database_privilege(current_database(), 'CREATE'),
+                   pg_catalog.array_agg(s.name ORDER BY s.name) FILTER (WHERE n.oid IS NULL)
+              FROM (VALUES (?), (?)) s(name) LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = s.name""")) {
+            ps.setString(1, StateStore.SCHEMA);
+            ps.setString(2, HistoryTable.SCHEMA);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                java.sql.Array missing = rs.getArray(2);
+                if (!rs.getBoolean(1) && missing != null) {
+                    List<String> names = new ArrayList<>();
+                    for (Object o : (Object[]) missing.getArray()) {
+                        names.add(Sql.ident((String) o));
+                    }
+                    problems.add("cannot create " + (names.size() == 1 ? "schema " : "schemas ") + String.join(" and ", names)
+                        + " (uuidmig's state and Flyway's history of it; needs CREATE on the database)");
+                }
             }
         }
     }

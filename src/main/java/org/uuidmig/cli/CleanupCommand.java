@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 /** uuidmig cleanup. */
 @Command(name = "cleanup", header = "Remove uuidmig's state and history after a finished migration.",
     description = {"After a finished migration (and validate-post), remove what uuidmig keeps: schema uuidmig (or only",
-        "the record of --schema, when it records other schemas too) and Flyway's history table uuidmig_schema_history",
-        "in --schema. Afterwards validate-post has nothing to check against and rollback cannot restore the integer",
+        "the record of --schema, when it records other schemas too) and Flyway's history of --schema, table",
+        "uuidmig_history.<schema> (and schema uuidmig_history once empty; also an older uuidmig's table",
+        "<schema>.uuidmig_schema_history). Afterwards validate-post has nothing to check against and rollback cannot restore the integer",
         "columns. Asks for confirmation on a terminal; --yes skips the question (needed without a terminal).",
         "Refused (exit 1, nothing changed) while a migration or rollback of --schema is unfinished."})
 public class CleanupCommand extends BaseCommand {

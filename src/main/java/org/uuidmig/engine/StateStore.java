@@ -192,6 +192,15 @@ public final class StateStore {
      * (a trigger on uuidmig.columns, a view in its place) with the rights of whoever runs uuidmig.
      */
     public static String foreignReason(Connection c) throws SQLException {
+        return foreignReason(c, SCHEMA);
+    }
+
+    /**
+     * Why {@code schema} (one of uuidmig's own schemas: the state's, or Flyway's history's,
+     * {@link org.uuidmig.flyway.HistoryTable#SCHEMA}) is not uuidmig's own, or null when it is absent or is: the same
+     * rules as {@link #foreignReason(Connection)}.
+     */
+    public static String foreignReason(Connection c, String schema) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
             WITH me AS (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user),
                  s AS (SELECT n.oid, n.nspowner FROM pg_catalog.pg_namespace n WHERE n.nspname = ?)
@@ -227,8 +236,8 @@ public final class StateStore {
             SELECT pg_catalog.format('policy %I on %s', p.polname, p.polrelid::pg_catalog.regclass)
               FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid, s
              WHERE c.relnamespace = s.oid""")) {
-            ps.setString(1, SCHEMA);
-            ps.setString(2, SCHEMA);
+            ps.setString(1, schema);
+            ps.setString(2, schema);
             List<String> found = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

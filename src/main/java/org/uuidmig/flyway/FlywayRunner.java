@@ -17,17 +17,16 @@ import org.slf4j.LoggerFactory;
 import org.uuidmig.ExitCode;
 import org.uuidmig.UuidmigException;
 import org.uuidmig.config.ConnectionSettings;
-import org.uuidmig.db.Sql;
 
 /**
  * uuidmig's one Flyway adapter, for migrate and rollback: Flyway configured for a database Flyway has never seen
- * and that another tool (Alembic) manages: its own history table, baselineOnMigrate, no transactional lock
+ * and that another tool (Alembic) manages: its own history table out of the application's schema
+ * ({@link HistoryTable}: {@code uuidmig_history.<app schema>}), baselineOnMigrate, no transactional lock
  * (CONCURRENTLY needs that), and a failed row from an interrupted run repaired before retrying. migrate is
  * version {@value #VERSION}; rollback is {@value #ROLLBACK_VERSION} (.N for later rollbacks), and the forward
  * migration is not resolvable there, so its applied row is accepted as "missing".
  */
 public final class FlywayRunner {
-    public static final String HISTORY_TABLE = "uuidmig_schema_history";
     public static final String VERSION = "2025.12.04.2215";
     public static final String ROLLBACK_VERSION = "2025.12.04.2216";
     public static final String ROLLBACK_DESCRIPTION = "rollback user references to integer";
@@ -42,26 +41,29 @@ public final class FlywayRunner {
         boolean test(Flyway flyway) throws SQLException;
     }
 
-    /** Flyway with migration as its one Java migration. */
+    /** Flyway with migration as its one Java migration, recording it in the history's current place. */
     public static Flyway flyway(ConnectionSettings s, UuidmigMigration migration) {
-        return configure(s).outOfOrder(migration.outOfOrder()).javaMigrations(migration).load();
+        return configure(s, HistoryTable.of(s.schema())).outOfOrder(migration.outOfOrder()).javaMigrations(migration).load();
     }
 
-    /** Flyway without migrations, for reading the history. */
-    public static Flyway history(ConnectionSettings s) {
-        return configure(s).load();
+    /** Flyway without migrations, for reading the history where it is ({@link HistoryTable#find}). */
+    public static Flyway history(ConnectionSettings s, HistoryTable table) {
+        return configure(s, table).load();
     }
 
     /**
-     * The configuration migrate and rollback share: the tool's own history table in the application's schema,
-     * baselineOnMigrate for a database Flyway has never seen, no SQL locations, rows of the other command's
+     * The configuration migrate and rollback share: the tool's own history table ({@code table}: schema
+     * {@value HistoryTable#SCHEMA}, which the caller has created, and the application's schema as the table's name;
+     * or the old place for reading), Flyway's schemas and default schema set to the table's schema (so Flyway
+     * neither looks at nor creates anything in the application's schema), baselineOnMigrate for a schema with other
+     * schemas' history tables in it, no SQL locations, rows of the other command's
      * versions accepted ("*:missing"; "*:future" is Flyway's default, which setting the patterns would drop),
      * and postgresql.transactional.lock=false: a session advisory lock, which CONCURRENTLY statements need.
      */
-    static FluentConfiguration configure(ConnectionSettings s) {
+    static FluentConfiguration configure(ConnectionSettings s, HistoryTable table) {
         java.util.List<String> params = new java.util.ArrayList<>();
         // the settings every uuidmig session has pinned (Database.SESSION_OPTIONS); Flyway sets its own
-        // search_path to the history table's schema on top, and qualifies the history table's name
+        // search_path to the history table's schema (its default schema) on top, and qualifies the history table's name
         params.add("options=" + java.net.URLEncoder.encode(org.uuidmig.db.Database.SESSION_OPTIONS,
             java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
         if (s.sslMode() != null) {
@@ -74,9 +76,10 @@ public final class FlywayRunner {
         String url = s.jdbcUrl() + "?" + String.join("&", params);
         FluentConfiguration config = Flyway.configure()
             .dataSource(url, s.user(), s.password())
-            .schemas(s.schema())
+            .schemas(table.schema())
+            .defaultSchema(table.schema())
             .createSchemas(false)
-            .table(HISTORY_TABLE)
+            .table(table.table())
             .baselineOnMigrate(true)
             .baselineVersion("0")
             .baselineDescription("uuidmig baseline")
@@ -128,9 +131,10 @@ public final class FlywayRunner {
         }
     }
 
-    /** Whether the history table of the database records the migration ({@value #VERSION}) as successful. */
-    public static boolean applied(ConnectionSettings s) {
-        return applied(history(s));
+    /** Whether the history of the database's schema records the migration ({@value #VERSION}) as successful. */
+    public static boolean applied(Connection c, ConnectionSettings s) throws SQLException {
+        HistoryTable table = HistoryTable.find(c, s.schema());
+        return table.exists(c) && applied(history(s, table));
     }
 
     /** Whether the history records the migration ({@value #VERSION}) as successful. */
@@ -145,8 +149,12 @@ public final class FlywayRunner {
     }
 
     /** Whether the history has a failed row of the first rollback ({@value #ROLLBACK_VERSION}). */
-    public static boolean rollbackFailed(ConnectionSettings s) {
-        for (MigrationInfo info : history(s).info().all()) {
+    public static boolean rollbackFailed(Connection c, ConnectionSettings s) throws SQLException {
+        HistoryTable table = HistoryTable.find(c, s.schema());
+        if (!table.exists(c)) {
+            return false;
+        }
+        for (MigrationInfo info : history(s, table).info().all()) {
             if (MigrationVersion.fromVersion(ROLLBACK_VERSION).equals(info.getVersion())
                 && ROLLBACK_DESCRIPTION.equals(info.getDescription()) && info.getState().isFailed()) {
                 return true;
@@ -160,10 +168,11 @@ public final class FlywayRunner {
      * would otherwise stop every later Flyway run; the rollback replaces it with its own row.
      */
     public static int deleteFailedForwardRow(Connection c, String schema) throws SQLException {
-        if (!historyExists(c, schema)) {
+        HistoryTable table = HistoryTable.find(c, schema);
+        if (!table.exists(c)) {
             return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + Sql.qualified(schema, HISTORY_TABLE)
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table.qualified()
             + " WHERE version = ? AND NOT success")) {
             ps.setString(1, VERSION);
             return ps.executeUpdate();
@@ -176,10 +185,11 @@ public final class FlywayRunner {
      * interrupted one does not count: the rerun repairs and reuses its version).
      */
     public static String nextRollbackVersion(Connection c, String schema) throws SQLException {
-        if (!historyExists(c, schema)) {
+        HistoryTable table = HistoryTable.find(c, schema);
+        if (!table.exists(c)) {
             return ROLLBACK_VERSION;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + Sql.qualified(schema, HISTORY_TABLE)
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table.qualified()
             + " WHERE description = ? AND success")) {
             ps.setString(1, ROLLBACK_DESCRIPTION);
             try (var rs = ps.executeQuery()) {
@@ -195,25 +205,16 @@ public final class FlywayRunner {
      * rollback was recorded, and only the drop of schema uuidmig was missing when it stopped.
      */
     public static boolean rollbackRecordedSince(Connection c, String schema, java.time.OffsetDateTime since) throws SQLException {
-        if (since == null || !historyExists(c, schema)) {
+        HistoryTable table = HistoryTable.find(c, schema);
+        if (since == null || !table.exists(c)) {
             return false;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + Sql.qualified(schema, HISTORY_TABLE)
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table.qualified()
             + " WHERE description = ? AND success AND installed_on >= ?")) {
             ps.setString(1, ROLLBACK_DESCRIPTION);
             ps.setObject(2, since);
             try (var rs = ps.executeQuery()) {
                 return rs.next();
-            }
-        }
-    }
-
-    private static boolean historyExists(Connection c, String schema) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, Sql.qualified(schema, HISTORY_TABLE));
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
             }
         }
     }

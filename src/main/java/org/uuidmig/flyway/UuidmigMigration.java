@@ -12,7 +12,7 @@ import org.flywaydb.core.api.migration.Context;
  * repairs ({@link FlywayRunner#run}).
  *
  * <p>The work does not use {@link Context#getConnection()}: Flyway sets that session's search_path to the
- * application's schema (uuidmig pins {@code pg_catalog, pg_temp}), it has neither uuidmig's lock_timeout nor its
+ * history's schema, uuidmig_history (uuidmig pins {@code pg_catalog, pg_temp}), it has neither uuidmig's lock_timeout nor its
  * application_name, and the step runner needs several sessions (--jobs). The steps keep the connections of
  * {@link org.uuidmig.db.Database}; Flyway's connection only writes its history row.
  */

@@ -16,11 +16,13 @@ import org.uuidmig.engine.StateStore;
 import org.uuidmig.engine.StepIds;
 import org.uuidmig.flyway.FlywayRunner;
 import org.uuidmig.steps.RollbackSteps;
+import org.uuidmig.flyway.HistoryTable;
 
 /**
  * cleanup: after a finished migration, removes what uuidmig keeps (issue 16 item 6): its state in schema uuidmig
- * (only this schema's record when others are recorded too) and Flyway's history table {@code uuidmig_schema_history}
- * in the application's schema. Refuses while a migration or rollback of the schema is unfinished, and takes the run
+ * (only this schema's record when others are recorded too) and Flyway's history of the schema,
+ * {@code uuidmig_history.<schema>} (with schema uuidmig_history once no other schema's history is left in it), and the
+ * history table an older uuidmig kept in the application's schema, {@code <schema>.uuidmig_schema_history}. Refuses while a migration or rollback of the schema is unfinished, and takes the run
  * lock, so it never runs beside one. After it, validate-post has nothing to read and rollback nothing to restore
  * from: the confirmation says so.
  */
@@ -56,10 +58,17 @@ public final class CleanupService {
                 objects.add(others ? "the record of schema " + schema + " in schema " + StateStore.SCHEMA
                     + " (the schema stays: it records other schemas too)" : "schema " + StateStore.SCHEMA + " (uuidmig's state and functions)");
             }
-            String history = Sql.qualified(schema, FlywayRunner.HISTORY_TABLE);
-            boolean hasHistory = StateStore.relationExists(c, history);
-            if (hasHistory) {
-                objects.add("table " + history + " (Flyway's record of uuidmig's migration)");
+            List<HistoryTable> histories = new ArrayList<>();
+            for (HistoryTable h : List.of(HistoryTable.of(schema), HistoryTable.legacy(schema))) {
+                if (h.exists(c)) {
+                    histories.add(h);
+                    objects.add("table " + h.qualified() + " (Flyway's record of uuidmig's migration)");
+                }
+            }
+            boolean dropHistorySchema = HistoryTable.schemaExists(c) && StateStore.foreignReason(c, HistoryTable.SCHEMA) == null
+                && onlyHistoryOf(c, schema);
+            if (dropHistorySchema) {
+                objects.add("schema " + HistoryTable.SCHEMA + " (then empty)");
             }
             if (objects.isEmpty()) {
                 return new Result(false, objects, "Nothing to clean up: no uuidmig state or history for schema " + schema + ".");
@@ -71,14 +80,33 @@ public final class CleanupService {
                 StateStore.requireOwn(c); // never CASCADE a schema uuidmig did not create
                 RollbackSteps.dropState(c, schema, "cleanup");
             }
-            if (hasHistory) {
-                try (var st = c.createStatement()) {
-                    st.execute("DROP TABLE IF EXISTS " + history);
+            try (var st = c.createStatement()) {
+                for (HistoryTable h : histories) {
+                    st.execute("DROP TABLE IF EXISTS " + h.qualified());
+                }
+                if (dropHistorySchema && HistoryTable.schemaEmpty(c)) {
+                    // RESTRICT: never anything but an empty schema
+                    st.execute("DROP SCHEMA IF EXISTS " + Sql.ident(HistoryTable.SCHEMA) + " RESTRICT");
                 }
             }
             return new Result(true, objects, "Removed: " + String.join("; ", objects) + ".");
         } catch (SQLException e) {
             throw new UuidmigException(ExitCode.UNEXPECTED, "cleanup: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether schema uuidmig_history holds nothing but the history table of {@code schema} (or nothing at all). */
+    private static boolean onlyHistoryOf(Connection c, String schema) throws SQLException {
+        try (var ps = c.prepareStatement("""
+            SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class k WHERE k.relnamespace = n.oid AND k.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                                  AND k.relname <> ?)
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.pronamespace = n.oid)
+              FROM pg_catalog.pg_namespace n WHERE n.nspname = ?""")) {
+            ps.setString(1, HistoryTable.tableFor(schema));
+            ps.setString(2, HistoryTable.SCHEMA);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ import org.uuidmig.engine.StepIds;
 import org.uuidmig.engine.StepPlan;
 import org.uuidmig.engine.StepRunner;
 import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.flyway.HistoryTable;
 import org.uuidmig.flyway.V2025_12_04_2215__migrate_user_references_to_uuid;
 import org.uuidmig.health.HealthMonitor;
 import org.uuidmig.metrics.RunMetrics;
@@ -81,8 +82,12 @@ public final class MigrationService extends StepsService {
                 return new MigrationResult(Outcome.NOTHING_TO_DO, plan.users().name(), plan.users().newKey(), 0, null, List.of(), 0,
                     null, List.of());
             }
+            if (!settings.run().dryRun()) {
+                // an older uuidmig's history table in the application's schema moves to uuidmig_history first
+                HistoryTable.relocate(c, schema, out::println);
+            }
             if (resuming && state.stream().allMatch(r -> r.step().equals(StepIds.DONE)) && plan.toConvert().isEmpty()
-                && FlywayRunner.applied(db.settings())) {
+                && FlywayRunner.applied(c, db.settings())) {
                 return MigrationResult.of(Outcome.ALREADY_MIGRATED, state.size());
             }
 
@@ -118,7 +123,7 @@ public final class MigrationService extends StepsService {
                 if (settings.run().phase() == Phase.EXPAND) {
                     runner.run(steps);
                 } else {
-                    runThroughFlyway(runner, steps);
+                    runThroughFlyway(c, runner, steps);
                 }
             }
             return summary(c, runner, t0, settings.run().phase() == Phase.EXPAND ? Outcome.EXPAND_COMPLETE : Outcome.COMPLETE);
@@ -144,7 +149,7 @@ public final class MigrationService extends StepsService {
         StepPlan steps = Steps.forPlan(originals, swappedTables(c, plan.schema()), settings.run().phase(),
             settings.run().swapPerTable(), settings.backfill().reindex());
         return MigrationResult.dryRun(new DryRun("uuidmig migrate --dry-run: nothing is changed. Plan (" + originals.size() + " columns):",
-            columns, StepRunner.dryRun(ctx, steps), "Flyway records version " + FlywayRunner.VERSION + " in " + FlywayRunner.HISTORY_TABLE));
+            columns, StepRunner.dryRun(ctx, steps), "Flyway records version " + FlywayRunner.VERSION + " in " + HistoryTable.of(plan.schema())));
     }
 
     /** Tables whose columns the state records as swapped (the swap transaction records it atomically). */
@@ -181,7 +186,8 @@ public final class MigrationService extends StepsService {
         return state.stream().map(StateStore.ColumnRow::original).toList();
     }
 
-    private void runThroughFlyway(StepRunner runner, StepPlan steps) throws SQLException {
+    private void runThroughFlyway(Connection c, StepRunner runner, StepPlan steps) throws SQLException {
+        HistoryTable.ensureSchema(c);
         // history says done, but state says otherwise (e.g. cleanup interrupted): finish without a new row
         FlywayRunner.run(db.settings(), new V2025_12_04_2215__migrate_user_references_to_uuid(() -> runner.run(steps)),
             FlywayRunner::applied);

@@ -24,6 +24,7 @@ import org.uuidmig.engine.StepIds;
 import org.uuidmig.engine.StepPlan;
 import org.uuidmig.engine.StepRunner;
 import org.uuidmig.flyway.FlywayRunner;
+import org.uuidmig.flyway.HistoryTable;
 import org.uuidmig.flyway.V2025_12_04_2216__rollback_user_references_to_integer;
 import org.uuidmig.health.HealthMonitor;
 import org.uuidmig.metrics.RunMetrics;
@@ -59,6 +60,10 @@ public final class RollbackService extends StepsService {
         long t0 = System.nanoTime();
         try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress(); RunMetrics metrics = metrics(schema)) {
             StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted
+            if (!settings.run().dryRun()) {
+                // an older uuidmig's history table in the application's schema moves to uuidmig_history first
+                HistoryTable.relocate(c, schema, out::println);
+            }
             // the state of this schema only: a database may hold the record of other schemas' migrations too
             List<StateStore.ColumnRow> state = StateStore.columns(c, schema);
             if (state.isEmpty()) {
@@ -107,7 +112,7 @@ public final class RollbackService extends StepsService {
                     ? "The columns are uuid (swapped): rollback rebuilds the integer columns online and swaps them back ("
                     : "The migration has not swapped any column: rollback removes everything it added (") + originals.size() + " columns):",
                     planned, RollbackSteps.dryRun(ctx, steps), "Flyway records version " + FlywayRunner.nextRollbackVersion(c, schema)
-                    + " (" + FlywayRunner.ROLLBACK_DESCRIPTION + ") in " + FlywayRunner.HISTORY_TABLE
+                    + " (" + FlywayRunner.ROLLBACK_DESCRIPTION + ") in " + HistoryTable.of(schema)
                     + ", after deleting a failed row of " + FlywayRunner.VERSION + " if any");
                 return new RollbackResult(Outcome.DRY_RUN, schema, List.of(), 0, plan, List.of(), List.of());
             }
@@ -210,8 +215,8 @@ public final class RollbackService extends StepsService {
             return RollbackResult.of(Outcome.DRY_RUN, schema, others);
         }
         try (Connection c = connect()) {
-            if (FlywayRunner.rollbackFailed(db.settings())) {
-                out.println("Finishing an interrupted rollback: its work is done; recording it in " + FlywayRunner.HISTORY_TABLE);
+            if (FlywayRunner.rollbackFailed(c, db.settings())) {
+                out.println("Finishing an interrupted rollback: its work is done; recording it in " + HistoryTable.of(schema));
                 runThroughFlyway(c, () -> { });
                 return RollbackResult.of(Outcome.RECORDED, schema, others);
             }
@@ -225,6 +230,7 @@ public final class RollbackService extends StepsService {
 
     private void runThroughFlyway(Connection c, V2025_12_04_2216__rollback_user_references_to_integer.Work work)
         throws SQLException {
+        HistoryTable.ensureSchema(c);
         int deleted = FlywayRunner.deleteFailedForwardRow(c, schema);
         if (deleted > 0) {
             LOG.info("deleted the failed Flyway row of {} left by an interrupted migrate", FlywayRunner.VERSION);

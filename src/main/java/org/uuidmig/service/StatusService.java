@@ -213,7 +213,7 @@ public final class StatusService {
      * successful migration there (a rollback drops schema uuidmig, so its history row is what remains of it); else null.
      */
     private static RolledBack rolledBack(Connection c, String schema) throws SQLException {
-        String table = Sql.qualified(schema, FlywayRunner.HISTORY_TABLE);
+        String table = org.uuidmig.flyway.HistoryTable.find(c, schema).qualified();
         if (!tableExists(c, table)) {
             return null;
         }
@@ -265,7 +265,7 @@ public final class StatusService {
     }
 
     private static StatusReport.FlywayRow flyway(Connection c, String schema) throws SQLException {
-        String table = Sql.qualified(schema, FlywayRunner.HISTORY_TABLE);
+        String table = org.uuidmig.flyway.HistoryTable.find(c, schema).qualified();
         if (tableExists(c, table)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT description, success, installed_on FROM " + table
                 + " WHERE version = ? ORDER BY installed_rank DESC LIMIT 1")) {

@@ -21,8 +21,8 @@ import org.uuidmig.testing.TestDb.CliResult;
 
 /**
  * validate-pre fails, naming the cause, where migrate would otherwise stop halfway with exit 3:
- * a role or database with default_transaction_read_only, no CREATE on the schema where Flyway's
- * history table goes; and migrate refuses (exit 1) before changing anything. It warns about
+ * a role or database with default_transaction_read_only, no CREATE on the database for uuidmig's schemas, a
+ * schema uuidmig_history of another role; and migrate refuses (exit 1) before changing anything. It warns about
  * logical replication around the planned tables.
  */
 @ExtendWith(PostgresExtension.class)
@@ -90,7 +90,10 @@ class ValidatePreSafetyIT {
         assertMigrateRefused(db, db.url());
     }
 
-    /** PostgreSQL 15's default: only the owner of schema public may create in it, so Flyway cannot create its history table. */
+    /**
+     * PostgreSQL 15's default: only the owner of schema public may create in it, and migrate's index copies need CREATE
+     * there (CREATE INDEX does). Flyway's history table does not any more: it goes into schema uuidmig_history.
+     */
     @Test
     void noCreateOnTheApplicationSchema(TestDb db) throws Exception {
         db.loadFixture(1);
@@ -98,19 +101,74 @@ class ValidatePreSafetyIT {
         db.exec("CREATE ROLE " + Sql.ident(role) + " LOGIN");
         try {
             db.exec("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
-            // the role owns every table and may create schema uuidmig: only CREATE on public is missing
+            // the role owns every table and may create uuidmig's schemas: only CREATE on public is missing
             db.exec("GRANT CREATE ON DATABASE " + Sql.ident(db.name()) + " TO " + Sql.ident(role));
-            db.exec("DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP "
-                + "EXECUTE format('ALTER TABLE public.%I OWNER TO %I', t, '" + role + "'); END LOOP; END $$");
+            ownEveryTable(db, role);
             CliResult r = CliResult.run("validate-pre", "--format", "json", "--url", urlAs(db, role));
-            Check c = assertFails(r, "privileges", "cannot create Flyway's history table", "needs CREATE on schema \"public\"");
-            assertTrue(!c.message().contains("cannot ALTER") && !c.message().contains("state schema"), c.toString());
+            Check c = assertFails(r, "privileges", "cannot create the copies of the planned columns' indexes in schema \"public\"",
+                "CREATE INDEX needs CREATE on the schema");
+            assertTrue(!c.message().contains("cannot ALTER") && !c.message().contains("uuidmig_history"), c.toString());
             CliResult text = CliResult.run("validate-pre", "--url", urlAs(db, role));
             assertTrue(text.out().contains("GRANT CREATE ON SCHEMA \"public\" TO \"" + role + "\""), text.toString());
             assertMigrateRefused(db, urlAs(db, role));
+
+            // with the GRANT the check prints, the same role migrates, and Flyway's history is its own, out of public
+            db.exec("GRANT CREATE ON SCHEMA public TO " + Sql.ident(role));
+            CliResult m = CliResult.run("migrate", "--url", urlAs(db, role));
+            assertEquals(ExitCode.OK, m.exitCode(), m.toString());
+            assertEquals(role, db.queryString("SELECT tableowner FROM pg_tables WHERE schemaname = 'uuidmig_history' AND tablename = 'public'"));
+            assertEquals(0, db.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE '%uuidmig%'"));
         } finally {
             dropRole(db, role);
         }
+    }
+
+    /** Without CREATE on the database the role can create neither of uuidmig's schemas: one problem names both. */
+    @Test
+    void noCreateOnTheDatabase(TestDb db) throws Exception {
+        db.loadFixture(1);
+        String role = uniqueRole("owner");
+        db.exec("CREATE ROLE " + Sql.ident(role) + " LOGIN");
+        try {
+            ownEveryTable(db, role);
+            db.exec("GRANT CREATE ON SCHEMA public TO " + Sql.ident(role)); // the index copies' need, not the one tested
+            CliResult r = CliResult.run("validate-pre", "--format", "json", "--url", urlAs(db, role));
+            Check c = assertFails(r, "privileges", "cannot create schemas \"uuidmig\" and \"uuidmig_history\"",
+                "needs CREATE on the database");
+            assertEquals(1L, c.count(), c.toString());
+            assertMigrateRefused(db, urlAs(db, role));
+            assertEquals(0, db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig_history'"));
+        } finally {
+            dropRole(db, role);
+        }
+    }
+
+    /**
+     * A schema uuidmig_history that another role made: Flyway would write there with this role's rights (a trigger of
+     * theirs would run as this role), so state_schema fails naming its owner, and migrate refuses.
+     */
+    @Test
+    void aHistorySchemaOfAnotherRoleIsRefused(TestDb db) throws Exception {
+        db.loadFixture(1);
+        String role = uniqueRole("owner");
+        db.exec("CREATE ROLE " + Sql.ident(role) + " LOGIN");
+        try {
+            db.exec("GRANT CREATE ON DATABASE " + Sql.ident(db.name()) + " TO " + Sql.ident(role));
+            ownEveryTable(db, role);
+            db.exec("CREATE SCHEMA uuidmig_history");
+            db.exec("GRANT ALL ON SCHEMA uuidmig_history TO " + Sql.ident(role));
+            CliResult r = CliResult.run("validate-pre", "--format", "json", "--url", urlAs(db, role));
+            assertFails(r, "state_schema", "schema uuidmig_history (Flyway's history of uuidmig)", "is owned by");
+            assertMigrateRefused(db, urlAs(db, role));
+            assertEquals(0, db.queryLong("SELECT count(*) FROM pg_class WHERE relnamespace = 'uuidmig_history'::regnamespace"));
+        } finally {
+            dropRole(db, role);
+        }
+    }
+
+    private static void ownEveryTable(TestDb db, String role) throws Exception {
+        db.exec("DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP "
+            + "EXECUTE format('ALTER TABLE public.%I OWNER TO %I', t, '" + role + "'); END LOOP; END $$");
     }
 
     /** Publications of planned tables, and a replica identity index holding a planned column, are a warning naming them. */

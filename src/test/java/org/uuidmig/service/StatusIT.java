@@ -124,7 +124,7 @@ class StatusIT {
             assertEquals("uuid", c.get("type").asText(), c.toString());
         }
         // the JVM died inside Flyway's migration: Flyway wrote no row for it
-        assertEquals(0, db.queryLong("SELECT count(*) FROM uuidmig_schema_history WHERE version = '2025.12.04.2215'"));
+        assertEquals(0, db.queryLong("SELECT count(*) FROM uuidmig_history.public WHERE version = '2025.12.04.2215'"));
         assertFalse(j.get("flyway").get("recorded").asBoolean());
         assertEquals("ed06a1b6d932", j.get("alembicVersion").asText());
         CliResult text = db.run("status");
@@ -154,7 +154,7 @@ class StatusIT {
         assertTrue(f.get("recorded").asBoolean());
         assertTrue(f.get("success").asBoolean());
         assertEquals("migrate user references to uuid", f.get("description").asText());
-        assertEquals(db.queryString("SELECT to_char(installed_on, 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM uuidmig_schema_history "
+        assertEquals(db.queryString("SELECT to_char(installed_on, 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM uuidmig_history.public "
             + "WHERE version = '2025.12.04.2215'"), f.get("installedOn").asText().substring(0, 19));
         assertEquals("ed06a1b6d932", j.get("alembicVersion").asText());
     }
@@ -209,7 +209,7 @@ class StatusIT {
         CliResult text = db.run("status");
         assertEquals(0, text.exitCode(), text.toString());
         assertTrue(text.out().contains("stage: rolled back"), text.out());
-        String on = db.queryString("SELECT to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS') FROM uuidmig_schema_history "
+        String on = db.queryString("SELECT to_char(installed_on, 'YYYY-MM-DD HH24:MI:SS') FROM uuidmig_history.public "
             + "WHERE description = 'rollback user references to integer' AND success ORDER BY installed_rank DESC LIMIT 1");
         assertTrue(text.out().contains("rolled back: uuidmig rollback finished on " + on), text.out());
         JsonNode j = json(db.run("status", "--format", "json"));

@@ -85,7 +85,7 @@ class KillResumeIT {
     void flywayFailedRowIsRepaired(TestDb db, TestDb reference) throws Exception {
         haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + StepPositions.CLEANUP);
         assertEquals(List.of("2025.12.04.2215 true"), db.queryStrings(
-            "SELECT version || ' ' || success FROM uuidmig_schema_history WHERE version IS NOT NULL AND version <> '0' ORDER BY installed_rank"));
+            "SELECT version || ' ' || success FROM uuidmig_history.public WHERE version IS NOT NULL AND version <> '0' ORDER BY installed_rank"));
     }
 
     /** Catalog and data of an undisturbed run, computed once (the fixture is deterministic). */

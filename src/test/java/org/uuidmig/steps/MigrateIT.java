@@ -41,9 +41,9 @@ class MigrateIT {
         // every row's new value is users.uuid of its old integer; NULL stays NULL; nothing else changed
         assertEquals(expectedData, Fixture.digests(db));
         assertEquals("ed06a1b6d932", db.queryString("SELECT version_num FROM alembic_version"));
-        assertEquals("true", db.queryString("SELECT success::text FROM uuidmig_schema_history WHERE version = '2025.12.04.2215'"));
+        assertEquals("true", db.queryString("SELECT success::text FROM uuidmig_history.public WHERE version = '2025.12.04.2215'"));
         assertEquals("migrate user references to uuid",
-            db.queryString("SELECT description FROM uuidmig_schema_history WHERE version = '2025.12.04.2215'"));
+            db.queryString("SELECT description FROM uuidmig_history.public WHERE version = '2025.12.04.2215'"));
 
         CliResult post = db.run("validate-post");
         assertEquals(0, post.exitCode(), post.toString());
@@ -51,7 +51,7 @@ class MigrateIT {
         CliResult again = db.run("migrate");
         assertEquals(0, again.exitCode(), again.toString());
         assertTrue(again.out().contains("Already migrated"), again.out());
-        assertEquals(1, db.queryLong("SELECT count(*) FROM uuidmig_schema_history WHERE version = '2025.12.04.2215'"));
+        assertEquals(1, db.queryLong("SELECT count(*) FROM uuidmig_history.public WHERE version = '2025.12.04.2215'"));
     }
 
     /**
@@ -104,6 +104,7 @@ class MigrateIT {
         assertEquals(before, CatalogSnapshot.of(db, "public"));
         assertEquals(data, Fixture.digests(db));
         assertEquals(0, db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig'"));
+        assertEquals(0, db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig_history'"));
         assertEquals(0, db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'uuidmig_schema_history'"));
     }
 

@@ -8,7 +8,8 @@ import java.util.List;
  * A normalised, sorted text dump of a schema's catalog (columns with type, nullability,
  * default and comment; constraints with their definitions; indexes with definition and
  * validity; triggers; column privileges), for before/after comparisons. Column order and
- * OIDs are left out: they legitimately differ after the swap.
+ * OIDs are left out: they legitimately differ after the swap. Nothing is filtered out: uuidmig keeps its Flyway history
+ * in schema uuidmig_history, and a table of its own in the application's schema would show up here.
  */
 public final class CatalogSnapshot {
     private CatalogSnapshot() {
@@ -25,17 +26,16 @@ public final class CatalogSnapshot {
               FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
               LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
              WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
-               AND c.relname <> 'uuidmig_schema_history'
              ORDER BY 1""", schema));
         out.addAll(db.queryStrings("""
             SELECT 'constraint ' || c.relname || '.' || con.conname || ' ' || pg_get_constraintdef(con.oid)
                    || CASE WHEN con.convalidated THEN '' ELSE ' (not validated)' END
               FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = ? AND c.relname <> 'uuidmig_schema_history' ORDER BY 1""", schema));
+             WHERE n.nspname = ? ORDER BY 1""", schema));
         out.addAll(db.queryStrings("""
             SELECT 'index ' || pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
               FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = ? AND c.relname NOT LIKE 'uuidmig_schema_history%' ORDER BY 1""", schema));
+             WHERE n.nspname = ? ORDER BY 1""", schema));
         out.addAll(db.queryStrings("""
             SELECT 'trigger ' || c.relname || '.' || t.tgname || ' ' || pg_get_triggerdef(t.oid)
               FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
