@@ -1,16 +1,13 @@
 package org.uuidmig.cli;
 
-import java.util.Map;
-
-import org.uuidmig.ExitCode;
 import org.uuidmig.config.MigrationSettings.Phase;
+import org.uuidmig.config.ConnectionSettings;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.PlanFile;
 import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
-import org.uuidmig.report.MigrationResult;
+import org.uuidmig.service.StepsService;
 import org.uuidmig.service.MigrationService;
-import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +19,7 @@ import picocli.CommandLine.Option;
         "validate-pre, then expand (new column + sync trigger), backfill in short batches, build indexes",
         "concurrently, add NOT NULL and FK as NOT VALID and validate them, verify, then swap everything in one",
         "short transaction. Resumable: rerun after any interruption and it continues where it stopped."})
-public class MigrateCommand extends BaseCommand {
+public class MigrateCommand extends StepsCommand {
     /** How the swap is split. */
     enum SwapMode { all, per_table }
 
@@ -45,11 +42,6 @@ public class MigrateCommand extends BaseCommand {
 
     @Mixin
     FormatOption format;
-
-    /** The run, once it has started: what it did is reported if it stops. */
-    private MigrationService service;
-    private Database db;
-    private long started;
 
     @Option(names = "--phase", paramLabel = "PHASE", description = "expand (everything up to and including verification; the sync "
         + "trigger stays) or contract (swap and clean-up only). Default: both.")
@@ -80,7 +72,7 @@ public class MigrateCommand extends BaseCommand {
         + "after the swap).")
     boolean force;
 
-    /** The settings the options give. */
+    @Override
     MigrationSettings settings() {
         RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
             .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp)
@@ -89,25 +81,7 @@ public class MigrateCommand extends BaseCommand {
     }
 
     @Override
-    public Integer call() {
-        started = System.nanoTime();
-        MigrationSettings settings = settings();
-        var conn = connectionSettings();
-        db = new Database(conn, settings.lock().lockTimeout());
-        service = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), progressMode());
-        if (json()) {
-            service.onInterrupt(line -> printJsonError(ExitCode.INCOMPLETE, line));
-        }
-        MigrationResult result = service.migrate();
-        if (json()) {
-            printJson(result.document("migrate", ValidationService.where(db), db.settings().schema()));
-            return result.exitCode();
-        }
-        return result.printText(out(), err());
-    }
-
-    @Override
-    Map<String, Object> failureDetails() {
-        return service == null ? Map.of() : runDetails(db, started, service.stepsDone());
+    StepsService service(Database db, ConnectionSettings conn, MigrationSettings settings) {
+        return new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), progressMode());
     }
 }

@@ -58,7 +58,7 @@ public class PlanCommand extends BaseCommand {
         MigrationSettings settings = tuning.settings(RunOptions.migrate().withDryRun(true), !noReindex);
         var conn = connectionSettings();
         Database db = new Database(conn, settings.lock().lockTimeout());
-        MigrationResult result = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), progressMode()).migrate();
+        MigrationResult result = new MigrationService(db, plan.settings(conn.schema()), settings, announcements(), err(), progressMode()).run();
         // --write-plan: the line saying what was written (or why not) ends the output on stderr
         PlanFile written = null;
         String wroteLine = null;

@@ -1,15 +1,12 @@
 package org.uuidmig.cli;
 
-import java.util.Map;
-
-import org.uuidmig.ExitCode;
+import org.uuidmig.config.ConnectionSettings;
 import org.uuidmig.config.MigrationSettings;
 import org.uuidmig.config.PlanFile;
 import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
-import org.uuidmig.report.RollbackResult;
+import org.uuidmig.service.StepsService;
 import org.uuidmig.service.RollbackService;
-import org.uuidmig.service.ValidationService;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +20,7 @@ import picocli.CommandLine.Option;
         "integer columns online (shadow column, sync trigger, backfill, indexes, NOT NULL, FK, verify) and swaps",
         "them back in one short transaction. Recorded in Flyway as 2025.12.04.2216 (.1, .2 ... for later",
         "rollbacks). See docs/rollback.md."})
-public class RollbackCommand extends BaseCommand {
+public class RollbackCommand extends StepsCommand {
     @Mixin
     TuningOptions tuning;
 
@@ -47,12 +44,7 @@ public class RollbackCommand extends BaseCommand {
         return planFileOption.planFile();
     }
 
-    /** The run, once it has started: what it did is reported if it stops. */
-    private RollbackService service;
-    private Database db;
-    private long started;
-
-    /** The settings the options give. */
+    @Override
     MigrationSettings settings() {
         // --no-reindex is migrate's: the rollback's step lists have no reindex step
         return tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp).withDryRun(dryRun.dryRun), false)
@@ -60,25 +52,7 @@ public class RollbackCommand extends BaseCommand {
     }
 
     @Override
-    public Integer call() {
-        started = System.nanoTime();
-        MigrationSettings settings = settings();
-        var conn = connectionSettings();
-        db = new Database(conn, settings.lock().lockTimeout());
-        service = new RollbackService(db, conn.schema(), settings, announcements(), err(), progressMode());
-        if (json()) {
-            service.onInterrupt(line -> printJsonError(ExitCode.INCOMPLETE, line));
-        }
-        RollbackResult result = service.rollback();
-        if (json()) {
-            printJson(result.document(ValidationService.where(db)));
-            return result.exitCode();
-        }
-        return result.printText(out(), err());
-    }
-
-    @Override
-    Map<String, Object> failureDetails() {
-        return service == null ? Map.of() : runDetails(db, started, service.stepsDone());
+    StepsService service(Database db, ConnectionSettings conn, MigrationSettings settings) {
+        return new RollbackService(db, conn.schema(), settings, announcements(), err(), progressMode());
     }
 }

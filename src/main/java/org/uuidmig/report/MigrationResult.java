@@ -22,7 +22,7 @@ import org.uuidmig.ExitCode;
  * @param steps        the steps this run ran (for EXPAND_COMPLETE and COMPLETE), else empty
  */
 public record MigrationResult(Outcome outcome, String users, String usersKey, int columnCount, CheckReport validatePre,
-                              List<Column> columns, double seconds, DryRun plan, List<StepDone> steps) {
+                              List<Column> columns, double seconds, DryRun plan, List<StepDone> steps) implements RunReport {
 
     /** The one line a refusal ends with: the failed checks, by name, and where they are listed. */
     private String refused(String where) {
@@ -69,11 +69,13 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
         return new MigrationResult(Outcome.DRY_RUN, null, null, plan.columns().size(), null, List.of(), 0, plan, List.of());
     }
 
+    @Override
     public int exitCode() {
         return outcome == Outcome.REFUSED ? ExitCode.CHECKS_FAILED : ExitCode.OK;
     }
 
     /** Prints the result as text (the summary to out, a refusal to err); returns the exit code. */
+    @Override
     public int printText(PrintWriter out, PrintWriter err) {
         switch (outcome) {
             case NOTHING_TO_DO, ALREADY_MIGRATED -> out.println(message());
@@ -112,6 +114,12 @@ public record MigrationResult(Outcome outcome, String users, String usersKey, in
                 : String.format("expand phase complete in %.1f s; the sync triggers stay, and the blue-green window is open, until "
                     + "uuidmig migrate --phase contract", seconds);
         };
+    }
+
+    /** The document of a migrate run. */
+    @Override
+    public Map<String, Object> document(String database, String schema) {
+        return document("migrate", database, schema);
     }
 
     /**

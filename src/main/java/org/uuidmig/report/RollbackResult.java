@@ -20,7 +20,7 @@ import org.uuidmig.ExitCode;
  * @param steps         the steps this run ran (for COMPLETE), else empty
  */
 public record RollbackResult(Outcome outcome, String schema, List<String> otherSchemas, double seconds, DryRun plan,
-                             List<MigrationResult.Column> columns, List<StepDone> steps) {
+                             List<MigrationResult.Column> columns, List<StepDone> steps) implements RunReport {
 
     /** How a run of rollback ended. */
     public enum Outcome {
@@ -45,11 +45,13 @@ public record RollbackResult(Outcome outcome, String schema, List<String> otherS
             + ", which this rollback leaves as it is: roll that back with --schema)";
     }
 
+    @Override
     public int exitCode() {
         return ExitCode.OK;
     }
 
     /** Prints the result as text; returns the exit code. */
+    @Override
     public int printText(PrintWriter out, PrintWriter err) {
         switch (outcome) {
             case DRY_RUN -> {
@@ -82,10 +84,12 @@ public record RollbackResult(Outcome outcome, String schema, List<String> otherS
 
     /**
      * The result as one JSON document (docs/json.md): command, status, exitCode, outcome, database, schema, message,
-     * otherSchemas, seconds, columns, steps, plan (the dry run, else null).
+     * otherSchemas, seconds, columns, steps, plan (the dry run, else null). The schema is the one the rollback
+     * recorded, else the one it was given.
      */
-    public Map<String, Object> document(String database) {
-        Map<String, Object> doc = Json.run("rollback", exitCode(), outcome, database, schema, message());
+    @Override
+    public Map<String, Object> document(String database, String givenSchema) {
+        Map<String, Object> doc = Json.run("rollback", exitCode(), outcome, database, schema != null ? schema : givenSchema, message());
         doc.put("otherSchemas", otherSchemas);
         return Json.endRun(doc, seconds, columns, steps, plan);
     }

@@ -324,7 +324,7 @@ public final class DemoService {
     /** Runs migrate with those run options (printing what it prints); returns its exit code. */
     private int migrate(Database db, PlanSettings plan, RunOptions run) {
         try {
-            return new MigrationService(db, plan, MigrationSettings.defaults().withRun(run), out, err, progress).migrate().printText(out, err);
+            return new MigrationService(db, plan, MigrationSettings.defaults().withRun(run), out, err, progress).run().printText(out, err);
         } catch (UuidmigException e) {
             err.println("uuidmig: error: " + e.getMessage());
             return e.exitCode();

@@ -52,7 +52,8 @@ public final class MigrationService extends StepsService {
     }
 
     /** Runs migrate: what it announces as it goes is printed, how it ended is returned. */
-    public MigrationResult migrate() {
+    @Override
+    public MigrationResult run() {
         long t0 = System.nanoTime();
         String schema = planSettings.schema();
         try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress(); RunMetrics metrics = metrics(schema)) {

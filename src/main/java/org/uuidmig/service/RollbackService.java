@@ -56,7 +56,8 @@ public final class RollbackService extends StepsService {
     }
 
     /** Runs rollback: what it announces as it goes is printed, how it ended is returned. */
-    public RollbackResult rollback() {
+    @Override
+    public RollbackResult run() {
         long t0 = System.nanoTime();
         try (Connection c = connect(); RunLock lock = lock(); RunProgress shown = progress(); RunMetrics metrics = metrics(schema)) {
             StateStore.requireOwn(c); // rollback writes the state: never into a schema someone else planted

@@ -21,13 +21,14 @@ import org.uuidmig.health.HealthMonitor;
 import org.uuidmig.metrics.RunMetrics;
 import org.uuidmig.report.Progress;
 import org.uuidmig.report.RunProgress;
+import org.uuidmig.report.RunReport;
 import org.uuidmig.report.StepDone;
 
 /**
  * What migrate and rollback share: the command being run (its sessions' name and what to rerun, passed down to
  * the steps in the settings), the connection and run lock a run starts with, and how an SQL error is explained.
  */
-abstract class StepsService {
+public abstract class StepsService {
     final Database db;
     final MigrationSettings settings;
     final PrintWriter out;
@@ -50,6 +51,9 @@ abstract class StepsService {
         this.err = err;
         this.progress = progress;
     }
+
+    /** Runs the command (migrate or rollback) to its end, or until it stops; rerun to resume. */
+    public abstract RunReport run();
 
     /**
      * Also hands the line an interrupted run prints (SIGINT/SIGTERM, exit 4) to {@code report}, just before the JVM halts:
