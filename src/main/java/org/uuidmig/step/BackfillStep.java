@@ -89,6 +89,20 @@ final class BackfillStep implements MigrationStep {
                 : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users()))
                 + "  -- no primary key: repeated per range of heap pages, then catch-up passes", "ROW EXCLUSIVE + row locks of the batch"));
         }
+        if (BackfillRanges.rangesFor(Math.max(col.table().estimatedRows(), 0), ctx.settings().backfill().splitRows()) > 1) {
+            // about --split-rows rows or more (the count step decides): ranges that the jobs share
+            out.add(new PlannedStatement(keyset()
+                ? MigrationSql.sampleKeys(ctx.schema(), col, col.table().keyColumns())
+                    + "  -- once: a sample of the key, whose quantiles bound the ranges (--split-rows)"
+                : "SELECT pg_catalog.pg_relation_size(" + org.uuidmig.db.Sql.literal(MigrationSql.table(ctx.schema(), col))
+                    + "::regclass) / pg_catalog.current_setting('block_size')::bigint  -- once: the pages, cut into ranges (--split-rows)",
+                "ACCESS SHARE"));
+            if (keyset()) {
+                out.add(new PlannedStatement(MigrationSql.nextKeysetBound(ctx.schema(), col, col.table().keyColumns(),
+                    col.table().keyTypes(), true, true) + "  -- upper key of a range's next batch, capped at the range's end",
+                    "ACCESS SHARE"));
+            }
+        }
         out.add(new PlannedStatement("VACUUM " + MigrationSql.table(ctx.schema(), col)
             + "  -- whenever about a tenth of the table has been rewritten", "SHARE UPDATE EXCLUSIVE"));
         return out;
@@ -115,10 +129,11 @@ final class BackfillStep implements MigrationStep {
                 int workers = runRanges(ctx, progress, totals, split);
                 ranges = " over " + split.ranges().size() + " " + split.kind() + " ranges by " + workers + " worker"
                     + (workers == 1 ? "" : "s");
-                // a record of the split, for status and post-mortems (and the tests)
-                StateStore.event(ctx.conn(), Steps.BACKFILL, target(), "split into " + split.ranges().size() + " "
-                    + split.kind() + " ranges, " + left + " of them left at the start of this run, run by " + workers
-                    + " worker" + (workers == 1 ? "" : "s"), null);
+                if (left > 0) { // a record of the split, for status and post-mortems (and the tests)
+                    StateStore.event(ctx.conn(), Steps.BACKFILL, target(), "split into " + split.ranges().size() + " "
+                        + split.kind() + " ranges, " + left + " of them left at the start of this run, run by " + workers
+                        + " worker" + (workers == 1 ? "" : "s"), null);
+                }
                 if (!keyset() && (lastKey == null || !lastKey.get(0).startsWith(CTID_PREFIX))) {
                     lastKey = List.of(CTID_PREFIX + "0:2"); // the ranges were the first pass: then the catch-up passes
                 }
@@ -146,9 +161,15 @@ final class BackfillStep implements MigrationStep {
         if (n < 2) {
             return null;
         }
-        BackfillRanges.Split split = keyset()
-            ? BackfillRanges.keyset(ctx.conn(), ctx.schema(), col, col.table().keyColumns(), rows, n)
-            : BackfillRanges.ctid(pages(ctx), n);
+        BackfillRanges.Split split;
+        try {
+            split = keyset() ? BackfillRanges.keyset(ctx.conn(), ctx.schema(), col, col.table().keyColumns(), rows, n)
+                : BackfillRanges.ctid(pages(ctx), n);
+        } catch (SQLException e) {
+            // the split is an optimisation: a table whose key cannot be sampled is backfilled whole, as before
+            LOG.info("backfill {}: not split ({}); one worker walks the whole table", col.ref(), e.getMessage());
+            return null;
+        }
         if (split == null || split.ranges().size() < 2) {
             return null;
         }

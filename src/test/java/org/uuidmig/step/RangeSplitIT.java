@@ -199,6 +199,19 @@ class RangeSplitIT {
         assertEquals(0, post.exitCode(), post.toString());
     }
 
+    /** --dry-run lists the statements of a split backfill too: the key sample, and the capped bound of a range's batch. */
+    @Test
+    void theDryRunShowsTheSplitsStatements(TestDb db) throws Exception {
+        fixture(db);
+        CliResult dry = db.run(args("migrate", "--dry-run"));
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertTrue(dry.out().contains("TABLESAMPLE SYSTEM (?::float8) REPEATABLE (0)") && dry.out().contains("capped at the range's end"),
+            dry.out());
+        CliResult whole = db.run("migrate", "--dry-run", "--column", COLUMN);
+        assertEquals(0, whole.exitCode(), whole.toString());
+        assertTrue(!whole.out().contains("TABLESAMPLE"), "15,000 rows are not split at the default --split-rows: " + whole.out());
+    }
+
     /**
      * A table without a primary key is split into heap page ranges; rows the application moves to pages already done (an
      * update of another column) are caught by the passes after the ranges, and rows it inserts or re-points by the
