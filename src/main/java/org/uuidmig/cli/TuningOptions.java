@@ -41,6 +41,12 @@ public class TuningOptions {
             + "pause, resume, hold-swap and release-swap control the run too (docs/control.md).")
     int jobs;
 
+    @Option(names = "--split-rows", paramLabel = "ROWS", defaultValue = "" + BackfillPolicy.DEFAULT_SPLIT_ROWS,
+        description = "Split the backfill of a table with at least this many rows into key ranges (heap page ranges without "
+            + "a primary key) that several workers share, within --jobs, so the largest table uses every job; 0 never "
+            + "splits (default: ${DEFAULT-VALUE}).")
+    long splitRows;
+
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
         description = "lock_timeout for statements that make the application wait, 1ms to 2147483647ms (PostgreSQL's limit) "
             + "(default: ${DEFAULT-VALUE}).")
@@ -113,6 +119,9 @@ public class TuningOptions {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be positive");
         }
+        if (splitRows < 0) {
+            throw new ParameterException(spec.commandLine(), "--split-rows must be 0 (never split) or positive");
+        }
         if (lockAttempts < 1) {
             throw new ParameterException(spec.commandLine(), "--lock-attempts must be positive");
         }
@@ -141,7 +150,7 @@ public class TuningOptions {
             throw new ParameterException(spec.commandLine(), "--max-slot-wal must be at least 1 byte");
         }
         return new MigrationSettings(new LockPolicy(lockTimeout, waitTimeout, lockAttempts, swapLockWait),
-            new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex), run,
+            new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex, splitRows), run,
             new HealthPolicy(maxLatencyFactor, maxReplicaLag, maxSlotWal, maxXactAge, throttle), null);
     }
 }

@@ -29,6 +29,14 @@ public interface MigrationStep {
         return null;
     }
 
+    /**
+     * Whether the step may offer part of its work to helpers while it runs ({@link SharedWork}: a split backfill), so
+     * that its stage runs through the worker dispatcher even when it is the stage's only step.
+     */
+    default boolean sharesWork() {
+        return false;
+    }
+
     /** A statement and the lock it takes. */
     record PlannedStatement(String sql, String lock) {
     }

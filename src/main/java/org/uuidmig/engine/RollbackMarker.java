@@ -59,7 +59,7 @@ public final class RollbackMarker {
                 "CREATE TABLE uuidmig.forward_tables AS TABLE uuidmig.tables WITH NO DATA",
                 "INSERT INTO uuidmig.forward_tables SELECT * FROM uuidmig.tables WHERE table_schema = ?",
                 """
-                UPDATE uuidmig.columns SET step = 'planned', backfill_last_key = NULL, backfill_rows = 0, backfill_done = false,
+                UPDATE uuidmig.columns SET step = 'planned', backfill_last_key = NULL, backfill_ranges = NULL, backfill_rows = 0, backfill_done = false,
                        updated_at = now() WHERE table_schema = ?""",
                 """
                 UPDATE uuidmig.tables SET base_rows = NULL, counted_at = NULL, verified_rows = NULL, mismatches = NULL,

@@ -75,6 +75,12 @@ public final class RunControl {
         return t == null ? null : t.reason();
     }
 
+    /** The throttle's state as the progress display shows it ({@link Throttle#state}), or null when it is not throttling. */
+    public String throttleState() {
+        Throttle t = throttle;
+        return t == null ? null : t.state();
+    }
+
     private RunControl(String schema, String command, BackfillPolicy options, PrintWriter err) {
         this.schema = schema;
         this.command = command;
@@ -235,15 +241,23 @@ public final class RunControl {
 
     /** Before a backfill batch: waits while paused, or while this worker is beyond jobs; returns the knobs for the batch. */
     public Knobs beforeBatch(Connection c, String what) throws SQLException {
+        return beforeBatch(c, what, false);
+    }
+
+    /**
+     * Before a backfill batch: waits while paused; a worker beyond jobs waits too, unless it is a {@code helper} of a
+     * split backfill, which gets null instead (it gives its range back and ends, so jobs is not exceeded and the range
+     * goes on at once on a worker within jobs). Returns the knobs for the batch.
+     */
+    public Knobs beforeBatch(Connection c, String what, boolean helper) throws SQLException {
         poll(c, false);
-        await(c, what, false);
-        return knobs();
+        return await(c, what, false, helper) ? knobs() : null;
     }
 
     /** Before a step that is not done: waits while paused (or while this worker is beyond jobs). */
     void beforeStep(Connection c, String what) throws SQLException {
         poll(c, false);
-        await(c, what, false);
+        await(c, what, false, false);
     }
 
     /**
@@ -253,24 +267,31 @@ public final class RunControl {
      */
     public void beforeSwap(StepContext ctx, String what) throws SQLException {
         poll(ctx.conn(), true);
-        await(ctx.conn(), what, true);
+        await(ctx.conn(), what, true, false);
     }
 
-    /** Waits while something holds this thread back, polling the control row on {@code c}. */
-    private void await(Connection c, String what, boolean swap) throws SQLException {
+    /**
+     * Waits while something holds this thread back, polling the control row on {@code c}. Returns true once nothing
+     * does; false at once for a {@code helper} held back only by jobs.
+     */
+    private boolean await(Connection c, String what, boolean swap, boolean helper) throws SQLException {
         boolean announced = false;
         while (true) {
             String why;
             long waitMillis;
             synchronized (lock) {
                 why = blockedBy(Thread.currentThread(), swap);
+                if (helper && why != null && !state.paused()) {
+                    LOG.debug("{}: {}; this helper gives its range back", what, why);
+                    return false;
+                }
                 waitMillis = Math.max(10, (nextPoll - System.nanoTime()) / 1_000_000 + 1);
             }
             if (why == null) {
                 if (announced && swap) {
                     report(c, "the swap goes on: " + what);
                 }
-                return;
+                return true;
             }
             if (!announced) {
                 announced = true;
@@ -320,6 +341,36 @@ public final class RunControl {
             workers.remove(Thread.currentThread());
             lock.notifyAll();
         }
+    }
+
+    /** Split backfills running now whose ranges helpers may share (guarded by lock). */
+    private final List<SharedWork> shares = new ArrayList<>();
+
+    /** A split backfill offers its ranges to helpers, which the dispatcher starts while jobs leaves room. */
+    public void share(SharedWork s) {
+        synchronized (lock) {
+            shares.add(s);
+        }
+    }
+
+    public void unshare(SharedWork s) {
+        synchronized (lock) {
+            shares.remove(s);
+        }
+    }
+
+    /** The dispatcher's view: a split backfill with a range a helper could take now, or null. */
+    SharedWork wantingHelp() {
+        List<SharedWork> now;
+        synchronized (lock) {
+            now = List.copyOf(shares);
+        }
+        for (SharedWork s : now) {
+            if (s.wantsHelp()) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** The dispatcher's view: how many workers may run now (reading the control row when due, on {@code c}). */

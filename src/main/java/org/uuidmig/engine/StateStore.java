@@ -32,7 +32,7 @@ import org.uuidmig.plan.UsersTable;
 public final class StateStore {
     public static final String SCHEMA = org.uuidmig.config.StateSchema.NAME;
 
-    static final ObjectMapper JSON = new ObjectMapper()
+    public static final ObjectMapper JSON = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /**
@@ -85,6 +85,8 @@ public final class StateStore {
             PRIMARY KEY (table_schema, table_name));
         ALTER TABLE uuidmig.tables ADD COLUMN IF NOT EXISTS reindexed_at timestamptz; -- state made by uuidmig 0.1
         ALTER TABLE uuidmig.tables ADD COLUMN IF NOT EXISTS rechecked_rows bigint;
+        -- a split backfill's ranges and how far each came (BackfillRanges); NULL when the backfill is not split
+        ALTER TABLE uuidmig.columns ADD COLUMN IF NOT EXISTS backfill_ranges jsonb;
         CREATE TABLE IF NOT EXISTS uuidmig.recheck (
             table_schema     text NOT NULL,
             table_name       text NOT NULL,

@@ -55,8 +55,10 @@ public final class StepRunner {
     /** Runs the plan stage by stage: a parallel stage through the worker dispatcher, the others step by step. */
     public void run(StepPlan plan) throws SQLException {
         for (StepPlan.Stage stage : plan.stages()) {
-            if (stage.parallel() && stage.steps().stream().map(MigrationStep::parallelGroup).distinct().count() > 1) {
-                // through the dispatcher whatever --jobs is: `uuidmig set jobs=N` may raise it while the stage runs
+            if (stage.parallel() && (stage.steps().stream().map(MigrationStep::parallelGroup).distinct().count() > 1
+                || stage.steps().stream().anyMatch(MigrationStep::sharesWork))) {
+                // through the dispatcher whatever --jobs is: `uuidmig set jobs=N` may raise it while the stage runs, and
+                // one table's split backfill gets its helpers from it
                 runParallel(stage.steps());
             } else {
                 for (MigrationStep step : stage.steps()) {
@@ -138,6 +140,16 @@ public final class StepRunner {
                             ended.submit(() -> runGroup(group, purpose, first), null);
                             running++;
                         }
+                        // every table has its worker: room left goes to helpers of split backfills, a range each to start
+                        SharedWork share;
+                        SharedWork.Part range;
+                        while (running < jobs && queue.isEmpty() && !control.paused() && (share = control.wantingHelp()) != null
+                            && (range = share.claim()) != null) {
+                            SharedWork s = share;
+                            SharedWork.Part r = range;
+                            ended.submit(() -> runHelper(s, r, purpose, first), null);
+                            running++;
+                        }
                         if (running == 0 && !queue.isEmpty()) {
                             control.beforeStep(ctx.conn(), "the next table's steps"); // paused: nothing to wait for but resume
                         }
@@ -187,6 +199,28 @@ public final class StepRunner {
             }
         } catch (Throwable t) {
             first.compareAndSet(null, t);
+        } finally {
+            ctx.control().workerEnded();
+        }
+    }
+
+    /**
+     * A helper of a split backfill: the ranges it takes ({@code first}, claimed for it, then the next ones), on a
+     * connection of its own, counted in jobs like any worker; it ends when no range is left to take or jobs has no room
+     * for it. Its failure stops the run as any worker's does.
+     */
+    private void runHelper(SharedWork share, SharedWork.Part first, String purpose, AtomicReference<Throwable> failed) {
+        ctx.control().workerStarted();
+        boolean working = false;
+        try (Connection conn = ctx.db().connect(purpose)) {
+            LOG.debug("backfill {}: a helper joins", share.name());
+            working = true;
+            share.help(ctx.on(conn), first);
+        } catch (Throwable t) {
+            if (!working) {
+                share.giveBack(first); // not started: the column's own worker must not wait for it
+            }
+            failed.compareAndSet(null, t);
         } finally {
             ctx.control().workerEnded();
         }

@@ -19,6 +19,8 @@ public final class Throttle {
     private int level;
     private int healthyPolls;
     private String reason;
+    /** Whether the last evaluation found a signal over its bound. */
+    private boolean over;
 
     /** @param overReason why the database is unhealthy now ("probe latency 4.3x > 3x baseline"), or null when it is not */
     public Throttle(Supplier<String> overReason) {
@@ -27,13 +29,14 @@ public final class Throttle {
 
     /** Reads the signals once and moves the level; returns a line saying what changed and why, or null. */
     synchronized String evaluate() {
-        String over = overReason.get();
-        if (over != null) {
+        String why = overReason.get();
+        over = why != null;
+        if (why != null) {
             healthyPolls = 0;
-            reason = over;
+            reason = why;
             if (level < MAX_LEVEL) {
                 level++;
-                return "throttled (level " + level + "): " + over;
+                return "throttled (level " + level + "): " + why;
             }
             return null;
         }
@@ -53,6 +56,18 @@ public final class Throttle {
     /** The last reason a signal was over its bound, for status and the progress line. */
     synchronized String reason() {
         return level == 0 ? null : reason;
+    }
+
+    /**
+     * The throttle's state for the progress display, or null at level 0: "throttled (level 2 of 4): replica lag 12 s >
+     * 10 s" while a signal is over its bound, "throttled (level 1 of 4), easing: healthy for 3 s (was: ...)" once healthy.
+     */
+    synchronized String state() {
+        if (level == 0) {
+            return null;
+        }
+        String head = "throttled (level " + level + " of " + MAX_LEVEL + ")";
+        return over ? head + ": " + reason : head + ", easing: healthy for " + healthyPolls + " s (was: " + reason + ")";
     }
 
     /** The options' knobs at the current level. */

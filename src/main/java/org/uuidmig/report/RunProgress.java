@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,12 +76,32 @@ public final class RunProgress implements AutoCloseable {
     private boolean closed;
     private List<String> lastFrame = List.of();
     private ScheduledExecutorService ticker;
+    /** The throttle's state ("throttled (level 2 of 4): replica lag 12 s > 10 s"), or null while it does not throttle. */
+    private volatile Supplier<String> throttle = () -> null;
 
     private RunProgress(Mode mode, PrintWriter lines, LiveConsole console, long intervalMillis) {
         this.mode = mode;
         this.lines = lines;
         this.console = console;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, intervalMillis));
+    }
+
+    /** Progress on {@code console} (TERMINAL), for tests. */
+    static RunProgress on(LiveConsole console, PrintWriter err) {
+        return new RunProgress(Mode.TERMINAL, err, console, DEFAULT_INTERVAL_MILLIS);
+    }
+
+    /** Plain lines on {@code err} every {@code intervalMillis}, for tests. */
+    static RunProgress lines(PrintWriter err, long intervalMillis) {
+        return new RunProgress(Mode.LINES, err, null, intervalMillis);
+    }
+
+    /**
+     * Where the throttle's state comes from (--throttle): while it gives a text, the terminal shows it as a status line
+     * above the bar, and the plain progress line ends with it.
+     */
+    public void throttle(Supplier<String> state) {
+        this.throttle = state == null ? () -> null : state;
     }
 
     /** Progress that shows nothing. */
@@ -217,7 +238,8 @@ public final class RunProgress implements AutoCloseable {
                 }
             } else if (backfilling() && now - lastPlain >= intervalNanos) {
                 lastPlain = now;
-                println(ProgressText.plain(covered(), total(), rate(now), activeColumns()));
+                String t = throttleState();
+                println(ProgressText.plain(covered(), total(), rate(now), activeColumns()) + (t == null ? "" : "; " + t));
             }
         } catch (RuntimeException e) {
             LOG.debug("progress display: {}", e.toString());
@@ -242,10 +264,24 @@ public final class RunProgress implements AutoCloseable {
         for (Map.Entry<String, Long> s : steps.entrySet()) {
             out.add(ProgressText.step(s.getKey(), (now - s.getValue()) / 1e9, width));
         }
+        String t = throttleState();
+        if (t != null) {
+            out.add(ProgressText.step(t, 0, width));
+        }
         if (backfilling()) {
             out.add(ProgressText.overall(covered(), total(), rate(now), width));
         }
         return out;
+    }
+
+    /** The throttle's state, or null; a failure to read it shows nothing. */
+    private String throttleState() {
+        try {
+            return throttle.get();
+        } catch (RuntimeException e) {
+            LOG.debug("progress: throttle state not known: {}", e.toString());
+            return null;
+        }
     }
 
     private boolean backfilling() {

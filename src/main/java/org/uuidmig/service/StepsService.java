@@ -119,6 +119,7 @@ public abstract class StepsService {
                 var snap = m.latest();
                 return snap == null || !snap.anyOver() ? null : snap.overReason();
             }));
+            ctx.progress().throttle(ctx.control()::throttleState); // the progress display shows the throttle's state
         }
         return m.startSampling();
     }

@@ -375,9 +375,35 @@ public final class MigrationSql {
     /** The last key of the next batch of n rows after lower (or from the start). */
     public static String nextKeysetBound(String schema, PlannedColumn col, List<String> key, List<String> keyTypes,
                                          boolean hasLower) {
+        return nextKeysetBound(schema, col, key, keyTypes, hasLower, false);
+    }
+
+    /**
+     * The last key of the next batch of n rows after lower (or from the start), at most the cap when there is one (the
+     * upper key of a range of a split backfill): parameters lower's, then cap's, then n - 1.
+     */
+    public static String nextKeysetBound(String schema, PlannedColumn col, List<String> key, List<String> keyTypes,
+                                         boolean hasLower, boolean hasCap) {
+        List<String> conds = new ArrayList<>();
+        if (hasLower) {
+            conds.add(row("", key) + " > " + params(keyTypes));
+        }
+        if (hasCap) {
+            conds.add(row("", key) + " <= " + params(keyTypes));
+        }
         return "SELECT " + row("", key).replaceAll("^\\(|\\)$", "") + " FROM " + table(schema, col)
-            + (hasLower ? " WHERE " + row("", key) + " > " + params(keyTypes) : "")
+            + (conds.isEmpty() ? "" : " WHERE " + String.join(" AND ", conds))
             + " ORDER BY " + String.join(", ", key.stream().map(Sql::ident).toList()) + " OFFSET ? LIMIT 1";
+    }
+
+    /**
+     * A sample of the key, in key order, to split a large table's backfill into ranges of about equal rows: the rows of
+     * a random ? percent of its pages (TABLESAMPLE SYSTEM, the same pages for the same table and percent).
+     */
+    public static String sampleKeys(String schema, PlannedColumn col, List<String> key) {
+        return "SELECT " + row("", key).replaceAll("^\\(|\\)$", "") + " FROM " + table(schema, col)
+            + " TABLESAMPLE SYSTEM (?::float8) REPEATABLE (0)"
+            + " ORDER BY " + String.join(", ", key.stream().map(Sql::ident).toList());
     }
 
     /** One batch over a range of heap pages [from, to), for tables without a usable key (TID range scan, PG 14+). */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,9 @@ import org.uuidmig.sql.MigrationSql;
  * the dead row versions of about a tenth of it have piled up, so it does not double in size.
  * Lock: ROW EXCLUSIVE, plus row locks for one batch (under lock_timeout, retried).
  * Transaction: one per batch, with its checkpoint in uuidmig.columns.
+ * A table of at least --split-rows rows has its backfill split into ranges that several workers share
+ * ({@link BackfillRanges}): this step's worker, and helpers the dispatcher starts while jobs leaves room.
+ * Each batch's transaction commits without waiting for its WAL flush ({@link CheapBatches}).
  * Done when: uuidmig.columns.backfill_done.
  */
 final class BackfillStep implements MigrationStep {
@@ -74,6 +78,12 @@ final class BackfillStep implements MigrationStep {
         return col.ref().table();
     }
 
+    /** A table of at least --split-rows rows is split into ranges that helpers share (BackfillRanges). */
+    @Override
+    public boolean sharesWork() {
+        return true;
+    }
+
     private boolean keyset() {
         return !col.table().keyColumns().isEmpty();
     }
@@ -93,6 +103,20 @@ final class BackfillStep implements MigrationStep {
                 : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users()))
                 + "  -- no primary key: repeated per range of heap pages, then catch-up passes", "ROW EXCLUSIVE + row locks of the batch"));
         }
+        if (BackfillRanges.rangesFor(Math.max(col.table().estimatedRows(), 0), ctx.settings().backfill().splitRows()) > 1) {
+            // about --split-rows rows or more (the count step decides): ranges that the jobs share
+            out.add(new PlannedStatement(keyset()
+                ? MigrationSql.sampleKeys(ctx.schema(), col, col.table().keyColumns())
+                    + "  -- once: a sample of the key, whose quantiles bound the ranges (--split-rows)"
+                : "SELECT pg_catalog.pg_relation_size(" + org.uuidmig.db.Sql.literal(MigrationSql.table(ctx.schema(), col))
+                    + "::regclass) / pg_catalog.current_setting('block_size')::bigint  -- once: the pages, cut into ranges (--split-rows)",
+                "ACCESS SHARE"));
+            if (keyset()) {
+                out.add(new PlannedStatement(MigrationSql.nextKeysetBound(ctx.schema(), col, col.table().keyColumns(),
+                    col.table().keyTypes(), true, true) + "  -- upper key of a range's next batch, capped at the range's end",
+                    "ACCESS SHARE"));
+            }
+        }
         out.add(new PlannedStatement("VACUUM " + MigrationSql.table(ctx.schema(), col)
             + "  -- whenever about a tenth of the table has been rewritten", "SHARE UPDATE EXCLUSIVE"));
         return out;
@@ -106,17 +130,104 @@ final class BackfillStep implements MigrationStep {
         long total = Math.max(baseRows(ctx), 1);
         try (BackfillProgress progress = ctx.progress().backfill(col.ref().toString(), total, state.backfillRows(),
             () -> pending(ctx))) {
-            Batcher batcher = new Batcher(ctx, progress, state.backfillRows());
+            Totals totals = new Totals();
+            Batcher batcher = new Batcher(ctx, progress, totals, false);
+            List<String> lastKey = state.lastKey();
+            BackfillRanges.Split split = BackfillRanges.load(ctx.conn(), ctx.schema(), col.ref());
+            if (split == null && lastKey == null && !state.backfillDone()) {
+                split = split(ctx, total); // a backfill that started unsplit goes on unsplit
+            }
+            String ranges = "";
+            if (split != null) {
+                int left = split.pending().size();
+                int workers = runRanges(ctx, progress, totals, split);
+                ranges = " over " + split.ranges().size() + " " + split.kind() + " ranges by " + workers + " worker"
+                    + (workers == 1 ? "" : "s");
+                if (left > 0) { // a record of the split, for status and post-mortems (and the tests)
+                    StateStore.event(ctx.conn(), StepIds.BACKFILL, target(), "split into " + split.ranges().size() + " "
+                        + split.kind() + " ranges, " + left + " of them left at the start of this run, run by " + workers
+                        + " worker" + (workers == 1 ? "" : "s"), null);
+                }
+                if (!keyset() && (lastKey == null || !lastKey.get(0).startsWith(CTID_PREFIX))) {
+                    lastKey = List.of(CTID_PREFIX + "0:2"); // the ranges were the first pass: then the catch-up passes
+                }
+            }
             if (keyset()) {
-                runKeyset(ctx, batcher, state.lastKey());
+                if (split == null) {
+                    runKeyset(ctx, batcher, lastKey);
+                }
             } else {
-                runCtid(ctx, batcher, state.lastKey());
+                runCtid(ctx, batcher, lastKey);
             }
             markDone(ctx);
-            LOG.info("backfill {}: {} rows updated in {} batches, {} vacuums", col.ref(), batcher.updatedThisRun,
-                batcher.batches, batcher.vacuums);
+            LOG.info("backfill {}: {} rows updated in {} batches{}, {} vacuums", col.ref(), totals.updated.get(),
+                totals.batches.get(), ranges, totals.vacuums.get());
             progress.finish();
         }
+    }
+
+    /**
+     * Splits the backfill of a table of at least --split-rows rows into ranges, and records them; null when the table is
+     * smaller (or its key sample too small to split).
+     */
+    private BackfillRanges.Split split(StepContext ctx, long rows) throws SQLException {
+        int n = BackfillRanges.rangesFor(rows, ctx.settings().backfill().splitRows());
+        if (n < 2) {
+            return null;
+        }
+        BackfillRanges.Split split;
+        try {
+            split = keyset() ? BackfillRanges.keyset(ctx.conn(), ctx.schema(), col, col.table().keyColumns(), rows, n)
+                : BackfillRanges.ctid(pages(ctx), n);
+        } catch (SQLException e) {
+            // the split is an optimisation: a table whose key cannot be sampled is backfilled whole, as before
+            LOG.info("backfill {}: not split ({}); one worker walks the whole table", col.ref(), e.getMessage());
+            return null;
+        }
+        if (split == null || split.ranges().size() < 2) {
+            return null;
+        }
+        BackfillRanges.save(ctx.conn(), ctx.schema(), col.ref(), split);
+        LOG.info("backfill {}: {} rows, split into {} {} ranges that up to --jobs workers share", col.ref(), rows,
+            split.ranges().size(), split.kind());
+        return split;
+    }
+
+    /**
+     * Runs the ranges not done yet: this worker and any helpers the dispatcher starts for them (offered through the run's
+     * control while they last). Returns how many workers ran ranges.
+     */
+    private int runRanges(StepContext ctx, BackfillProgress progress, Totals totals, BackfillRanges.Split split)
+        throws SQLException {
+        List<BackfillRanges.Range> pending = split.pending();
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        if (pending.size() < split.ranges().size()) {
+            LOG.info("backfill {}: resuming {} of its {} ranges", col.ref(), pending.size(), split.ranges().size());
+        }
+        boolean ctid = BackfillRanges.CTID.equals(split.kind());
+        BackfillRanges.Share share = new BackfillRanges.Share(col.ref().toString(), pending) {
+            @Override
+            RangeWorker worker(StepContext wc, boolean helper) throws SQLException {
+                Batcher b = new Batcher(wc, progress, totals, helper);
+                double rowsPerPage = ctid ? Math.max(1.0, rowsPerPage(wc)) : 0;
+                return r -> {
+                    if (ctid) {
+                        runCtidRange(wc, b, r, rowsPerPage);
+                    } else {
+                        runKeysetRange(wc, b, r);
+                    }
+                };
+            }
+        };
+        ctx.control().share(share);
+        try {
+            share.work(ctx, null, false);
+        } finally {
+            ctx.control().unshare(share);
+        }
+        return share.workers();
     }
 
     /**
@@ -183,13 +294,88 @@ final class BackfillStep implements MigrationStep {
         }
     }
 
+    /** One key range (lo, hi] of a split backfill, from its checkpoint: batches as {@link #runKeyset}'s, capped at hi. */
+    private void runKeysetRange(StepContext ctx, Batcher batcher, BackfillRanges.Range r) throws SQLException {
+        List<String> k = col.table().keyColumns();
+        List<String> types = col.table().keyTypes();
+        List<String> lower = r.from();
+        while (true) {
+            List<String> upper = nextBound(ctx, k, types, lower, r.hi, batcher.size);
+            boolean last = upper == null;
+            List<String> hi = last ? r.hi : upper;
+            String sql = MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), k, types, lower != null, hi != null);
+            List<String> lo = lower;
+            List<String> at = hi != null ? hi : lower;
+            batcher.batch((c, n) -> BackfillRanges.checkpoint(c, ctx.schema(), col.ref(), r, at, last, n), c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int p = 1;
+                    for (List<String> bound : java.util.Arrays.asList(lo, hi)) {
+                        if (bound != null) {
+                            for (String v : bound) {
+                                ps.setString(p++, v);
+                            }
+                        }
+                    }
+                    return ps.executeUpdate();
+                }
+            }, last ? 0 : batcher.size);
+            r.at = at;
+            if (last) {
+                r.done = true;
+                return;
+            }
+            lower = upper;
+        }
+    }
+
+    /** One page range [lo, hi) of a split backfill without a key, from its checkpoint. */
+    private void runCtidRange(StepContext ctx, Batcher batcher, BackfillRanges.Range r, double rowsPerPage) throws SQLException {
+        String sql = ctx.serverVersionNum() >= 140000 ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
+            : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users());
+        long page = Long.parseLong(r.from().get(0));
+        while (true) {
+            long end = Long.parseLong(r.hi.get(0));
+            long from = page;
+            long to = Math.min(end, page + Math.max(1, (long) (batcher.size / rowsPerPage)));
+            boolean last = to >= end;
+            List<String> at = List.of(Long.toString(to));
+            batcher.batch((c, n) -> BackfillRanges.checkpoint(c, ctx.schema(), col.ref(), r, at, last, n), c -> {
+                if (to <= from) {
+                    return 0; // an empty range (the table had fewer pages than ranges)
+                }
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setLong(1, from);
+                    ps.setLong(2, to);
+                    return ps.executeUpdate();
+                }
+            }, (int) Math.min(Integer.MAX_VALUE, Math.max(0, to - from) * (long) rowsPerPage));
+            r.at = at;
+            page = to;
+            if (last) {
+                r.done = true;
+                return;
+            }
+        }
+    }
+
     private List<String> nextBound(StepContext ctx, List<String> k, List<String> types, List<String> lower, int size)
         throws SQLException {
-        String sql = MigrationSql.nextKeysetBound(ctx.schema(), col, k, types, lower != null);
+        return nextBound(ctx, k, types, lower, null, size);
+    }
+
+    /** The upper key of the next batch of {@code size} rows after lower, at most cap; null when fewer rows are left. */
+    private List<String> nextBound(StepContext ctx, List<String> k, List<String> types, List<String> lower, List<String> cap,
+                                   int size) throws SQLException {
+        String sql = MigrationSql.nextKeysetBound(ctx.schema(), col, k, types, lower != null, cap != null);
         try (PreparedStatement ps = ctx.conn().prepareStatement(sql)) {
             int p = 1;
             if (lower != null) {
                 for (String v : lower) {
+                    ps.setString(p++, v);
+                }
+            }
+            if (cap != null) {
+                for (String v : cap) {
                     ps.setString(p++, v);
                 }
             }
@@ -287,65 +473,97 @@ final class BackfillStep implements MigrationStep {
         int run(Connection c) throws SQLException;
     }
 
-    /** Runs batches with checkpoints, adapts their size, vacuums, reports progress. */
+    /** A batch's checkpoint, written in its transaction after its work: where to resume, and the rows it updated. */
+    @FunctionalInterface
+    interface Checkpoint {
+        void write(Connection c, long updated) throws SQLException;
+    }
+
+    /** The counts of one column's backfill, shared by its workers (a split backfill has several). */
+    private static final class Totals {
+        final AtomicLong updated = new AtomicLong();
+        final AtomicLong batches = new AtomicLong();
+        final AtomicLong vacuums = new AtomicLong();
+        final AtomicLong sinceVacuum = new AtomicLong();
+    }
+
+    /** Runs one worker's batches with checkpoints, adapts their size, vacuums, reports progress. */
     private final class Batcher {
         private final StepContext ctx;
         private final BackfillProgress progress;
+        private final Totals totals;
         private final long vacuumEvery;
+        /** A helper of a split backfill gives its range back when jobs has no room for it, instead of waiting. */
+        private final boolean helper;
+        /** Run first in each batch's transaction: synchronous_commit off, and wal_compression where allowed. */
+        private final String cheap;
         int size;
-        long done;
-        long updatedThisRun;
-        long sinceVacuum;
-        int batches;
-        int vacuums;
 
-        Batcher(StepContext ctx, BackfillProgress progress, long alreadyDone) {
+        Batcher(StepContext ctx, BackfillProgress progress, Totals totals, boolean helper) {
             this.ctx = ctx;
             this.progress = progress;
+            this.totals = totals;
+            this.helper = helper;
             this.size = Math.max(MIN_BATCH, Math.min(MAX_BATCH, ctx.settings().backfill().batchSize()));
-            this.done = alreadyDone;
             this.vacuumEvery = Math.max(10_000, Math.max(col.table().estimatedRows(), 0) / 10);
+            this.cheap = CheapBatches.forConnection(ctx.conn(), ctx.serverVersionNum());
         }
 
-        /**
-         * Runs one batch and its checkpoint in one transaction (retried on lock timeout).
-         *
-         * @param checkpoint the key to resume after, once this batch is committed
-         * @param scanned    rows the batch covered (for progress), 0 when unknown
-         */
+        /** A batch with the column's checkpoint: the key to resume after, once this batch is committed. */
         int batch(List<String> checkpoint, BatchWork work, int scanned) throws SQLException {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new StepRunner.Stopped("backfill " + col.ref() + " stopped: another backfill failed");
-            }
-            // uuidmig.control: waits here while paused (or while this worker is beyond jobs); the knobs as they are now
-            RunControl.Knobs knobs = ctx.control().beforeBatch(ctx.conn(), "backfill " + col.ref());
-            int[] updated = new int[1];
-            long[] elapsed = new long[1];
-            ctx.blocking().inTransaction(ctx.conn(), "backfill " + col.ref(), c -> {
-                long t0 = System.nanoTime();
-                updated[0] = work.run(c);
-                elapsed[0] = System.nanoTime() - t0;
+            return batch((c, updated) -> {
                 try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE uuidmig.columns SET backfill_last_key = ?, backfill_rows = backfill_rows + ?, step = ?, updated_at = now()
                      WHERE table_schema = ? AND table_name = ? AND column_name = ?""")) {
                     ps.setArray(1, checkpoint == null ? null : c.createArrayOf("text", checkpoint.toArray()));
-                    ps.setLong(2, updated[0]);
+                    ps.setLong(2, updated);
                     ps.setString(3, StepIds.BACKFILL);
                     ps.setString(4, ctx.schema());
                     ps.setString(5, col.ref().table());
                     ps.setString(6, col.ref().column());
                     ps.executeUpdate();
                 }
+            }, work, scanned);
+        }
+
+        /**
+         * Runs one batch and its checkpoint in one transaction (retried on lock timeout).
+         *
+         * @param checkpoint writes where to resume once this batch is committed
+         * @param scanned    rows the batch covered (for progress), 0 when unknown
+         * @throws BackfillRanges.Yield (a helper) when jobs has no room for this worker any more: nothing was done
+         */
+        int batch(Checkpoint checkpoint, BatchWork work, int scanned) throws SQLException {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new StepRunner.Stopped("backfill " + col.ref() + " stopped: another backfill failed");
+            }
+            // uuidmig.control: waits here while paused (or while this worker is beyond jobs); the knobs as they are now
+            RunControl.Knobs knobs = ctx.control().beforeBatch(ctx.conn(), "backfill " + col.ref(), helper);
+            if (knobs == null) {
+                throw new BackfillRanges.Yield("backfill " + col.ref() + ": this helper is beyond jobs");
+            }
+            int[] updated = new int[1];
+            long[] elapsed = new long[1];
+            ctx.blocking().inTransaction(ctx.conn(), "backfill " + col.ref(), c -> {
+                if (cheap != null) {
+                    try (var st = c.createStatement()) {
+                        st.execute(cheap); // SET LOCAL synchronous_commit = off (CheapBatches says why that is safe)
+                    }
+                }
+                long t0 = System.nanoTime();
+                updated[0] = work.run(c);
+                elapsed[0] = System.nanoTime() - t0;
+                checkpoint.write(c, updated[0]);
             });
-            batches++;
+            totals.batches.incrementAndGet();
             FaultInjection.batchDone();
             FaultInjection.batchCommitted(col.ref());
-            done += updated[0];
-            updatedThisRun += updated[0];
-            sinceVacuum += updated[0];
+            totals.updated.addAndGet(updated[0]);
             progress.batch(updated[0], scanned);
             adapt(Duration.ofNanos(elapsed[0]), knobs.maxBatchTime());
-            if (sinceVacuum >= vacuumEvery) {
+            long since = totals.sinceVacuum.addAndGet(updated[0]);
+            // one of the column's workers vacuums (the one that crosses the threshold), the others go on
+            if (since >= vacuumEvery && totals.sinceVacuum.compareAndSet(since, 0)) {
                 vacuum();
             }
             Duration delay = ctx.control().knobs().batchDelay();
@@ -378,13 +596,12 @@ final class BackfillStep implements MigrationStep {
             long t0 = System.nanoTime();
             try {
                 Catalog.exec(ctx.conn(), "VACUUM " + MigrationSql.table(ctx.schema(), col));
-                vacuums++;
+                totals.vacuums.incrementAndGet();
                 LOG.debug("vacuumed {} in {} ms", col.ref().table(), (System.nanoTime() - t0) / 1_000_000);
             } catch (SQLException e) {
                 // opportunistic: autovacuum or an index build holds the lock; the next threshold tries again
                 LOG.debug("vacuum of {} skipped: {}", col.ref().table(), e.getMessage());
             }
-            sinceVacuum = 0;
         }
     }
 }

@@ -25,12 +25,15 @@ class ThrottleTest {
         assertNull(t.evaluate(), "no level beyond the last");
         assertEquals(new RunControl.Knobs(1, Duration.ofMillis(20), Duration.ofMillis(400)), t.apply(OPTIONS));
         assertEquals("replica lag 12 s > 10 s", t.reason());
+        assertEquals("throttled (level 4 of 4): replica lag 12 s > 10 s", t.state(), "what the progress display shows");
 
         over.set(null);
         for (int i = 1; i < Throttle.HEALTHY_SECONDS; i++) {
             assertNull(t.evaluate(), "still waiting for " + Throttle.HEALTHY_SECONDS + " healthy polls");
         }
         assertEquals("throttle eased (level 3): healthy for 5 s", t.evaluate());
+        assertNull(t.evaluate());
+        assertEquals("throttled (level 3 of 4), easing: healthy for 1 s (was: replica lag 12 s > 10 s)", t.state());
         over.set("probe latency 4.3x > 3x baseline");
         assertEquals("throttled (level 4): probe latency 4.3x > 3x baseline", t.evaluate(), "an unhealthy poll resets the count");
         over.set(null);
@@ -42,6 +45,7 @@ class ThrottleTest {
         }
         assertEquals(OPTIONS, t.apply(OPTIONS), "level 0 is the run's options");
         assertNull(t.reason());
+        assertNull(t.state(), "not throttled: the display shows nothing");
     }
 
     @Test

@@ -36,6 +36,32 @@ class ThrottleIT {
         assertEquals(0, post.exitCode(), post.toString());
     }
 
+    /**
+     * The progress line says the run is throttled and why (issue 15 item 2), and status lists the throttle's decisions among
+     * the last control events. The run is a subprocess, for its progress lines every 100 ms.
+     */
+    @Test
+    void theProgressLineAndStatusShowTheThrottle(TestDb db) throws Exception {
+        db.loadFixture(1);
+        String slot = "uuidmig_throttle_" + Long.toHexString(System.nanoTime());
+        db.exec("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
+        try {
+            org.uuidmig.testing.Subprocess.Result r = org.uuidmig.testing.Subprocess.run(
+                java.util.List.of("-Duuidmig.progress.intervalMillis=100"), "migrate", "--url", db.url(), "--throttle",
+                "--max-slot-wal", "1", "--max-batch-time", "0", "--batch-size", "100", "--batch-delay", "10ms");
+            assertEquals(0, r.exitCode(), r.output());
+            java.util.regex.Pattern throttled = java.util.regex.Pattern.compile(
+                "(?m)^backfill: [\\d,]+ of [\\d,]+ rows \\(\\d+%\\).*; throttled \\(level [1-4] of 4\\)(: |, easing: ).*slot");
+            assertTrue(throttled.matcher(r.output()).find(), "a progress line says the run is throttled, and why:\n" + r.output());
+        } finally {
+            db.exec("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+        CliResult status = db.run("status");
+        assertEquals(0, status.exitCode(), status.toString());
+        assertTrue(status.out().contains("last control events:") && status.out().contains("applied: throttled (level 1): "),
+            status.out());
+    }
+
     @Test
     void withoutThrottleTheSignalIsOnlyReported(TestDb db) throws Exception {
         db.loadFixture(1);

@@ -77,4 +77,63 @@ class RunProgressTest {
             assertEquals(RunProgress.Mode.LINES, p.mode());
         }
     }
+
+    /** --throttle: the plain line ends with the throttle's state while it throttles, and says nothing of it otherwise. */
+    @Test
+    void thePlainLineShowsTheThrottleState() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> state = new java.util.concurrent.atomic.AtomicReference<>(
+            "throttled (level 2 of 4): replica lag 12 s > 10 s");
+        try (RunProgress p = RunProgress.lines(err, 20); BackfillProgress a = p.backfill("t.c", 1_000, 0, List::of)) {
+            p.throttle(state::get);
+            a.batch(100, 100);
+            awaitLine(l -> l.endsWith("; throttled (level 2 of 4): replica lag 12 s > 10 s"));
+            state.set(null);
+            text.getBuffer().setLength(0);
+            awaitLine(l -> l.startsWith("backfill: 100 of 1,000 rows (10%)"));
+            assertTrue(lines().stream().noneMatch(l -> l.contains("throttled")), lines().toString());
+        }
+    }
+
+    /** On a terminal the throttle's state is a status line of its own, above the bar, and goes when the throttle lifts. */
+    @Test
+    void theTerminalShowsTheThrottleStateAboveTheBar() throws Exception {
+        java.io.ByteArrayOutputStream term = new java.io.ByteArrayOutputStream();
+        LiveConsole console = new LiveConsole(term, java.nio.charset.StandardCharsets.UTF_8, 100, 10);
+        java.util.concurrent.atomic.AtomicReference<String> state = new java.util.concurrent.atomic.AtomicReference<>(
+            "throttled (level 1 of 4): probe latency 4.3x > 3x baseline");
+        try (RunProgress p = RunProgress.on(console, err); BackfillProgress a = p.backfill("t.c", 1_000, 0, List::of)) {
+            p.throttle(state::get);
+            a.batch(100, 100);
+            List<String> frame = awaitFrame(term, f -> f.stream().anyMatch(l -> l.contains("throttled")));
+            assertEquals("  throttled (level 1 of 4): probe latency 4.3x > 3x baseline", frame.get(frame.size() - 2), frame.toString());
+            assertTrue(frame.get(frame.size() - 1).startsWith("backfill  10%"), frame.toString());
+            state.set(null);
+            frame = awaitFrame(term, f -> f.stream().noneMatch(l -> l.contains("throttled")));
+            assertTrue(frame.get(frame.size() - 1).startsWith("backfill  10%"), frame.toString());
+        }
+    }
+
+    private void awaitLine(java.util.function.Predicate<String> wanted) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (lines().stream().noneMatch(wanted)) {
+            assertTrue(System.nanoTime() < until, "no such line within 10 s: " + lines());
+            Thread.sleep(10);
+        }
+    }
+
+    /** The status lines last drawn: what follows the last erase. */
+    private static List<String> awaitFrame(java.io.ByteArrayOutputStream term, java.util.function.Predicate<List<String>> wanted)
+        throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            String all = term.toString(java.nio.charset.StandardCharsets.UTF_8);
+            int erase = all.lastIndexOf("\033[J");
+            List<String> frame = (erase < 0 ? all : all.substring(erase + 3)).lines().toList();
+            if (!frame.isEmpty() && wanted.test(frame)) {
+                return frame;
+            }
+            assertTrue(System.nanoTime() < until, "no such frame within 10 s: " + frame);
+            Thread.sleep(20);
+        }
+    }
 }
