@@ -131,7 +131,7 @@ public final class CatalogReader {
                AND ra.attname = ? AND n.nspname = ?
              ORDER BY t.relname, a.attname""")) {
             ps.setLong(1, users.oid());
-            ps.setString(2, users.oldKey());
+            ps.setString(2, users.sourceKey());
             ps.setString(3, users.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -157,7 +157,7 @@ public final class CatalogReader {
         ColumnState state;
         if (col.typname.equals("int2") || col.typname.equals("int4") || col.typname.equals("int8")) {
             state = ColumnState.INTEGER;
-        } else if (col.typname.equals("uuid") && fks.stream().anyMatch(users::isNewKeyReference)) {
+        } else if (col.typname.equals("uuid") && fks.stream().anyMatch(users::isTargetKeyReference)) {
             state = ColumnState.ALREADY_UUID;
         } else {
             state = ColumnState.WRONG_TYPE;

@@ -126,16 +126,16 @@ public final class PostChecks {
                 continue;
             }
             List<ForeignKey> fks = reader.foreignKeys(tableOid(col), (Integer) now[0]);
-            List<ForeignKey> toUuid = fks.stream().filter(f -> isRef(f, users, users.newKey())).toList();
-            List<ForeignKey> toId = fks.stream().filter(f -> isRef(f, users, users.oldKey())).toList();
+            List<ForeignKey> toUuid = fks.stream().filter(f -> isRef(f, users, users.targetKey())).toList();
+            List<ForeignKey> toId = fks.stream().filter(f -> isRef(f, users, users.sourceKey())).toList();
             ForeignKey before = col.userForeignKey(users);
             if (toUuid.size() != 1) {
-                bad.add(col.ref() + " has " + toUuid.size() + " foreign keys to " + users.name() + "(" + users.newKey() + "), expected 1");
+                bad.add(col.ref() + " has " + toUuid.size() + " foreign keys to " + users.name() + "(" + users.targetKey() + "), expected 1");
                 continue;
             }
             ForeignKey fk = toUuid.get(0);
             if (!toId.isEmpty()) {
-                bad.add(col.ref() + " still has a foreign key to " + users.name() + "(" + users.oldKey() + ")");
+                bad.add(col.ref() + " still has a foreign key to " + users.name() + "(" + users.sourceKey() + ")");
             }
             if (!fk.validated()) {
                 bad.add(fk.name() + " on " + col.ref() + " is NOT VALID");
@@ -151,7 +151,7 @@ public final class PostChecks {
         }
         out.add(bad.isEmpty()
             ? CheckResult.pass("foreign_keys_reference_users_uuid", (long) cols.size(),
-                "each column has one validated FK to " + users.name() + "(" + users.newKey() + ") with its original actions")
+                "each column has one validated FK to " + users.name() + "(" + users.targetKey() + ") with its original actions")
             : CheckResult.fail("foreign_keys_reference_users_uuid", (long) bad.size(), String.join("; ", bad),
                 "SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND confrelid = "
                     + Sql.regclass(users.schema(), users.name()) + ";",
@@ -294,15 +294,15 @@ public final class PostChecks {
             Object[] now = column(col);
             if (now == null || !"uuid".equals(now[1])) {
                 bad.add(col.ref() + (now == null ? " is missing" : " is still " + now[1]) + ": no reference to "
-                    + users.name() + "(" + users.newKey() + ") to check");
+                    + users.name() + "(" + users.targetKey() + ") to check");
                 continue;
             }
             String where = " WHERE x." + Sql.ident(col.ref().column()) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                + Sql.qualified(users.schema(), users.name()) + " u WHERE u." + Sql.ident(users.newKey()) + " = x."
+                + Sql.qualified(users.schema(), users.name()) + " u WHERE u." + Sql.ident(users.targetKey()) + " = x."
                 + Sql.ident(col.ref().column()) + ")";
             long n = count("SELECT count(*) FROM " + table(col) + " x" + where);
             long joined = count("SELECT count(*) FROM " + table(col) + " x JOIN " + Sql.qualified(users.schema(), users.name())
-                + " u ON u." + Sql.ident(users.newKey()) + " = x." + Sql.ident(col.ref().column()));
+                + " u ON u." + Sql.ident(users.targetKey()) + " = x." + Sql.ident(col.ref().column()));
             counts.add(col.ref().table() + " " + joined);
             if (n > 0) {
                 bad.add(n + " rows of " + col.ref() + " join no user");

@@ -196,19 +196,19 @@ public final class PreChecks {
                 plan.settings().howToNameUsers("the referenced table")));
             return false;
         }
-        if (u.oldKeyType() == null || u.newKeyType() == null) {
-            String missing = u.oldKeyType() == null ? u.oldKey() : u.newKey();
+        if (u.sourceKeyType() == null || u.targetKeyType() == null) {
+            String missing = u.sourceKeyType() == null ? u.sourceKey() : u.targetKey();
             out.add(CheckResult.fail("users_table", null, "column " + t + "." + Sql.ident(missing) + " does not exist",
                 null, plan.settings().howToNameUsers("the keys")));
             return false;
         }
-        if (!u.newKeyType().equals("uuid")) {
-            out.add(CheckResult.fail("users_table", null, "column " + t + "." + Sql.ident(u.newKey()) + " is "
-                + u.newKeyType() + ", not uuid", null, "convert it to uuid first, or " + plan.settings().howToNameUsers("the uuid column")));
+        if (!u.targetKeyType().equals("uuid")) {
+            out.add(CheckResult.fail("users_table", null, "column " + t + "." + Sql.ident(u.targetKey()) + " is "
+                + u.targetKeyType() + ", not uuid", null, "convert it to uuid first, or " + plan.settings().howToNameUsers("the uuid column")));
             return false;
         }
         out.add(CheckResult.pass("users_table", u.estimatedRows() < 0 ? null : u.estimatedRows(),
-            t + " has " + Sql.ident(u.oldKey()) + " " + u.oldKeyType() + " and " + Sql.ident(u.newKey()) + " uuid"));
+            t + " has " + Sql.ident(u.sourceKey()) + " " + u.sourceKeyType() + " and " + Sql.ident(u.targetKey()) + " uuid"));
         return true;
     }
 
@@ -226,7 +226,7 @@ public final class PreChecks {
                 case INTEGER -> out.add(CheckResult.pass(name, null, col.ref() + " is " + col.type()
                     + (col.notNull() ? " NOT NULL" : " NULL") + ", to be converted"));
                 case ALREADY_UUID -> out.add(CheckResult.info(name, null, col.ref()
-                    + " is already uuid referencing " + plan.users().name() + "(" + plan.users().newKey() + "): already migrated"));
+                    + " is already uuid referencing " + plan.users().name() + "(" + plan.users().targetKey() + "): already migrated"));
                 case MISSING_TABLE -> out.add(missing(name, col, "table " + t + " does not exist"));
                 case MISSING_COLUMN -> out.add(missing(name, col, "column " + t + "." + Sql.ident(col.ref().column())
                     + " does not exist"));
@@ -522,23 +522,23 @@ public final class PreChecks {
 
     private void usersWithoutUuid(UsersTable u) throws SQLException {
         String t = Sql.qualified(u.schema(), u.name());
-        String q = "SELECT * FROM " + t + " WHERE " + Sql.ident(u.newKey()) + " IS NULL";
-        long n = count("users_without_uuid", u.estimatedRows(), "SELECT count(*) FROM " + t + " WHERE " + Sql.ident(u.newKey()) + " IS NULL");
+        String q = "SELECT * FROM " + t + " WHERE " + Sql.ident(u.targetKey()) + " IS NULL";
+        long n = count("users_without_uuid", u.estimatedRows(), "SELECT count(*) FROM " + t + " WHERE " + Sql.ident(u.targetKey()) + " IS NULL");
         uuidsNotNull = n == 0;
-        out.add(CheckResult.zero("users_without_uuid", n, "every user has a " + u.newKey(),
-            n + " rows of " + t + " have no " + u.newKey() + "; references to them cannot be converted", q + ";",
-            "UPDATE " + t + " SET " + Sql.ident(u.newKey()) + " = gen_random_uuid() WHERE " + Sql.ident(u.newKey()) + " IS NULL;"));
+        out.add(CheckResult.zero("users_without_uuid", n, "every user has a " + u.targetKey(),
+            n + " rows of " + t + " have no " + u.targetKey() + "; references to them cannot be converted", q + ";",
+            "UPDATE " + t + " SET " + Sql.ident(u.targetKey()) + " = gen_random_uuid() WHERE " + Sql.ident(u.targetKey()) + " IS NULL;"));
     }
 
     private void duplicateUserUuids(UsersTable u) throws SQLException {
         String t = Sql.qualified(u.schema(), u.name());
-        String k = Sql.ident(u.newKey());
+        String k = Sql.ident(u.targetKey());
         String q = "SELECT " + k + ", count(*) FROM " + t + " WHERE " + k + " IS NOT NULL GROUP BY " + k + " HAVING count(*) > 1";
         long n = count("duplicate_user_uuids", u.estimatedRows(), "SELECT count(*) FROM (" + q + ") d");
         uuidsUnique = n == 0;
-        out.add(CheckResult.zero("duplicate_user_uuids", n, "every " + u.newKey() + " is unique",
-            n + " " + u.newKey() + " values of " + t + " occur more than once; references would become ambiguous", q + ";",
-            "give each duplicate user a new uuid (UPDATE ... SET " + k + " = gen_random_uuid() WHERE " + Sql.ident(u.oldKey()) + " = ...)"));
+        out.add(CheckResult.zero("duplicate_user_uuids", n, "every " + u.targetKey() + " is unique",
+            n + " " + u.targetKey() + " values of " + t + " occur more than once; references would become ambiguous", q + ";",
+            "give each duplicate user a new uuid (UPDATE ... SET " + k + " = gen_random_uuid() WHERE " + Sql.ident(u.sourceKey()) + " = ...)"));
     }
 
     private void orphans(UsersTable u, PlannedColumn col) throws SQLException {
@@ -547,7 +547,7 @@ public final class PreChecks {
         String colId = Sql.ident(col.ref().column());
         String ut = Sql.qualified(u.schema(), u.name());
         String where = " WHERE x." + colId + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + ut + " u WHERE u."
-            + Sql.ident(u.oldKey()) + " = x." + colId + ")";
+            + Sql.ident(u.sourceKey()) + " = x." + colId + ")";
         String guaranteedBy = enforcingForeignKey(u, col);
         if (guaranteedBy != null) {
             // A validated FK whose triggers are enabled holds for every committed row: scanning the table cannot
@@ -559,7 +559,7 @@ public final class PreChecks {
         long n = count(name, col.table().estimatedRows(), "SELECT count(*) FROM " + t + " x" + where);
         String list = "SELECT x.* FROM " + t + " x" + where + ";";
         out.add(CheckResult.zero(name, n, "every " + col.ref() + " points at an existing user",
-            n + " rows of " + t + " have a " + col.ref().column() + " with no matching " + u.name() + "." + u.oldKey(), list,
+            n + " rows of " + t + " have a " + col.ref().column() + " with no matching " + u.name() + "." + u.sourceKey(), list,
             (col.notNull() ? "DELETE FROM " + t + " x" + where : "UPDATE " + t + " x SET " + colId + " = NULL" + where)
                 + ";  -- or restore the missing users"));
     }
@@ -635,7 +635,7 @@ public final class PreChecks {
         }
         out.add(total == 0
             ? CheckResult.pass("duplicate_constraint_violations", 0L, "no unique constraint or index would be violated"
-                + (skippedScans == 0 ? "" : " (" + skippedScans + " valid unique indexes not scanned: " + u.name() + "." + u.newKey()
+                + (skippedScans == 0 ? "" : " (" + skippedScans + " valid unique indexes not scanned: " + u.name() + "." + u.targetKey()
                     + " is unique and never NULL, so mapping ids to uuids is one-to-one and cannot make rows collide)"))
             : CheckResult.fail("duplicate_constraint_violations", total, String.join("; ", where), firstQuery,
                 "remove the duplicates keeping one row per group (see the guide's Issue 2), or REINDEX INDEX CONCURRENTLY an invalid index"));
@@ -650,14 +650,14 @@ public final class PreChecks {
             if (!idx.columnPositions().contains(k) && !isSimpleName(text)) {
                 return null; // an expression over other columns; mapping the user column cannot make it collide
             }
-            String expr = idx.columnPositions().contains(k) ? "u." + Sql.ident(u.newKey()) : "x." + text;
+            String expr = idx.columnPositions().contains(k) ? "u." + Sql.ident(u.targetKey()) : "x." + text;
             keys.add(expr);
             notNull.add(expr + " IS NOT NULL");
         }
         String t = Sql.qualified(plan.schema(), col.ref().table());
         String source = idx.predicate() == null ? t : "(SELECT * FROM " + t + " WHERE " + idx.predicate() + ")";
         return "SELECT " + String.join(", ", keys) + ", count(*) FROM " + source + " x JOIN "
-            + Sql.qualified(u.schema(), u.name()) + " u ON u." + Sql.ident(u.oldKey()) + " = x." + Sql.ident(col.ref().column())
+            + Sql.qualified(u.schema(), u.name()) + " u ON u." + Sql.ident(u.sourceKey()) + " = x." + Sql.ident(col.ref().column())
             + " WHERE " + String.join(" AND ", notNull) + " GROUP BY " + String.join(", ", keys) + " HAVING count(*) > 1";
     }
 
@@ -686,7 +686,7 @@ public final class PreChecks {
             for (ForeignKey fk : col.foreignKeys()) {
                 if (col.userForeignKey(plan.users()) != fk) {
                     found.add("foreign key " + fk.name() + " (" + String.join(", ", fk.columns()) + ") -> " + fk.refTable()
-                        + where + " is not a single-column reference to " + plan.users().name() + "(" + plan.users().oldKey() + ")");
+                        + where + " is not a single-column reference to " + plan.users().name() + "(" + plan.users().sourceKey() + ")");
                     advice.add("drop it before the migration and recreate it afterwards");
                 }
             }
@@ -738,10 +738,10 @@ public final class PreChecks {
             targets.add(new NameClashes.Target(col, beforeExpand, true, finalFk));
         }
         List<String> found = new ArrayList<>(NameClashes.find(c, plan.schema(), targets));
-        if (!users.newKeyNotNull() && (!ownState
+        if (!users.targetKeyNotNull() && (!ownState
             || StateStore.created(c, plan.schema(), StateStore.USERS_NOT_NULL_CHECK) == null)) {
             String clash = NameClashes.usersConstraint(c, users.schema(), users.name(),
-                org.uuidmig.sql.TempNames.usersNotNullCheck(users.newKey()));
+                org.uuidmig.sql.TempNames.usersNotNullCheck(users.targetKey()));
             if (clash != null) {
                 found.add(clash);
             }
@@ -815,15 +815,15 @@ public final class PreChecks {
 
     private void usersUuidConstraints(UsersTable u) {
         List<String> missing = new ArrayList<>();
-        if (!u.newKeyNotNull()) {
+        if (!u.targetKeyNotNull()) {
             missing.add("NOT NULL");
         }
-        if (u.newKeyUniqueIndex() == null) {
+        if (u.targetKeyUniqueIndex() == null) {
             missing.add("a unique constraint or index");
         }
-        String col = Sql.qualified(u.schema(), u.name()) + "." + Sql.ident(u.newKey());
+        String col = Sql.qualified(u.schema(), u.name()) + "." + Sql.ident(u.targetKey());
         out.add(missing.isEmpty()
-            ? CheckResult.pass("users_uuid_constraints", 0L, col + " is NOT NULL and unique (" + u.newKeyUniqueIndex() + ")")
+            ? CheckResult.pass("users_uuid_constraints", 0L, col + " is NOT NULL and unique (" + u.targetKeyUniqueIndex() + ")")
             : CheckResult.warn("users_uuid_constraints", (long) missing.size(), col + " lacks " + String.join(" and ", missing),
                 null, "migrate adds them online (CHECK NOT VALID + VALIDATE + SET NOT NULL; unique index CONCURRENTLY + ADD CONSTRAINT USING INDEX)"));
     }
@@ -838,7 +838,7 @@ public final class PreChecks {
         PlanSettings s = plan.settings();
         ColumnRef ref = col.ref();
         List<ColumnRef> likely = LikelyColumns.candidates(ref, col.state(), plan.notPlannedUserReferences(), s.excludes());
-        String users = plan.users().name() + "(" + plan.users().oldKey() + ")";
+        String users = plan.users().name() + "(" + plan.users().sourceKey() + ")";
         if (likely.isEmpty()) {
             List<ColumnRef> planned = col.state() == ColumnState.MISSING_TABLE ? LikelyColumns.plannedWithSameWords(ref, plan.columns())
                 : List.of();
@@ -887,10 +887,10 @@ public final class PreChecks {
             listed.add(r + (meant == null ? "" : " (likely the planned " + meant + ", which does not exist: see its FAIL)"));
         }
         out.add(refs.isEmpty()
-            ? CheckResult.pass("unplanned_user_references", 0L, "every foreign key to " + plan.users().name() + "(" + plan.users().oldKey() + ") is in the plan")
+            ? CheckResult.pass("unplanned_user_references", 0L, "every foreign key to " + plan.users().name() + "(" + plan.users().sourceKey() + ") is in the plan")
             : CheckResult.warn("unplanned_user_references", (long) refs.size(), "not in the plan, will keep pointing at "
-                + plan.users().name() + "." + plan.users().oldKey() + ": " + String.join(", ", listed), null,
-                plan.settings().howToAdd() + " if they should move to " + plan.users().newKey()));
+                + plan.users().name() + "." + plan.users().sourceKey() + ": " + String.join(", ", listed), null,
+                plan.settings().howToAdd() + " if they should move to " + plan.users().targetKey()));
     }
 
     private void alembic() throws SQLException {

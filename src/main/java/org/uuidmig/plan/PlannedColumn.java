@@ -33,7 +33,7 @@ public record PlannedColumn(ColumnRef ref, ColumnState state, TableInfo table, i
     /** The FK to users(old key) that the migration replaces, or null when there is none. */
     public ForeignKey userForeignKey(UsersTable users) {
         for (ForeignKey fk : foreignKeys) {
-            if (fk.columns().size() == 1 && users.isOldKeyReference(fk)) {
+            if (fk.columns().size() == 1 && users.isSourceKeyReference(fk)) {
                 return fk;
             }
         }

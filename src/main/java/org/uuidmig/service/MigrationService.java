@@ -80,7 +80,7 @@ public final class MigrationService extends StepsService {
                 return new MigrationResult(Outcome.REFUSED, null, null, plan.toConvert().size(), pre, List.of(), 0, null, List.of());
             }
             if (!resuming && plan.toConvert().isEmpty()) {
-                return new MigrationResult(Outcome.NOTHING_TO_DO, plan.users().name(), plan.users().newKey(), 0, null, List.of(), 0,
+                return new MigrationResult(Outcome.NOTHING_TO_DO, plan.users().name(), plan.users().targetKey(), 0, null, List.of(), 0,
                     null, List.of());
             }
             if (!settings.run().dryRun()) {
@@ -205,11 +205,11 @@ public final class MigrationService extends StepsService {
         if (recorded == null || state.stream().allMatch(r -> r.step().equals(StepIds.DONE))) {
             return;
         }
-        if (!recorded.name().equals(asked.name()) || !recorded.oldKey().equals(asked.oldKey())
-            || !recorded.newKey().equals(asked.newKey())) {
+        if (!recorded.name().equals(asked.name()) || !recorded.sourceKey().equals(asked.sourceKey())
+            || !recorded.targetKey().equals(asked.targetKey())) {
             throw new UuidmigException(ExitCode.CHECKS_FAILED, "the unfinished migration of schema " + plan.schema() + " was planned for "
-                + recorded.name() + "(" + recorded.oldKey() + ") -> " + recorded.name() + "(" + recorded.newKey() + "), this run asks for "
-                + asked.name() + "(" + asked.oldKey() + ") -> " + asked.name() + "(" + asked.newKey() + "): rerun with the recorded "
+                + recorded.name() + "(" + recorded.sourceKey() + ") -> " + recorded.name() + "(" + recorded.targetKey() + "), this run asks for "
+                + asked.name() + "(" + asked.sourceKey() + ") -> " + asked.name() + "(" + asked.targetKey() + "): rerun with the recorded "
                 + (plan.settings().planFile() == null ? "--users-table and keys" : "users table and keys (in the plan file "
                 + plan.settings().planFile() + ")") + " to finish it, or roll it back first. Nothing was changed");
         }

@@ -28,7 +28,7 @@ public final class PlanService {
      * and --exclude), in the plan's order; reading it back gives the same plan.
      */
     public static PlanFile planFile(Plan plan, Path path) {
-        return PlanFile.of(path, plan.schema(), plan.users().name(), plan.users().oldKey(), plan.users().newKey(),
+        return PlanFile.of(path, plan.schema(), plan.users().name(), plan.users().sourceKey(), plan.users().targetKey(),
             plan.columns().stream().map(PlannedColumn::ref).toList());
     }
 

@@ -75,7 +75,7 @@ public final class StatusService {
                 stage = Stage.ROLLED_BACK;
                 summary = "rolled back: uuidmig rollback finished on " + rolledBack.on() + " (Flyway version " + rolledBack.version()
                     + "); all " + integer + " planned columns hold integers referencing " + plan.users().name() + "("
-                    + plan.users().oldKey() + ") again";
+                    + plan.users().sourceKey() + ") again";
             } else if (!withoutState && integer == 0) {
                 stage = Stage.UNKNOWN;
                 summary = "none of the " + plan.columns().size() + " planned columns is an integer or uuid reference in schema "
@@ -87,7 +87,7 @@ public final class StatusService {
                     + "has no state for schema " + plan.schema() + " in this database";
             } else if (uuid == plan.columns().size()) {
                 stage = Stage.MIGRATED_WITHOUT_STATE;
-                summary = "every planned column is uuid referencing " + plan.users().name() + "(" + plan.users().newKey()
+                summary = "every planned column is uuid referencing " + plan.users().name() + "(" + plan.users().targetKey()
                     + "), but uuidmig has no state here: migrated by other means, or the " + StateStore.SCHEMA
                     + " schema was dropped (validate-post needs that state)";
             } else {

@@ -59,8 +59,8 @@ public final class MigrationSql {
         String green = "        IF NEW." + shadowName + " IS NULL THEN\n"
             + "            NEW." + oldName + " := NULL;\n"
             + "        ELSE\n"
-            + "            SELECT u." + Sql.ident(users.oldKey()) + " INTO NEW." + oldName + " FROM " + usersTable + " u WHERE u."
-            + Sql.ident(users.newKey()) + " = NEW." + shadowName + ";\n"
+            + "            SELECT u." + Sql.ident(users.sourceKey()) + " INTO NEW." + oldName + " FROM " + usersTable + " u WHERE u."
+            + Sql.ident(users.targetKey()) + " = NEW." + shadowName + ";\n"
             + "        END IF;\n"
             + "        write_side := 'green';\n";
         String body = "DECLARE write_side text;\nBEGIN\n"
@@ -99,8 +99,8 @@ public final class MigrationSql {
         return indent + "IF " + old + " IS NULL THEN\n"
             + indent + "    " + shadow + " := NULL;\n"
             + indent + "ELSE\n"
-            + indent + "    SELECT u." + Sql.ident(users.newKey()) + " INTO " + shadow + " FROM " + Sql.qualified(users.schema(), users.name())
-            + " u WHERE u." + Sql.ident(users.oldKey()) + " = " + old + ";\n"
+            + indent + "    SELECT u." + Sql.ident(users.targetKey()) + " INTO " + shadow + " FROM " + Sql.qualified(users.schema(), users.name())
+            + " u WHERE u." + Sql.ident(users.sourceKey()) + " = " + old + ";\n"
             + (col.notNull()
                 // no user (yet): a row inserted before its user under a deferred FK. NULL would fail the NOT NULL
                 // check at once; the placeholder passes it, and the check trigger completes the row at commit
@@ -132,7 +132,7 @@ public final class MigrationSql {
      * replaces it at commit once the user exists, or records the row, and the swap refuses a recorded row.
      */
     static String placeholder(UsersTable users) {
-        return "uuid".equals(users.newKeyType()) ? "'00000000-0000-0000-0000-000000000000'::pg_catalog.uuid" : "0";
+        return "uuid".equals(users.targetKeyType()) ? "'00000000-0000-0000-0000-000000000000'::pg_catalog.uuid" : "0";
     }
 
     /** The SQLSTATE the swap raises when a recorded row is still wrong under its locks (see {@link #requireRechecked}). */
@@ -152,10 +152,10 @@ public final class MigrationSql {
         String shadow = "NEW." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
         String usersTable = Sql.qualified(users.schema(), users.name());
         String eq = " OPERATOR(pg_catalog.=) ";
-        String body = "DECLARE want " + usersTable + "." + Sql.ident(users.newKey()) + "%TYPE;\n"
+        String body = "DECLARE want " + usersTable + "." + Sql.ident(users.targetKey()) + "%TYPE;\n"
             + "BEGIN\n"
             + "    IF " + old + " IS NOT NULL THEN\n"
-            + "        SELECT u." + Sql.ident(users.newKey()) + " INTO want FROM " + usersTable + " u WHERE u." + Sql.ident(users.oldKey())
+            + "        SELECT u." + Sql.ident(users.targetKey()) + " INTO want FROM " + usersTable + " u WHERE u." + Sql.ident(users.sourceKey())
             + eq + old + ";\n"
             + "    END IF;\n"
             + "    IF (" + old + " IS NULL AND " + shadow + " IS NULL)\n"
@@ -208,7 +208,7 @@ public final class MigrationSql {
         String where = "table_schema = " + Sql.literal(schema) + " AND table_name = " + Sql.literal(col.ref().table())
             + " AND column_name = " + Sql.literal(col.ref().column());
         String body = "DECLARE tids tid[]; r tid; o " + t + "." + old + "%TYPE; s " + t + "." + shadow + "%TYPE; want "
-            + usersTable + "." + Sql.ident(users.newKey()) + "%TYPE; n bigint := 0;\n"
+            + usersTable + "." + Sql.ident(users.targetKey()) + "%TYPE; n bigint := 0;\n"
             + "BEGIN\n"
             + "    WITH d AS (DELETE FROM uuidmig.recheck WHERE " + where + " RETURNING row_ctid)\n"
             + "    SELECT pg_catalog.array_agg(DISTINCT row_ctid) INTO tids FROM d;\n"
@@ -218,7 +218,7 @@ public final class MigrationSql {
             + "        n := n + 1;\n"
             + "        want := NULL;\n"
             + "        IF o IS NOT NULL THEN\n"
-            + "            SELECT u." + Sql.ident(users.newKey()) + " INTO want FROM " + usersTable + " u WHERE u." + Sql.ident(users.oldKey()) + " = o;\n"
+            + "            SELECT u." + Sql.ident(users.targetKey()) + " INTO want FROM " + usersTable + " u WHERE u." + Sql.ident(users.sourceKey()) + " = o;\n"
             + "        END IF;\n"
             + "        CONTINUE WHEN (o IS NULL) = (s IS NULL) AND s IS NOT DISTINCT FROM want;\n"
             + "        IF o IS NOT NULL AND want IS NULL THEN\n"
@@ -351,7 +351,7 @@ public final class MigrationSql {
         String actions = oldFk == null ? "" : oldFk.actionsSql();
         return "ALTER TABLE " + table(schema, col) + " ADD CONSTRAINT " + Sql.ident(TempNames.foreignKey(col.ref().column()))
             + " FOREIGN KEY (" + Sql.ident(TempNames.shadowColumn(col.ref().column())) + ") REFERENCES "
-            + Sql.qualified(users.schema(), users.name()) + " (" + Sql.ident(users.newKey()) + ")"
+            + Sql.qualified(users.schema(), users.name()) + " (" + Sql.ident(users.targetKey()) + ")"
             + (actions.isEmpty() ? "" : " " + actions) + " NOT VALID";
     }
 
@@ -366,9 +366,9 @@ public final class MigrationSql {
         if (hasUpper) {
             conds.add(row("x.", key) + " <= " + params(keyTypes));
         }
-        conds.add("u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column()));
-        conds.add("x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.newKey()));
-        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.newKey()) + " FROM "
+        conds.add("u." + Sql.ident(users.sourceKey()) + " = x." + Sql.ident(col.ref().column()));
+        conds.add("x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.targetKey()));
+        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.targetKey()) + " FROM "
             + Sql.qualified(users.schema(), users.name()) + " u WHERE " + String.join(" AND ", conds);
     }
 
@@ -409,10 +409,10 @@ public final class MigrationSql {
     /** One batch over a range of heap pages [from, to), for tables without a usable key (TID range scan, PG 14+). */
     public static String backfillCtidRange(String schema, PlannedColumn col, UsersTable users) {
         String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
-        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.newKey()) + " FROM "
+        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.targetKey()) + " FROM "
             + Sql.qualified(users.schema(), users.name()) + " u WHERE x.ctid >= format('(%s,0)', ?::bigint)::tid"
-            + " AND x.ctid < format('(%s,0)', ?::bigint)::tid AND u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column())
-            + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.newKey());
+            + " AND x.ctid < format('(%s,0)', ?::bigint)::tid AND u." + Sql.ident(users.sourceKey()) + " = x." + Sql.ident(col.ref().column())
+            + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.targetKey());
     }
 
     /**
@@ -421,11 +421,11 @@ public final class MigrationSql {
      */
     public static String backfillCtidList(String schema, PlannedColumn col, UsersTable users) {
         String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
-        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.newKey()) + " FROM "
+        return "UPDATE " + table(schema, col) + " x SET " + shadow + " = u." + Sql.ident(users.targetKey()) + " FROM "
             + Sql.qualified(users.schema(), users.name()) + " u WHERE x.ctid = ANY (ARRAY(SELECT format('(%s,%s)', p, i)::tid"
             + " FROM generate_series(?::bigint, ?::bigint - 1) p, generate_series(1, 291) i))"
-            + " AND u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column())
-            + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.newKey());
+            + " AND u." + Sql.ident(users.sourceKey()) + " = x." + Sql.ident(col.ref().column())
+            + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(users.targetKey());
     }
 
     /**
@@ -438,7 +438,7 @@ public final class MigrationSql {
     public static String sampleBackfill(String schema, PlannedColumn col, UsersTable users, String setColumn, String range) {
         return "UPDATE " + table(schema, col) + " x SET " + Sql.ident(setColumn) + " = x." + Sql.ident(setColumn) + " FROM "
             + Sql.qualified(users.schema(), users.name()) + " u WHERE " + (range == null ? "" : range + " AND ")
-            + "u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column());
+            + "u." + Sql.ident(users.sourceKey()) + " = x." + Sql.ident(col.ref().column());
     }
 
     /**
@@ -446,8 +446,8 @@ public final class MigrationSql {
      * rows in the range and those with a user.
      */
     public static String sampleRead(String schema, PlannedColumn col, UsersTable users, String range) {
-        return "SELECT count(*), count(u." + Sql.ident(users.oldKey()) + ") FROM " + table(schema, col) + " x LEFT JOIN "
-            + Sql.qualified(users.schema(), users.name()) + " u ON u." + Sql.ident(users.oldKey()) + " = x." + Sql.ident(col.ref().column())
+        return "SELECT count(*), count(u." + Sql.ident(users.sourceKey()) + ") FROM " + table(schema, col) + " x LEFT JOIN "
+            + Sql.qualified(users.schema(), users.name()) + " u ON u." + Sql.ident(users.sourceKey()) + " = x." + Sql.ident(col.ref().column())
             + (range == null ? "" : " WHERE " + range);
     }
 
@@ -477,9 +477,9 @@ public final class MigrationSql {
             String old = "x." + Sql.ident(col.ref().column());
             String shadow = "x." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
             joins.append(" LEFT JOIN ").append(Sql.qualified(users.schema(), users.name())).append(' ').append(u)
-                .append(" ON ").append(u).append('.').append(Sql.ident(users.oldKey())).append(" = ").append(old);
+                .append(" ON ").append(u).append('.').append(Sql.ident(users.sourceKey())).append(" = ").append(old);
             bad.add("(" + old + " IS NULL) <> (" + shadow + " IS NULL) OR " + shadow + " IS DISTINCT FROM " + u + "."
-                + Sql.ident(users.newKey()));
+                + Sql.ident(users.targetKey()));
         }
         sql.append(String.join(" OR ", bad)).append(") FROM ").append(Sql.qualified(schema, table)).append(" x").append(joins);
         return sql.toString();
@@ -490,8 +490,8 @@ public final class MigrationSql {
         String old = "x." + Sql.ident(col.ref().column());
         String shadow = "x." + Sql.ident(TempNames.shadowColumn(col.ref().column()));
         return "SELECT x.* FROM " + table(schema, col) + " x LEFT JOIN " + Sql.qualified(users.schema(), users.name())
-            + " u ON u." + Sql.ident(users.oldKey()) + " = " + old + " WHERE (" + old + " IS NULL) <> (" + shadow
-            + " IS NULL) OR " + shadow + " IS DISTINCT FROM u." + Sql.ident(users.newKey());
+            + " u ON u." + Sql.ident(users.sourceKey()) + " = " + old + " WHERE (" + old + " IS NULL) <> (" + shadow
+            + " IS NULL) OR " + shadow + " IS DISTINCT FROM u." + Sql.ident(users.targetKey());
     }
 
     /** The statements of the swap for one column, after its table is locked. */

@@ -83,9 +83,9 @@ final class RestoreUsersKeyStep implements MigrationStep {
 
     private boolean notNullAdded(StepContext ctx) throws SQLException {
         UsersTable u = original;
-        return !u.newKeyNotNull() && Catalog.exists(ctx.conn(), """
+        return !u.targetKeyNotNull() && Catalog.exists(ctx.conn(), """
             SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::regclass AND a.attname = ? AND a.attnotnull""",
-            users(), u.newKey());
+            users(), u.targetKey());
     }
 
     @Override
@@ -98,11 +98,11 @@ final class RestoreUsersKeyStep implements MigrationStep {
     }
 
     private String dropCheck() {
-        return "ALTER TABLE " + users() + " DROP CONSTRAINT IF EXISTS " + Sql.ident(TempNames.usersNotNullCheck(original.newKey()));
+        return "ALTER TABLE " + users() + " DROP CONSTRAINT IF EXISTS " + Sql.ident(TempNames.usersNotNullCheck(original.targetKey()));
     }
 
     private String dropNotNull() {
-        return "ALTER TABLE " + users() + " ALTER COLUMN " + Sql.ident(original.newKey()) + " DROP NOT NULL";
+        return "ALTER TABLE " + users() + " ALTER COLUMN " + Sql.ident(original.targetKey()) + " DROP NOT NULL";
     }
 
     @Override
@@ -121,12 +121,12 @@ final class RestoreUsersKeyStep implements MigrationStep {
             out.add(new PlannedStatement(MigrationSql.dropIndexConcurrently(original.schema(), name)
                 + "  -- when it is a bare index (and still has the recorded oid)", "SHARE UPDATE EXCLUSIVE"));
         }
-        if (!original.newKeyNotNull()) {
+        if (!original.targetKeyNotNull()) {
             out.add(new PlannedStatement(dropNotNull(), "ACCESS EXCLUSIVE (catalog only)"));
             out.add(new PlannedStatement(dropCheck() + "  -- when uuidmig.created_objects records it", "ACCESS EXCLUSIVE (catalog only)"));
         }
         if (out.isEmpty()) {
-            out.add(new PlannedStatement("-- " + original.name() + "(" + original.newKey()
+            out.add(new PlannedStatement("-- " + original.name() + "(" + original.targetKey()
                 + ") was NOT NULL before the migration and uuidmig recorded no object it added to it: nothing to remove", "none"));
         }
         return out;
@@ -147,7 +147,7 @@ final class RestoreUsersKeyStep implements MigrationStep {
         boolean dropCheck = checkPresent(ctx);
         boolean dropNn = notNullAdded(ctx);
         if (dropCheck || dropNn) {
-            ctx.blocking().inTransaction(ctx.conn(), "restore nullability of " + original.name() + "." + original.newKey(), c -> {
+            ctx.blocking().inTransaction(ctx.conn(), "restore nullability of " + original.name() + "." + original.targetKey(), c -> {
                 if (dropNn) {
                     Catalog.exec(c, dropNotNull());
                 }

@@ -26,10 +26,10 @@ public final class Reverse {
     private Reverse() {
     }
 
-    /** users with oldKey and newKey exchanged: the "old" key is now uuid, the "new" one id (its PK, unique and NOT NULL). */
+    /** users with its keys exchanged: the source key is now uuid, the target id (its PK, unique and NOT NULL). */
     public static UsersTable users(UsersTable u) {
-        return new UsersTable(u.oid(), u.schema(), u.name(), u.newKey(), u.newKeyType(), u.oldKey(), u.oldKeyType(), true,
-            u.oldKey(), u.estimatedRows());
+        return new UsersTable(u.oid(), u.schema(), u.name(), u.targetKey(), u.targetKeyType(), u.sourceKey(), u.sourceKeyType(), true,
+            u.sourceKey(), u.estimatedRows());
     }
 
     /** The column as it is after the swap, with what to restore; see the class comment. */
@@ -37,7 +37,7 @@ public final class Reverse {
         List<ForeignKey> fks = new ArrayList<>();
         ForeignKey fk = original.userForeignKey(users);
         if (fk != null) {
-            fks.add(new ForeignKey(fk.name(), fk.columns(), fk.refSchema(), fk.refTable(), List.of(users.newKey()), fk.onUpdate(),
+            fks.add(new ForeignKey(fk.name(), fk.columns(), fk.refSchema(), fk.refTable(), List.of(users.targetKey()), fk.onUpdate(),
                 fk.onDelete(), fk.matchType(), fk.deferrable(), fk.deferred(), fk.validated()));
         }
         TableInfo t = original.table();

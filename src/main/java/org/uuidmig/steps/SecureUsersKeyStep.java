@@ -55,14 +55,14 @@ final class SecureUsersKeyStep implements MigrationStep {
         UsersTable u = ctx.users();
         return Catalog.exists(ctx.conn(), """
             SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = ?::regclass AND a.attname = ? AND a.attnotnull""",
-            users(ctx), u.newKey());
+            users(ctx), u.targetKey());
     }
 
     private static boolean hasUnique(StepContext ctx) throws SQLException {
         return Catalog.exists(ctx.conn(), """
             SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
              WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL
-               AND i.indnkeyatts = 1 AND a.attname = ?""", users(ctx), ctx.users().newKey());
+               AND i.indnkeyatts = 1 AND a.attname = ?""", users(ctx), ctx.users().targetKey());
     }
 
     /** Whether no relation of users' schema and no constraint on users is called name. */
@@ -78,7 +78,7 @@ final class SecureUsersKeyStep implements MigrationStep {
     /** The first free candidate name for the unique index (see {@link TempNames#usersUniqueIndex(String, String, int)}). */
     static String firstFreeName(Connection c, UsersTable u) throws SQLException {
         for (int n = 0; ; n++) {
-            String name = TempNames.usersUniqueIndex(u.name(), u.newKey(), n);
+            String name = TempNames.usersUniqueIndex(u.name(), u.targetKey(), n);
             if (nameFree(c, u, name)) {
                 return name;
             }
@@ -99,7 +99,7 @@ final class SecureUsersKeyStep implements MigrationStep {
             ps.setString(1, u.schema());
             ps.setString(2, name);
             ps.setString(3, Sql.qualified(u.schema(), u.name()));
-            ps.setString(4, u.newKey());
+            ps.setString(4, u.targetKey());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
             }
@@ -124,7 +124,7 @@ final class SecureUsersKeyStep implements MigrationStep {
             StateStore.CreatedObject rec = StateStore.created(ctx.conn(), ctx.schema(), StateStore.USERS_UNIQUE_INDEX);
             return rec != null ? rec.name() : firstFreeName(ctx.conn(), ctx.users());
         } catch (SQLException e) {
-            return TempNames.usersUniqueIndex(ctx.users().name(), ctx.users().newKey());
+            return TempNames.usersUniqueIndex(ctx.users().name(), ctx.users().targetKey());
         }
     }
 
@@ -132,25 +132,25 @@ final class SecureUsersKeyStep implements MigrationStep {
     public List<PlannedStatement> statements(StepContext ctx) {
         List<PlannedStatement> out = new ArrayList<>();
         UsersTable u = ctx.users();
-        if (u.newKeyUniqueIndex() == null) {
+        if (u.targetKeyUniqueIndex() == null) {
             String name = plannedName(ctx);
-            out.add(new PlannedStatement(createUnique(ctx, name) + "  -- the first free name of " + u.name() + "_" + u.newKey()
+            out.add(new PlannedStatement(createUnique(ctx, name) + "  -- the first free name of " + u.name() + "_" + u.targetKey()
                 + "_key, ..._key1, ...; recorded in uuidmig.created_objects", "SHARE UPDATE EXCLUSIVE"));
             out.add(new PlannedStatement(attachUnique(ctx, name), "ACCESS EXCLUSIVE (catalog only)"));
         }
-        if (!u.newKeyNotNull()) {
+        if (!u.targetKeyNotNull()) {
             for (String s : notNullStatements(ctx)) {
                 out.add(new PlannedStatement(s, s.contains("VALIDATE") ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE (catalog only)"));
             }
         }
         if (out.isEmpty()) {
-            out.add(new PlannedStatement("-- " + u.name() + "(" + u.newKey() + ") is already NOT NULL and unique: nothing to do", "none"));
+            out.add(new PlannedStatement("-- " + u.name() + "(" + u.targetKey() + ") is already NOT NULL and unique: nothing to do", "none"));
         }
         return out;
     }
 
     private static String createUnique(StepContext ctx, String name) {
-        return "CREATE UNIQUE INDEX CONCURRENTLY " + Sql.ident(name) + " ON " + users(ctx) + " (" + Sql.ident(ctx.users().newKey()) + ")";
+        return "CREATE UNIQUE INDEX CONCURRENTLY " + Sql.ident(name) + " ON " + users(ctx) + " (" + Sql.ident(ctx.users().targetKey()) + ")";
     }
 
     private static String attachUnique(StepContext ctx, String name) {
@@ -158,8 +158,8 @@ final class SecureUsersKeyStep implements MigrationStep {
     }
 
     private static List<String> notNullStatements(StepContext ctx) {
-        String check = Sql.ident(TempNames.usersNotNullCheck(ctx.users().newKey()));
-        String col = Sql.ident(ctx.users().newKey());
+        String check = Sql.ident(TempNames.usersNotNullCheck(ctx.users().targetKey()));
+        String col = Sql.ident(ctx.users().targetKey());
         return List.of(
             "ALTER TABLE " + users(ctx) + " ADD CONSTRAINT " + check + " CHECK (" + col + " IS NOT NULL) NOT VALID",
             "ALTER TABLE " + users(ctx) + " VALIDATE CONSTRAINT " + check,
@@ -217,7 +217,7 @@ final class SecureUsersKeyStep implements MigrationStep {
         }
         if (!notNull(ctx)) {
             List<String> s = notNullStatements(ctx);
-            String check = TempNames.usersNotNullCheck(u.newKey());
+            String check = TempNames.usersNotNullCheck(u.targetKey());
             StateStore.CreatedObject recCheck = StateStore.created(conn, schema, StateStore.USERS_NOT_NULL_CHECK);
             Long checkOid = checkOid(conn, ctx, check);
             if (checkOid != null && (recCheck == null || !checkOid.equals(recCheck.oid()))) {

@@ -234,7 +234,7 @@ final class SwapStep implements MigrationStep {
         List<String> rows = StateStore.recheckPending(ctx.conn(), ctx.schema(), tables, 20);
         throw new UuidmigException(ExitCode.INCOMPLETE, what + " of " + String.join(", ", tables) + " did not go ahead, nothing "
             + "was changed: these rows were written after the verification with a value that maps to no "
-            + ctx.users().name() + "." + ctx.users().newKey() + " (an integer with no user, written while foreign keys were not "
+            + ctx.users().name() + "." + ctx.users().targetKey() + " (an integer with no user, written while foreign keys were not "
             + "checked, e.g. under session_replication_role = replica), or an application trigger changed them again: "
             + String.join("; ", rows) + ". Give them an existing user (or NULL where allowed), then rerun " + rerun, e);
     }

@@ -84,7 +84,7 @@ final class VerifyStep implements MigrationStep {
         }
         if (r[1] > 0) {
             throw new UuidmigException(ExitCode.CHECKS_FAILED, "verify " + table + ": " + r[1] + " of " + r[0]
-                + " rows have a new value that does not match users." + ctx.users().newKey()
+                + " rows have a new value that does not match users." + ctx.users().targetKey()
                 + " of their integer (usually integers with no user, written while the migration ran). The swap is refused; "
                 + "list them with: " + String.join("; ", cols.stream().map(col -> MigrationSql.mismatchedRows(ctx.schema(), col, ctx.users())).toList())
                 + "; fix the rows, then rerun " + ctx.settings().run().command().commandLine());
@@ -148,9 +148,9 @@ final class VerifyStep implements MigrationStep {
             String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
             String old = Sql.ident(col.ref().column());
             ctx.blocking().inTransaction(ctx.conn(), "catch up " + col.ref(), c -> {
-                Catalog.exec(c, "UPDATE " + t + " x SET " + shadow + " = u." + Sql.ident(ctx.users().newKey()) + " FROM "
-                    + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " u WHERE u." + Sql.ident(ctx.users().oldKey())
-                    + " = x." + old + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(ctx.users().newKey()));
+                Catalog.exec(c, "UPDATE " + t + " x SET " + shadow + " = u." + Sql.ident(ctx.users().targetKey()) + " FROM "
+                    + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " u WHERE u." + Sql.ident(ctx.users().sourceKey())
+                    + " = x." + old + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(ctx.users().targetKey()));
                 Catalog.exec(c, "UPDATE " + t + " x SET " + shadow + " = NULL WHERE x." + old + " IS NULL AND x." + shadow + " IS NOT NULL");
             });
         }
