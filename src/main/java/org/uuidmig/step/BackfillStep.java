@@ -70,24 +70,60 @@ final class BackfillStep implements MigrationStep {
         return !col.table().keyColumns().isEmpty();
     }
 
+    /** The key's upper bound of the next batch, after a lower bound or from the start. */
+    private String boundSql(StepContext ctx, boolean hasLower) {
+        return MigrationSql.nextKeysetBound(ctx.schema(), col, col.table().keyColumns(), col.table().keyTypes(), hasLower);
+    }
+
+    /** One batch over a key range: after a lower bound or from the start, up to an upper bound or to the end. */
+    private String batchSql(StepContext ctx, boolean hasLower, boolean hasUpper) {
+        return MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), col.table().keyColumns(), col.table().keyTypes(),
+            hasLower, hasUpper);
+    }
+
+    /** One batch over a range of heap pages (no key): a TID range scan from PostgreSQL 14, an array of TIDs before. */
+    private String ctidSql(StepContext ctx) {
+        return ctx.serverVersionNum() >= 140000 ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
+            : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users());
+    }
+
+    private String vacuumSql(StepContext ctx) {
+        return "VACUUM " + MigrationSql.table(ctx.schema(), col);
+    }
+
+    /**
+     * The batches as templates, each sent with its bounds as parameters: from the start (the first batch, with no
+     * lower bound) unless the state holds a checkpoint to resume after, then the loop of batches, the last of which has
+     * no upper bound.
+     */
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        String batchLock = "ROW EXCLUSIVE + row locks of the batch";
         List<PlannedStatement> out = new ArrayList<>();
         if (keyset()) {
-            List<String> k = col.table().keyColumns();
-            List<String> t = col.table().keyTypes();
-            out.add(new PlannedStatement(MigrationSql.nextKeysetBound(ctx.schema(), col, k, t, true)
-                + "  -- upper key of the next batch", "ACCESS SHARE"));
-            out.add(new PlannedStatement(MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), k, t, true, true)
-                + "  -- repeated per batch, one transaction each, with the checkpoint", "ROW EXCLUSIVE + row locks of the batch"));
+            if (checkpoint(ctx) == null) {
+                out.add(PlannedStatement.once(boundSql(ctx, false), "ACCESS SHARE", "upper key of the first batch"));
+                out.add(PlannedStatement.when(batchSql(ctx, false, false), batchLock, "when the whole table fits in one batch"));
+                out.add(PlannedStatement.when(batchSql(ctx, false, true), batchLock, "the first batch, with its checkpoint"));
+            }
+            out.add(PlannedStatement.repeated(boundSql(ctx, true), "ACCESS SHARE", "upper key of the next batch"));
+            out.add(PlannedStatement.repeated(batchSql(ctx, true, true), batchLock,
+                "repeated per batch, one transaction each, with the checkpoint"));
+            out.add(PlannedStatement.repeated(batchSql(ctx, true, false), batchLock, "the last batch, to the end of the table"));
         } else {
-            out.add(new PlannedStatement((ctx.serverVersionNum() >= 140000 ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
-                : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users()))
-                + "  -- no primary key: repeated per range of heap pages, then catch-up passes", "ROW EXCLUSIVE + row locks of the batch"));
+            out.add(PlannedStatement.repeated(ctidSql(ctx), batchLock,
+                "no primary key: repeated per range of heap pages, then catch-up passes"));
         }
-        out.add(new PlannedStatement("VACUUM " + MigrationSql.table(ctx.schema(), col)
-            + "  -- whenever about a tenth of the table has been rewritten", "SHARE UPDATE EXCLUSIVE"));
+        out.add(PlannedStatement.repeated(vacuumSql(ctx), "SHARE UPDATE EXCLUSIVE",
+            "whenever about a tenth of the table has been rewritten"));
         return out;
+    }
+
+    /** The key the recorded state resumes after, or null to start from the beginning. */
+    private List<String> checkpoint(StepContext ctx) throws SQLException {
+        return StateStore.columns(ctx.conn(), ctx.schema()).stream()
+            .filter(r -> r.table().equals(col.ref().table()) && r.column().equals(col.ref().column()))
+            .map(StateStore.ColumnRow::lastKey).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     @Override
@@ -146,11 +182,10 @@ final class BackfillStep implements MigrationStep {
 
     private void runKeyset(StepContext ctx, Batcher batcher, List<String> lastKey) throws SQLException {
         List<String> k = col.table().keyColumns();
-        List<String> types = col.table().keyTypes();
         List<String> lower = lastKey;
         while (true) {
-            List<String> upper = nextBound(ctx, k, types, lower, batcher.size);
-            String sql = MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), k, types, lower != null, upper != null);
+            List<String> upper = nextBound(ctx, k, lower, batcher.size);
+            String sql = batchSql(ctx, lower != null, upper != null);
             List<String> lo = lower;
             batcher.batch(upper == null ? lower : upper, c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -175,9 +210,8 @@ final class BackfillStep implements MigrationStep {
         }
     }
 
-    private List<String> nextBound(StepContext ctx, List<String> k, List<String> types, List<String> lower, int size)
-        throws SQLException {
-        String sql = MigrationSql.nextKeysetBound(ctx.schema(), col, k, types, lower != null);
+    private List<String> nextBound(StepContext ctx, List<String> k, List<String> lower, int size) throws SQLException {
+        String sql = boundSql(ctx, lower != null);
         try (PreparedStatement ps = ctx.conn().prepareStatement(sql)) {
             int p = 1;
             if (lower != null) {
@@ -212,9 +246,7 @@ final class BackfillStep implements MigrationStep {
             page = Long.parseLong(p[0]);
             pass = Integer.parseInt(p[1]);
         }
-        boolean tidRange = ctx.serverVersionNum() >= 140000;
-        String sql = tidRange ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
-            : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users());
+        String sql = ctidSql(ctx);
         double rowsPerPage = Math.max(1.0, rowsPerPage(ctx));
         for (; pass <= MAX_PASSES; pass++) {
             long updatedInPass = 0;
@@ -369,7 +401,7 @@ final class BackfillStep implements MigrationStep {
         private void vacuum() {
             long t0 = System.nanoTime();
             try {
-                Catalog.exec(ctx.conn(), "VACUUM " + MigrationSql.table(ctx.schema(), col));
+                Catalog.exec(ctx.conn(), vacuumSql(ctx));
                 vacuums++;
                 LOG.debug("vacuumed {} in {} ms", col.ref().table(), (System.nanoTime() - t0) / 1_000_000);
             } catch (SQLException e) {

@@ -140,6 +140,13 @@ final class Catalog {
         }
     }
 
+    /** Sends each planned statement, in order (the statements a step's dry run prints). */
+    static void send(Connection c, java.util.List<MigrationStep.PlannedStatement> statements) throws SQLException {
+        for (MigrationStep.PlannedStatement s : statements) {
+            exec(c, s.sql());
+        }
+    }
+
     static void exec(Connection c, String sql) throws SQLException {
         LOG.debug("SQL: {}", sql);
         try (var st = c.createStatement()) {

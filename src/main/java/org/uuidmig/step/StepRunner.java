@@ -221,12 +221,12 @@ public final class StepRunner {
     }
 
     /** Every step's statements with their locks, in order, numbered from 1, for --dry-run. */
-    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) {
+    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) throws SQLException {
         List<MigrationStep> steps = plan.steps();
         List<DryRun.Step> out = new ArrayList<>();
         for (MigrationStep step : steps) {
             out.add(new DryRun.Step(out.size() + 1, step.id(), step.target(),
-                step.statements(ctx).stream().map(s -> new DryRun.Statement(s.lock(), s.sql())).toList()));
+                step.statements(ctx).stream().map(s -> new DryRun.Statement(s.lock(), s.sql(), s.note())).toList()));
         }
         return out;
     }
