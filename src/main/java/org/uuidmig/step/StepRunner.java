@@ -67,7 +67,7 @@ public final class StepRunner {
     }
 
     private void runOne(MigrationStep step, StepContext c) throws SQLException {
-        String name = step.id() + (step.target().isEmpty() ? "" : " " + step.target());
+        String name = StepPlan.name(step);
         if (step.isDone(c)) {
             LOG.debug("{}: already done", name);
             FaultInjection.stepDone(name);
@@ -75,6 +75,7 @@ public final class StepRunner {
         }
         c.control().beforeStep(c.conn(), "step " + name); // paused by operator: no new step starts
         LOG.debug("{}: starting", name);
+        FaultInjection.stepStarting(name);
         FaultInjection.beforeStep(step);
         long t0 = System.nanoTime();
         String running = CurrentSteps.name(step);
