@@ -46,7 +46,6 @@ public final class SqlRecorder {
                     case "createStatement" -> statement(Statement.class, (Statement) result, null);
                     case "prepareStatement" -> statement(PreparedStatement.class, (Statement) result, (String) args[0]);
                     case "prepareCall" -> statement(CallableStatement.class, (Statement) result, (String) args[0]);
-                    case "unwrap", "isWrapperFor" -> result;
                     default -> result;
                 };
             });
