@@ -1,24 +1,26 @@
 package org.uuidmig.engine;
 
+
 /**
- * Crash points for the kill-and-resume tests, off unless a system property sets them:
- * {@code -Duuidmig.fault.haltAfterSteps=N} halts the JVM (like kill -9: no shutdown hooks, no
- * rollback sent, sockets dropped) after the N-th step of the list, whether it ran or was already done;
- * {@code -Duuidmig.fault.haltAfter="STEP"} or {@code "STEP TARGET"} halts after the step of that id (and target, as
- * the log names it: {@code "rollback_triggers chat_messages"}, {@code "verify user_roles"}), run or already done:
- * a point named so stays put when steps are added before it, which numbered points do not;
+ * Crash points for the kill-and-resume tests, off unless a system property sets them. Each halts the JVM (like
+ * kill -9: no shutdown hooks, no rollback sent, sockets dropped). Steps are named by id and target, as the log and
+ * {@link StepPlan#names()} name them ({@code "rollback_triggers chat_messages"}, {@code "verify user_roles"}), so a
+ * point stays put when steps are added elsewhere:
+ * {@code -Duuidmig.fault.haltAfter="STEP"} or {@code "STEP TARGET"} halts after the step of that id (any target, the
+ * first to end) or of that id and target, run or already done;
+ * {@code -Duuidmig.fault.haltBefore="STEP"} or {@code "STEP TARGET"} halts just before such a step that is not done
+ * starts, so after every step before it (also those of a stage that ran tables side by side);
  * {@code -Duuidmig.fault.haltAfterBatches=N} halts after N committed backfill batches;
  * {@code -Duuidmig.fault.haltInSwap=true} halts inside the swap transaction, after all its statements, before COMMIT;
  * {@code -Duuidmig.fault.haltAfterSwapCommit=true} halts right after the swap's COMMIT, before the ledger totals are recorded.
  * Besides halting, a test can pause the run at a named point until it has done something meanwhile: {@link PausePoints}.
  */
 public final class FaultInjection {
-    private static final int HALT_AFTER_STEPS = Integer.getInteger("uuidmig.fault.haltAfterSteps", -1);
     private static final String HALT_AFTER = System.getProperty("uuidmig.fault.haltAfter");
+    private static final String HALT_BEFORE = System.getProperty("uuidmig.fault.haltBefore");
     private static final int HALT_AFTER_BATCHES = Integer.getInteger("uuidmig.fault.haltAfterBatches", -1);
     private static final boolean HALT_IN_SWAP = Boolean.getBoolean("uuidmig.fault.haltInSwap");
     private static final boolean HALT_AFTER_SWAP_COMMIT = Boolean.getBoolean("uuidmig.fault.haltAfterSwapCommit");
-    private static int steps;
     private static int batches;
 
     private FaultInjection() {
@@ -26,12 +28,21 @@ public final class FaultInjection {
 
     /** After a step, run or found done; {@code name} is its id, and its target after a space when it has one. */
     public static synchronized void stepDone(String name) {
-        if (HALT_AFTER_STEPS >= 0 && ++steps >= HALT_AFTER_STEPS) {
+        if (names(HALT_AFTER, name)) {
             Runtime.getRuntime().halt(137);
         }
-        if (HALT_AFTER != null && (name.equals(HALT_AFTER) || name.startsWith(HALT_AFTER + " ") && !HALT_AFTER.contains(" "))) {
+    }
+
+    /** Before a step that is not done starts; {@code name} as for {@link #stepDone}. */
+    static synchronized void stepStarting(String name) {
+        if (names(HALT_BEFORE, name)) {
             Runtime.getRuntime().halt(137);
         }
+    }
+
+    /** Whether the point names the step: its id and target, or (a point without a space) its id alone. */
+    private static boolean names(String point, String name) {
+        return point != null && (name.equals(point) || !point.contains(" ") && name.startsWith(point + " "));
     }
 
     public static void inSwapBeforeCommit() {

@@ -52,7 +52,8 @@ public final class StateStore {
             snapshot         jsonb NOT NULL);
         """;
 
-    private static final String DDL = """
+    /** The state schema, sent in one round trip by {@link #ensure} (and printed by the prepare step's dry run). */
+    public static final String DDL = """
         CREATE SCHEMA IF NOT EXISTS uuidmig;
         CREATE TABLE IF NOT EXISTS uuidmig.columns (
             table_schema     text NOT NULL,

@@ -34,7 +34,7 @@ public record StepContext(Database db, Connection conn, String schema, UsersTabl
     }
 
     /** The same context on another connection (a backfill worker's). */
-    StepContext on(Connection other) {
+    public StepContext on(Connection other) {
         return new StepContext(db, other, schema, users, columns, settings, serverVersionNum, progress, control);
     }
 

@@ -29,11 +29,25 @@ public record StepPlan(List<Stage> stages) {
         return new StepPlan(List.of(new Stage(name, false, steps)));
     }
 
-    /** Every step, in the order the stages run them (--dry-run, and the step count of the fault points). */
+    /** Every step, in the order the stages run them (--dry-run, and the names of the fault points). */
     public List<MigrationStep> steps() {
         List<MigrationStep> out = new ArrayList<>();
         stages.forEach(s -> out.addAll(s.steps()));
         return out;
+    }
+
+    /**
+     * Every step's name, in the order {@link #steps()} gives: its id, and its target after a space when it has one
+     * ({@code "backfill chat_messages.sender_id"}), as the log and the fault points ({@code -Duuidmig.fault.haltAfter})
+     * name it.
+     */
+    public List<String> names() {
+        return steps().stream().map(StepPlan::name).toList();
+    }
+
+    /** A step's name: see {@link #names()}. */
+    public static String name(MigrationStep step) {
+        return step.id() + (step.target().isEmpty() ? "" : " " + step.target());
     }
 
     /** Collects stages, leaving out empty ones. */

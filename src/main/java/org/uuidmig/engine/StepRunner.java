@@ -69,7 +69,7 @@ public final class StepRunner {
     }
 
     private void runOne(MigrationStep step, StepContext c) throws SQLException {
-        String name = step.id() + (step.target().isEmpty() ? "" : " " + step.target());
+        String name = StepPlan.name(step);
         if (step.isDone(c)) {
             LOG.debug("{}: already done", name);
             FaultInjection.stepDone(name);
@@ -77,6 +77,7 @@ public final class StepRunner {
         }
         c.control().beforeStep(c.conn(), "step " + name); // paused by operator: no new step starts
         LOG.debug("{}: starting", name);
+        FaultInjection.stepStarting(name);
         FaultInjection.beforeStep(step);
         long t0 = System.nanoTime();
         String running = CurrentSteps.name(step);
@@ -255,12 +256,12 @@ public final class StepRunner {
     }
 
     /** Every step's statements with their locks, in order, numbered from 1, for --dry-run. */
-    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) {
+    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) throws SQLException {
         List<MigrationStep> steps = plan.steps();
         List<DryRun.Step> out = new ArrayList<>();
         for (MigrationStep step : steps) {
             out.add(new DryRun.Step(out.size() + 1, step.id(), step.target(),
-                step.statements(ctx).stream().map(s -> new DryRun.Statement(s.lock(), s.sql())).toList()));
+                step.statements(ctx).stream().map(s -> new DryRun.Statement(s.lock(), s.sql(), s.note())).toList()));
         }
         return out;
     }

@@ -46,9 +46,13 @@ public record DryRun(String summary, List<Column> columns, List<Step> steps, Str
      * One statement of a step.
      *
      * @param lock  the lock it takes, as the text shows it
-     * @param sql   the statement, without the final semicolon
+     * @param sql   the statement exactly as the run sends it, without the final semicolon
+     * @param note  when or how often the run sends it, or why (the text prints it as a comment after the statement), or null
      */
-    public record Statement(String lock, String sql) {
+    public record Statement(String lock, String sql, String note) {
+        public Statement(String lock, String sql) {
+            this(lock, sql, null);
+        }
     }
 
     /** Prints the dry run as SQL with comments: the form {@code uuidmig plan} has always printed. */
@@ -62,7 +66,7 @@ public record DryRun(String summary, List<Column> columns, List<Step> steps, Str
             out.println("-- step " + step.number() + ": " + Sql.commentText(step.id() + (step.target().isEmpty() ? "" : " " + step.target())));
             for (Statement s : step.statements()) {
                 out.println("--   lock: " + Sql.commentText(s.lock()));
-                out.println(s.sql() + ";");
+                out.println(s.sql() + ";" + (s.note() == null ? "" : "  -- " + Sql.commentText(s.note())));
             }
             out.println();
         }

@@ -48,17 +48,33 @@ final class AddForeignKeyStep implements MigrationStep {
         return Boolean.TRUE.equals(Catalog.constraintValidated(ctx.conn(), ctx.schema(), col.ref().table(), name()));
     }
 
-    @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
-        List<PlannedStatement> out = new java.util.ArrayList<>(CheckTriggers.statements(ctx, col.ref().table(), List.of(col)));
-        out.addAll(List.of(
-            new PlannedStatement("LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + ", "
-                + Sql.qualified(ctx.schema(), col.ref().table()) + " IN SHARE ROW EXCLUSIVE MODE  -- one at a time, within --swap-lock-wait",
-                "SHARE ROW EXCLUSIVE on " + ctx.users().name() + " and the table"),
+    /**
+     * The locks (users first, then the table, each taken with what is left of one budget) and the new FK, NOT VALID;
+     * nothing when the FK exists already (on the context's connection now).
+     */
+    private List<PlannedStatement> add(StepContext ctx) throws SQLException {
+        if (Catalog.constraintValidated(ctx.conn(), ctx.schema(), col.ref().table(), name()) != null) {
+            return List.of();
+        }
+        String lock = "SHARE ROW EXCLUSIVE on " + ctx.users().name() + " and the table";
+        return List.of(
+            PlannedStatement.once("LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " IN SHARE ROW EXCLUSIVE MODE",
+                lock, "users first, then the table, within one budget of --swap-lock-wait"),
+            new PlannedStatement("LOCK TABLE " + Sql.qualified(ctx.schema(), col.ref().table()) + " IN SHARE ROW EXCLUSIVE MODE", lock),
             new PlannedStatement(MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users()),
-                "SHARE ROW EXCLUSIVE on the table and on " + ctx.users().name()),
-            new PlannedStatement(MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name()),
-                "SHARE UPDATE EXCLUSIVE + ROW SHARE on " + ctx.users().name())));
+                "SHARE ROW EXCLUSIVE on the table and on " + ctx.users().name()));
+    }
+
+    private PlannedStatement validate(StepContext ctx) {
+        return new PlannedStatement(MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name()),
+            "SHARE UPDATE EXCLUSIVE + ROW SHARE on " + ctx.users().name());
+    }
+
+    @Override
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        List<PlannedStatement> out = new java.util.ArrayList<>(CheckTriggers.statements(ctx, col.ref().table(), List.of(col)));
+        out.addAll(add(ctx));
+        out.add(validate(ctx));
         return out;
     }
 
@@ -67,20 +83,21 @@ final class AddForeignKeyStep implements MigrationStep {
         // before the new FK exists: under a deferred FK, the check trigger must complete a row inserted before its
         // user before the new FK looks at that row (see TempNames.checkTrigger)
         CheckTriggers.arm(ctx, col.ref().table(), List.of(col));
-        if (Catalog.constraintValidated(ctx.conn(), ctx.schema(), col.ref().table(), name()) == null) {
+        List<PlannedStatement> add = add(ctx);
+        if (!add.isEmpty()) {
             ctx.blocking().inTransaction(ctx.conn(), "add foreign key on " + col.ref(), c -> {
                 // users first, then the table, within one budget below deadlock_timeout, as the swap does: an
                 // application transaction that writes the table and then users cannot make its statement the
                 // deadlock victim, because uuidmig gives up (and retries later) before the deadlock check runs
                 var budget = new SwapTransaction.LockBudget(c, ctx.settings().lock().lockTimeout(), ctx.settings().lock().swapLockWait(),
                     "the foreign key's");
-                budget.lock("LOCK TABLE " + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " IN SHARE ROW EXCLUSIVE MODE");
-                budget.lock("LOCK TABLE " + Sql.qualified(ctx.schema(), col.ref().table()) + " IN SHARE ROW EXCLUSIVE MODE");
-                Catalog.exec(c, MigrationSql.addForeignKey(ctx.schema(), col, col.userForeignKey(ctx.users()), ctx.users()));
+                budget.lock(add.get(0).sql());
+                budget.lock(add.get(1).sql());
+                Catalog.exec(c, add.get(2).sql());
             });
         }
         ctx.blocking().autocommit(ctx.conn(), "validate foreign key on " + col.ref(), ctx.settings().lock().waitTimeout(),
-            c -> Catalog.exec(c, MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name())));
+            c -> Catalog.exec(c, validate(ctx).sql()));
         StateStore.setStep(ctx.conn(), ctx.schema(), col.ref().table(), col.ref().column(), StepIds.FOREIGN_KEY);
     }
 }

@@ -46,21 +46,31 @@ final class AddNotNullCheckStep implements MigrationStep {
         return TempNames.notNullCheck(col.ref().column());
     }
 
+    /** The check, added NOT VALID unless it exists already (on c now). */
+    private List<PlannedStatement> add(java.sql.Connection c, StepContext ctx) throws SQLException {
+        return Catalog.constraintValidated(c, ctx.schema(), col.ref().table(), name()) != null ? List.of()
+            : List.of(new PlannedStatement(MigrationSql.addNotNullCheck(ctx.schema(), col), "ACCESS EXCLUSIVE (catalog only)"));
+    }
+
+    private PlannedStatement validate(StepContext ctx) {
+        return new PlannedStatement(MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name()), "SHARE UPDATE EXCLUSIVE");
+    }
+
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
-        return List.of(
-            new PlannedStatement(MigrationSql.addNotNullCheck(ctx.schema(), col), "ACCESS EXCLUSIVE (catalog only)"),
-            new PlannedStatement(MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name()), "SHARE UPDATE EXCLUSIVE"));
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        List<PlannedStatement> out = new java.util.ArrayList<>(add(ctx.conn(), ctx));
+        out.add(validate(ctx));
+        return out;
     }
 
     @Override
     public void run(StepContext ctx) throws SQLException {
-        if (Catalog.constraintValidated(ctx.conn(), ctx.schema(), col.ref().table(), name()) == null) {
-            ctx.blocking().inTransaction(ctx.conn(), "add NOT NULL check on " + col.ref(),
-                c -> Catalog.exec(c, MigrationSql.addNotNullCheck(ctx.schema(), col)));
+        List<PlannedStatement> add = add(ctx.conn(), ctx);
+        if (!add.isEmpty()) {
+            ctx.blocking().inTransaction(ctx.conn(), "add NOT NULL check on " + col.ref(), c -> PlannedStatement.send(c, add));
         }
         ctx.blocking().autocommit(ctx.conn(), "validate NOT NULL check on " + col.ref(), ctx.settings().lock().waitTimeout(),
-            c -> Catalog.exec(c, MigrationSql.validateConstraint(ctx.schema(), col.ref().table(), name())));
+            c -> Catalog.exec(c, validate(ctx).sql()));
         StateStore.setStep(ctx.conn(), ctx.schema(), col.ref().table(), col.ref().column(), StepIds.NOT_NULL);
     }
 }

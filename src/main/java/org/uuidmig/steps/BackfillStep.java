@@ -88,38 +88,81 @@ final class BackfillStep implements MigrationStep {
         return !col.table().keyColumns().isEmpty();
     }
 
+    /** The key's upper bound of the next batch, after a lower bound or from the start. */
+    private String boundSql(StepContext ctx, boolean hasLower) {
+        return MigrationSql.nextKeysetBound(ctx.schema(), col, col.table().keyColumns(), col.table().keyTypes(), hasLower);
+    }
+
+    /** The upper key of a split range's next batch, capped at the range's end. */
+    private String cappedBoundSql(StepContext ctx, boolean hasLower) {
+        return MigrationSql.nextKeysetBound(ctx.schema(), col, col.table().keyColumns(), col.table().keyTypes(), hasLower, true);
+    }
+
+    /** One batch over a key range: after a lower bound or from the start, up to an upper bound or to the end. */
+    private String batchSql(StepContext ctx, boolean hasLower, boolean hasUpper) {
+        return MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), col.table().keyColumns(), col.table().keyTypes(),
+            hasLower, hasUpper);
+    }
+
+    /** One batch over a range of heap pages (no key): a TID range scan from PostgreSQL 14, an array of TIDs before. */
+    private String ctidSql(StepContext ctx) {
+        return ctx.serverVersionNum() >= 140000 ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
+            : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users());
+    }
+
+    private String vacuumSql(StepContext ctx) {
+        return "VACUUM " + MigrationSql.table(ctx.schema(), col);
+    }
+
+    /**
+     * The batches as templates, each sent with its bounds as parameters: from the start (the first batch, with no
+     * lower bound) unless the state holds a checkpoint to resume after, then the loop of batches, the last of which has
+     * no upper bound.
+     */
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        String batchLock = "ROW EXCLUSIVE + row locks of the batch";
         List<PlannedStatement> out = new ArrayList<>();
         if (keyset()) {
-            List<String> k = col.table().keyColumns();
-            List<String> t = col.table().keyTypes();
-            out.add(new PlannedStatement(MigrationSql.nextKeysetBound(ctx.schema(), col, k, t, true)
-                + "  -- upper key of the next batch", "ACCESS SHARE"));
-            out.add(new PlannedStatement(MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), k, t, true, true)
-                + "  -- repeated per batch, one transaction each, with the checkpoint", "ROW EXCLUSIVE + row locks of the batch"));
+            if (checkpoint(ctx) == null) {
+                out.add(PlannedStatement.once(boundSql(ctx, false), "ACCESS SHARE", "upper key of the first batch"));
+                out.add(PlannedStatement.when(batchSql(ctx, false, false), batchLock, "when the whole table fits in one batch"));
+                out.add(PlannedStatement.when(batchSql(ctx, false, true), batchLock, "the first batch, with its checkpoint"));
+            }
+            out.add(PlannedStatement.repeated(boundSql(ctx, true), "ACCESS SHARE", "upper key of the next batch"));
+            out.add(PlannedStatement.repeated(batchSql(ctx, true, true), batchLock,
+                "repeated per batch, one transaction each, with the checkpoint"));
+            out.add(PlannedStatement.repeated(batchSql(ctx, true, false), batchLock, "the last batch, to the end of the table"));
         } else {
-            out.add(new PlannedStatement((ctx.serverVersionNum() >= 140000 ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
-                : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users()))
-                + "  -- no primary key: repeated per range of heap pages, then catch-up passes", "ROW EXCLUSIVE + row locks of the batch"));
+            out.add(PlannedStatement.repeated(ctidSql(ctx), batchLock,
+                "no primary key: repeated per range of heap pages, then catch-up passes"));
         }
         if (BackfillRanges.rangesFor(Math.max(col.table().estimatedRows(), 0), ctx.settings().backfill().splitRows()) > 1) {
             // about --split-rows rows or more (the count step decides): ranges that the jobs share
-            out.add(new PlannedStatement(keyset()
-                ? MigrationSql.sampleKeys(ctx.schema(), col, col.table().keyColumns())
-                    + "  -- once: a sample of the key, whose quantiles bound the ranges (--split-rows)"
-                : "SELECT pg_catalog.pg_relation_size(" + org.uuidmig.db.Sql.literal(MigrationSql.table(ctx.schema(), col))
-                    + "::regclass) / pg_catalog.current_setting('block_size')::bigint  -- once: the pages, cut into ranges (--split-rows)",
-                "ACCESS SHARE"));
             if (keyset()) {
-                out.add(new PlannedStatement(MigrationSql.nextKeysetBound(ctx.schema(), col, col.table().keyColumns(),
-                    col.table().keyTypes(), true, true) + "  -- upper key of a range's next batch, capped at the range's end",
-                    "ACCESS SHARE"));
+                out.add(PlannedStatement.once(MigrationSql.sampleKeys(ctx.schema(), col, col.table().keyColumns()), "ACCESS SHARE",
+                    "a sample of the key, whose quantiles bound the ranges (--split-rows)"));
+                out.add(PlannedStatement.when(cappedBoundSql(ctx, false), "ACCESS SHARE",
+                    "upper key of the first range's first batch, capped at the range's end"));
+                out.add(PlannedStatement.repeated(cappedBoundSql(ctx, true), "ACCESS SHARE",
+                    "upper key of a range's next batch, capped at the range's end"));
+            } else {
+                out.add(PlannedStatement.once("SELECT pg_catalog.pg_relation_size("
+                    + org.uuidmig.db.Sql.literal(MigrationSql.table(ctx.schema(), col))
+                    + "::regclass) / pg_catalog.current_setting('block_size')::bigint", "ACCESS SHARE",
+                    "the pages, cut into ranges (--split-rows)"));
             }
         }
-        out.add(new PlannedStatement("VACUUM " + MigrationSql.table(ctx.schema(), col)
-            + "  -- whenever about a tenth of the table has been rewritten", "SHARE UPDATE EXCLUSIVE"));
+        out.add(PlannedStatement.repeated(vacuumSql(ctx), "SHARE UPDATE EXCLUSIVE",
+            "whenever about a tenth of the table has been rewritten"));
         return out;
+    }
+
+    /** The key the recorded state resumes after, or null to start from the beginning. */
+    private List<String> checkpoint(StepContext ctx) throws SQLException {
+        return StateStore.columns(ctx.conn(), ctx.schema()).stream()
+            .filter(r -> r.table().equals(col.ref().table()) && r.column().equals(col.ref().column()))
+            .map(StateStore.ColumnRow::lastKey).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     @Override
@@ -265,11 +308,10 @@ final class BackfillStep implements MigrationStep {
 
     private void runKeyset(StepContext ctx, Batcher batcher, List<String> lastKey) throws SQLException {
         List<String> k = col.table().keyColumns();
-        List<String> types = col.table().keyTypes();
         List<String> lower = lastKey;
         while (true) {
-            List<String> upper = nextBound(ctx, k, types, lower, batcher.size);
-            String sql = MigrationSql.backfillKeyset(ctx.schema(), col, ctx.users(), k, types, lower != null, upper != null);
+            List<String> upper = nextBound(ctx, k, lower, batcher.size);
+            String sql = batchSql(ctx, lower != null, upper != null);
             List<String> lo = lower;
             batcher.batch(upper == null ? lower : upper, c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -292,6 +334,10 @@ final class BackfillStep implements MigrationStep {
             }
             lower = upper;
         }
+    }
+
+    private List<String> nextBound(StepContext ctx, List<String> k, List<String> lower, int size) throws SQLException {
+        return nextBound(ctx, k, col.table().keyTypes(), lower, null, size);
     }
 
     /** One key range (lo, hi] of a split backfill, from its checkpoint: batches as {@link #runKeyset}'s, capped at hi. */
@@ -358,15 +404,10 @@ final class BackfillStep implements MigrationStep {
         }
     }
 
-    private List<String> nextBound(StepContext ctx, List<String> k, List<String> types, List<String> lower, int size)
-        throws SQLException {
-        return nextBound(ctx, k, types, lower, null, size);
-    }
-
     /** The upper key of the next batch of {@code size} rows after lower, at most cap; null when fewer rows are left. */
     private List<String> nextBound(StepContext ctx, List<String> k, List<String> types, List<String> lower, List<String> cap,
                                    int size) throws SQLException {
-        String sql = MigrationSql.nextKeysetBound(ctx.schema(), col, k, types, lower != null, cap != null);
+        String sql = cap == null ? boundSql(ctx, lower != null) : cappedBoundSql(ctx, lower != null);
         try (PreparedStatement ps = ctx.conn().prepareStatement(sql)) {
             int p = 1;
             if (lower != null) {
@@ -406,9 +447,7 @@ final class BackfillStep implements MigrationStep {
             page = Long.parseLong(p[0]);
             pass = Integer.parseInt(p[1]);
         }
-        boolean tidRange = ctx.serverVersionNum() >= 140000;
-        String sql = tidRange ? MigrationSql.backfillCtidRange(ctx.schema(), col, ctx.users())
-            : MigrationSql.backfillCtidList(ctx.schema(), col, ctx.users());
+        String sql = ctidSql(ctx);
         double rowsPerPage = Math.max(1.0, rowsPerPage(ctx));
         for (; pass <= MAX_PASSES; pass++) {
             long updatedInPass = 0;
@@ -595,7 +634,7 @@ final class BackfillStep implements MigrationStep {
         private void vacuum() {
             long t0 = System.nanoTime();
             try {
-                Catalog.exec(ctx.conn(), "VACUUM " + MigrationSql.table(ctx.schema(), col));
+                Catalog.exec(ctx.conn(), vacuumSql(ctx));
                 totals.vacuums.incrementAndGet();
                 LOG.debug("vacuumed {} in {} ms", col.ref().table(), (System.nanoTime() - t0) / 1_000_000);
             } catch (SQLException e) {

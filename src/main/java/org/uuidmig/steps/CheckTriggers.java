@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.uuidmig.catalog.Catalog;
 import org.uuidmig.engine.MigrationStep;
+import org.uuidmig.engine.MigrationStep.PlannedStatement;
 import org.uuidmig.engine.StepContext;
 import org.uuidmig.plan.PlannedColumn;
 import org.uuidmig.sql.MigrationSql;
@@ -37,15 +38,35 @@ final class CheckTriggers {
         return out;
     }
 
-    /** The statements of {@link #arm}, for --dry-run. */
-    static List<MigrationStep.PlannedStatement> statements(StepContext ctx, String table, List<PlannedColumn> columns) {
+    /** The statements {@link #arm} sends from the state on the context's connection now. */
+    static List<MigrationStep.PlannedStatement> statements(StepContext ctx, String table, List<PlannedColumn> columns) throws SQLException {
+        List<MigrationStep.PlannedStatement> out = new ArrayList<>(functions(ctx, columns));
+        out.addAll(triggers(ctx.conn(), ctx, table, columns));
+        return out;
+    }
+
+    /** Each column's check function, created or replaced. */
+    private static List<MigrationStep.PlannedStatement> functions(StepContext ctx, List<PlannedColumn> columns) {
+        return columns.stream().map(c -> new MigrationStep.PlannedStatement(MigrationSql.checkFunction(ctx.schema(), c, ctx.users()), "none"))
+            .toList();
+    }
+
+    /**
+     * Nothing when every check trigger fires ALWAYS already (on c now); else each missing one created and every one made
+     * to fire ALWAYS (also one the application disabled).
+     */
+    private static List<MigrationStep.PlannedStatement> triggers(Connection c, StepContext ctx, String table, List<PlannedColumn> columns)
+        throws SQLException {
         List<MigrationStep.PlannedStatement> out = new ArrayList<>();
-        for (PlannedColumn c : columns) {
-            out.add(new MigrationStep.PlannedStatement(MigrationSql.checkFunction(ctx.schema(), c, ctx.users()), "none"));
-            out.add(new MigrationStep.PlannedStatement(MigrationSql.createCheckTrigger(ctx.schema(), c)
-                + "  -- unless it exists", "SHARE ROW EXCLUSIVE"));
-            out.add(new MigrationStep.PlannedStatement(MigrationSql.enableAlways(ctx.schema(), table,
-                TempNames.checkTrigger(c.ref().column())), "SHARE ROW EXCLUSIVE"));
+        if (armed(c, ctx.schema(), table, columns)) {
+            return out;
+        }
+        for (PlannedColumn col : columns) {
+            String trigger = TempNames.checkTrigger(col.ref().column());
+            if (!Catalog.triggerExists(c, ctx.schema(), table, trigger)) {
+                out.add(new MigrationStep.PlannedStatement(MigrationSql.createCheckTrigger(ctx.schema(), col), "SHARE ROW EXCLUSIVE"));
+            }
+            out.add(new MigrationStep.PlannedStatement(MigrationSql.enableAlways(ctx.schema(), table, trigger), "SHARE ROW EXCLUSIVE"));
         }
         return out;
     }
@@ -55,21 +76,12 @@ final class CheckTriggers {
      * missing check trigger and makes every one fire ALWAYS (also one the application disabled). Idempotent.
      */
     static void arm(StepContext ctx, String table, List<PlannedColumn> columns) throws SQLException {
-        for (PlannedColumn c : columns) {
-            Catalog.exec(ctx.conn(), MigrationSql.checkFunction(ctx.schema(), c, ctx.users()));
-        }
+        PlannedStatement.send(ctx.conn(), functions(ctx, columns));
         if (armed(ctx.conn(), ctx.schema(), table, columns)) {
             return;
         }
-        ctx.blocking().inTransaction(ctx.conn(), "arm the check triggers on " + table, conn -> {
-            for (PlannedColumn c : columns) {
-                String trigger = TempNames.checkTrigger(c.ref().column());
-                if (!Catalog.triggerExists(conn, ctx.schema(), table, trigger)) {
-                    Catalog.exec(conn, MigrationSql.createCheckTrigger(ctx.schema(), c));
-                }
-                Catalog.exec(conn, MigrationSql.enableAlways(ctx.schema(), table, trigger));
-            }
-        });
+        ctx.blocking().inTransaction(ctx.conn(), "arm the check triggers on " + table,
+            conn -> PlannedStatement.send(conn, triggers(conn, ctx, table, columns)));
     }
 
     private static boolean armed(Connection c, String schema, String table, List<PlannedColumn> columns) throws SQLException {

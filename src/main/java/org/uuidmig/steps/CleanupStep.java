@@ -37,6 +37,9 @@ final class CleanupStep implements MigrationStep {
                 SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'uuidmig'""");
     }
 
+    /** Every column of the schema marked done (the schema is bound as a parameter). */
+    private static final String DONE = "UPDATE uuidmig.columns SET step = '" + StepIds.DONE + "', updated_at = now() WHERE table_schema = ?";
+
     private static List<String> sql(StepContext ctx) {
         List<String> out = new ArrayList<>();
         for (PlannedColumn c : ctx.columns()) {
@@ -52,11 +55,12 @@ final class CleanupStep implements MigrationStep {
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
         List<PlannedStatement> out = new ArrayList<>();
+        out.add(PlannedStatement.once(SwapStep.ledgerTotals(ctx.schema()), "none on application tables",
+            "in case uuidmig stopped right after a swap committed"));
         for (String s : sql(ctx)) {
             out.add(new PlannedStatement(s, "none on application tables"));
         }
-        out.add(new PlannedStatement("UPDATE uuidmig.columns SET step = 'done' WHERE table_schema = " + Sql.literal(ctx.schema()),
-            "none on application tables"));
+        out.add(new PlannedStatement(DONE, "none on application tables"));
         return out;
     }
 
@@ -66,9 +70,8 @@ final class CleanupStep implements MigrationStep {
         for (String s : sql(ctx)) {
             Catalog.exec(ctx.conn(), s);
         }
-        try (var ps = ctx.conn().prepareStatement("UPDATE uuidmig.columns SET step = ?, updated_at = now() WHERE table_schema = ?")) {
-            ps.setString(1, StepIds.DONE);
-            ps.setString(2, ctx.schema());
+        try (var ps = ctx.conn().prepareStatement(DONE)) {
+            ps.setString(1, ctx.schema());
             ps.executeUpdate();
         }
     }

@@ -38,18 +38,21 @@ final class CloseWindowStep implements MigrationStep {
     }
 
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
-        return List.of(new PlannedStatement("DROP VIEW IF EXISTS <view schema>." + String.join(", ", tables.stream().map(Sql::ident).toList())
-            + "; DROP SCHEMA <view schema>  -- when a blue-green window is open, and only the schema uuidmig created", "ACCESS EXCLUSIVE on the views"));
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        return close(BlueGreenWindow.recorded(ctx.conn(), ctx.schema()), ctx);
+    }
+
+    /** Each view of the window recorded now, then its schema when nothing else is in it and it is the one uuidmig made. */
+    private List<PlannedStatement> close(StateStore.CreatedObject rec, StepContext ctx) {
+        return BlueGreenWindow.closeStatements(ctx.schema(), rec, tables).stream()
+            .map(sql -> new PlannedStatement(sql, "ACCESS EXCLUSIVE on the views")).toList();
     }
 
     @Override
     public void run(StepContext ctx) throws SQLException {
         StateStore.CreatedObject rec = BlueGreenWindow.recorded(ctx.conn(), ctx.schema());
         ctx.blocking().inTransaction(ctx.conn(), "close the blue-green window", c -> {
-            for (String sql : BlueGreenWindow.closeStatements(ctx.schema(), rec, tables)) {
-                Catalog.exec(c, sql);
-            }
+            PlannedStatement.send(c, close(rec, ctx));
             // the schema stays when something else is in it; the record goes with the views either way
             StateStore.forgetCreated(c, ctx.schema(), StateStore.VIEW_SCHEMA);
         });

@@ -43,8 +43,7 @@ final class CountRowsStep implements MigrationStep {
 
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
-        return List.of(new PlannedStatement("SELECT count(*) FROM " + Sql.qualified(ctx.schema(), table)
-            + " -- with the ledger's sum, in one REPEATABLE READ snapshot", "ACCESS SHARE"));
+        return List.of(PlannedStatement.once(countSql(ctx, table), "ACCESS SHARE", "with the ledger's sum, in one REPEATABLE READ snapshot"));
     }
 
     @Override
@@ -63,8 +62,12 @@ final class CountRowsStep implements MigrationStep {
         });
     }
 
+    private static String countSql(StepContext ctx, String table) {
+        return "SELECT count(*) FROM " + Sql.qualified(ctx.schema(), table);
+    }
+
     static long count(StepContext ctx, String table) throws SQLException {
-        try (PreparedStatement ps = ctx.conn().prepareStatement("SELECT count(*) FROM " + Sql.qualified(ctx.schema(), table));
+        try (PreparedStatement ps = ctx.conn().prepareStatement(countSql(ctx, table));
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -53,41 +53,56 @@ final class CreateIndexCopyStep implements MigrationStep {
         return Boolean.TRUE.equals(Catalog.indexValid(ctx.conn(), ctx.schema(), TempNames.index(idx.name())));
     }
 
+    /**
+     * What builds the copy from the state on c now: nothing when a valid copy exists; else the copy, after dropping
+     * an invalid one an interrupted build left.
+     */
+    private List<PlannedStatement> build(java.sql.Connection c, StepContext ctx) throws SQLException {
+        String tmp = TempNames.index(idx.name());
+        Boolean valid = Catalog.indexValid(c, ctx.schema(), tmp);
+        if (Boolean.TRUE.equals(valid)) {
+            return List.of();
+        }
+        List<PlannedStatement> out = new java.util.ArrayList<>();
+        if (valid != null) {
+            out.add(PlannedStatement.once(MigrationSql.dropIndexConcurrently(ctx.schema(), tmp), "SHARE UPDATE EXCLUSIVE",
+                "left invalid by an interrupted build"));
+        }
+        out.add(PlannedStatement.once(MigrationSql.createIndexCopy(ctx.schema(), col, idx), "SHARE UPDATE EXCLUSIVE",
+            "built again, up to three times in all, if the build fails"));
+        return out;
+    }
+
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
-        return List.of(new PlannedStatement(MigrationSql.createIndexCopy(ctx.schema(), col, idx), "SHARE UPDATE EXCLUSIVE"));
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        return build(ctx.conn(), ctx);
     }
 
     @Override
     public void run(StepContext ctx) throws SQLException {
         ReindexStep.ONE_AT_A_TIME.lock();
         try {
-            build(ctx);
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                List<PlannedStatement> statements = build(ctx.conn(), ctx);
+                if (statements.isEmpty()) {
+                    break;
+                }
+                for (int i = 0; i < statements.size(); i++) {
+                    String sql = statements.get(i).sql();
+                    boolean create = i == statements.size() - 1;
+                    try {
+                        ctx.blocking().autocommit(ctx.conn(), (create ? "create index " : "drop invalid index ") + TempNames.index(idx.name()),
+                            ctx.settings().lock().waitTimeout(), c -> Catalog.exec(c, sql));
+                    } catch (SQLException e) {
+                        if (!create || attempt == 3) {
+                            throw e;
+                        }
+                    }
+                }
+            }
         } finally {
             ReindexStep.ONE_AT_A_TIME.unlock();
         }
         StateStore.setStep(ctx.conn(), ctx.schema(), col.ref().table(), col.ref().column(), StepIds.INDEX);
-    }
-
-    private void build(StepContext ctx) throws SQLException {
-        String tmp = TempNames.index(idx.name());
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            Boolean valid = Catalog.indexValid(ctx.conn(), ctx.schema(), tmp);
-            if (Boolean.TRUE.equals(valid)) {
-                break;
-            }
-            if (valid != null) {
-                ctx.blocking().autocommit(ctx.conn(), "drop invalid index " + tmp, ctx.settings().lock().waitTimeout(),
-                    c -> Catalog.exec(c, MigrationSql.dropIndexConcurrently(ctx.schema(), tmp)));
-            }
-            try {
-                ctx.blocking().autocommit(ctx.conn(), "create index " + tmp, ctx.settings().lock().waitTimeout(),
-                    c -> Catalog.exec(c, MigrationSql.createIndexCopy(ctx.schema(), col, idx)));
-            } catch (SQLException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
-        }
     }
 }

@@ -50,6 +50,6 @@ final class DropIndexCopyStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         ctx.blocking().autocommit(ctx.conn(), "drop index " + index, ctx.settings().lock().waitTimeout(),
-            c -> Catalog.exec(c, MigrationSql.dropIndexConcurrently(schema, index)));
+            c -> PlannedStatement.send(c, statements(ctx)));
     }
 }

@@ -73,33 +73,38 @@ final class DropShadowColumnStep implements MigrationStep {
         return "LOCK TABLE " + Sql.qualified(ctx.schema(), table) + " IN ACCESS EXCLUSIVE MODE";
     }
 
-    @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
+    /**
+     * In one transaction: users locked first while the table still has a new FK (on c now), then the table, then the
+     * drops.
+     */
+    private List<PlannedStatement> drop(java.sql.Connection c, StepContext ctx) throws SQLException {
+        boolean fk = false;
+        for (PlannedColumn col : columns) {
+            fk |= Catalog.constraintValidated(c, ctx.schema(), table, TempNames.foreignKey(col.ref().column())) != null;
+        }
         List<PlannedStatement> out = new ArrayList<>();
-        out.add(new PlannedStatement("BEGIN; SET LOCAL lock_timeout = " + ctx.settings().lock().lockTimeout().toMillis(), "none"));
-        out.add(new PlannedStatement(lockUsers(ctx) + "  -- only while a new FK exists", "ACCESS EXCLUSIVE"));
+        if (fk) {
+            out.add(PlannedStatement.once(lockUsers(ctx), "ACCESS EXCLUSIVE", "while a new FK exists: users first, as the swap does"));
+        }
         out.add(new PlannedStatement(lockTable(ctx), "ACCESS EXCLUSIVE"));
         for (String s : sql(ctx)) {
             out.add(new PlannedStatement(s, "held"));
         }
+        return out;
+    }
+
+    @Override
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        List<PlannedStatement> out = new ArrayList<>();
+        out.add(PlannedStatement.once("BEGIN", "none", "under SET LOCAL lock_timeout = " + ctx.settings().lock().lockTimeout().toMillis()
+            + " ms, retried with growing sleeps"));
+        out.addAll(drop(ctx.conn(), ctx));
         out.add(new PlannedStatement("COMMIT", "released"));
         return out;
     }
 
     @Override
     public void run(StepContext ctx) throws SQLException {
-        ctx.blocking().inTransaction(ctx.conn(), "drop shadow columns of " + table, c -> {
-            boolean fk = false;
-            for (PlannedColumn col : columns) {
-                fk |= Catalog.constraintValidated(c, ctx.schema(), table, TempNames.foreignKey(col.ref().column())) != null;
-            }
-            if (fk) {
-                Catalog.exec(c, lockUsers(ctx));
-            }
-            Catalog.exec(c, lockTable(ctx));
-            for (String s : sql(ctx)) {
-                Catalog.exec(c, s);
-            }
-        });
+        ctx.blocking().inTransaction(ctx.conn(), "drop shadow columns of " + table, c -> PlannedStatement.send(c, drop(c, ctx)));
     }
 }

@@ -73,10 +73,6 @@ final class DropSyncTriggersStep implements MigrationStep {
 
     @Override
     public void run(StepContext ctx) throws SQLException {
-        ctx.blocking().inTransaction(ctx.conn(), "drop triggers on " + table, c -> {
-            for (String t : triggers()) {
-                Catalog.exec(c, sql(ctx.schema(), table, t));
-            }
-        });
+        ctx.blocking().inTransaction(ctx.conn(), "drop triggers on " + table, c -> PlannedStatement.send(c, statements(ctx)));
     }
 }

@@ -86,71 +86,65 @@ final class ExpandStep implements MigrationStep {
         return out;
     }
 
-    /** The trigger statements for --dry-run, in the order {@link #installTriggers} runs them. */
-    static List<PlannedStatement> triggerStatements(StepContext ctx, String table, List<PlannedColumn> columns) {
+    /**
+     * The trigger statements of the expand transaction, as the catalog on {@code c} says they are needed now: each
+     * missing trigger is created, a sync trigger that calls another function than its column's (an older uuidmig's
+     * shared name) is dropped and created again, and every one is made to fire ALWAYS (which also re-enables one the
+     * application disabled).
+     */
+    static List<PlannedStatement> triggerStatements(java.sql.Connection c, StepContext ctx, String table, List<PlannedColumn> columns)
+        throws SQLException {
+        String lock = "SHARE ROW EXCLUSIVE";
         List<PlannedStatement> out = new ArrayList<>();
-        for (PlannedColumn c : columns) {
-            out.add(new PlannedStatement(MigrationSql.createSyncTrigger(ctx.schema(), c), "SHARE ROW EXCLUSIVE"));
-            out.add(new PlannedStatement(MigrationSql.enableAlways(ctx.schema(), table, TempNames.syncTrigger(c.ref().column())),
-                "SHARE ROW EXCLUSIVE"));
+        for (PlannedColumn col : columns) {
+            String trigger = TempNames.syncTrigger(col.ref().column());
+            boolean exists = Catalog.triggerExists(c, ctx.schema(), table, trigger);
+            if (exists && !Catalog.triggerCalls(c, ctx.schema(), table, trigger, TempNames.syncFunction(ctx.schema(), table, col.ref().column()))) {
+                out.add(PlannedStatement.once(DropSyncTriggersStep.sql(ctx.schema(), table, trigger), "ACCESS EXCLUSIVE (catalog only)",
+                    "it calls another function than its column's (made by an older uuidmig)"));
+                exists = false;
+            }
+            if (!exists) {
+                out.add(new PlannedStatement(MigrationSql.createSyncTrigger(ctx.schema(), col), lock));
+            }
+            out.add(new PlannedStatement(MigrationSql.enableAlways(ctx.schema(), table, trigger), lock));
         }
-        out.add(new PlannedStatement(MigrationSql.createLedgerInsertTrigger(ctx.schema(), table), "SHARE ROW EXCLUSIVE"));
-        out.add(new PlannedStatement(MigrationSql.enableAlways(ctx.schema(), table, TempNames.ledgerInsertTrigger()), "SHARE ROW EXCLUSIVE"));
-        out.add(new PlannedStatement(MigrationSql.createLedgerDeleteTrigger(ctx.schema(), table), "SHARE ROW EXCLUSIVE"));
-        out.add(new PlannedStatement(MigrationSql.enableAlways(ctx.schema(), table, TempNames.ledgerDeleteTrigger()), "SHARE ROW EXCLUSIVE"));
+        if (!Catalog.triggerExists(c, ctx.schema(), table, TempNames.ledgerInsertTrigger())) {
+            out.add(new PlannedStatement(MigrationSql.createLedgerInsertTrigger(ctx.schema(), table), lock));
+        }
+        out.add(new PlannedStatement(MigrationSql.enableAlways(ctx.schema(), table, TempNames.ledgerInsertTrigger()), lock));
+        if (!Catalog.triggerExists(c, ctx.schema(), table, TempNames.ledgerDeleteTrigger())) {
+            out.add(new PlannedStatement(MigrationSql.createLedgerDeleteTrigger(ctx.schema(), table), lock));
+        }
+        out.add(new PlannedStatement(MigrationSql.enableAlways(ctx.schema(), table, TempNames.ledgerDeleteTrigger()), lock));
         return out;
     }
 
-    /**
-     * In the expand transaction, after the shadow columns: creates each missing trigger, replaces a sync trigger
-     * that calls another function than its column's (an older uuidmig's shared name), and makes every one fire
-     * ALWAYS (also re-enables one the application disabled).
-     */
-    static void installTriggers(java.sql.Connection conn, StepContext ctx, String table, List<PlannedColumn> columns) throws SQLException {
-        for (PlannedColumn c : columns) {
-            String trigger = TempNames.syncTrigger(c.ref().column());
-            if (Catalog.triggerExists(conn, ctx.schema(), table, trigger) && !Catalog.triggerCalls(conn, ctx.schema(), table, trigger,
-                TempNames.syncFunction(ctx.schema(), table, c.ref().column()))) {
-                Catalog.exec(conn, DropSyncTriggersStep.sql(ctx.schema(), table, trigger));
-            }
-            if (!Catalog.triggerExists(conn, ctx.schema(), table, trigger)) {
-                Catalog.exec(conn, MigrationSql.createSyncTrigger(ctx.schema(), c));
-            }
-            Catalog.exec(conn, MigrationSql.enableAlways(ctx.schema(), table, trigger));
-        }
-        if (!Catalog.triggerExists(conn, ctx.schema(), table, TempNames.ledgerInsertTrigger())) {
-            Catalog.exec(conn, MigrationSql.createLedgerInsertTrigger(ctx.schema(), table));
-        }
-        Catalog.exec(conn, MigrationSql.enableAlways(ctx.schema(), table, TempNames.ledgerInsertTrigger()));
-        if (!Catalog.triggerExists(conn, ctx.schema(), table, TempNames.ledgerDeleteTrigger())) {
-            Catalog.exec(conn, MigrationSql.createLedgerDeleteTrigger(ctx.schema(), table));
-        }
-        Catalog.exec(conn, MigrationSql.enableAlways(ctx.schema(), table, TempNames.ledgerDeleteTrigger()));
+    /** The sync functions, created (or replaced) before the transaction. */
+    private List<PlannedStatement> functions(StepContext ctx) {
+        return columns.stream().map(c -> new PlannedStatement(MigrationSql.syncFunction(ctx.schema(), c, ctx.users()), "none")).toList();
+    }
+
+    /** The shadow columns, first in the transaction. */
+    private List<PlannedStatement> shadowColumns(StepContext ctx) {
+        return columns.stream().map(c -> new PlannedStatement(MigrationSql.addShadowColumn(ctx.schema(), c, direction.shadowType(c)),
+            "ACCESS EXCLUSIVE (catalog only)")).toList();
     }
 
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
-        List<PlannedStatement> out = new ArrayList<>();
-        for (PlannedColumn c : columns) {
-            out.add(new PlannedStatement(MigrationSql.syncFunction(ctx.schema(), c, ctx.users()), "none"));
-        }
-        for (PlannedColumn c : columns) {
-            out.add(new PlannedStatement(MigrationSql.addShadowColumn(ctx.schema(), c, direction.shadowType(c)), "ACCESS EXCLUSIVE (catalog only)"));
-        }
-        out.addAll(triggerStatements(ctx, table, columns));
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        List<PlannedStatement> out = new ArrayList<>(functions(ctx));
+        out.addAll(shadowColumns(ctx));
+        out.addAll(triggerStatements(ctx.conn(), ctx, table, columns));
         return out;
     }
 
     @Override
     public void run(StepContext ctx) throws SQLException {
-        for (PlannedColumn c : columns) {
-            Catalog.exec(ctx.conn(), MigrationSql.syncFunction(ctx.schema(), c, ctx.users()));
-        }
+        PlannedStatement.send(ctx.conn(), functions(ctx));
         ctx.blocking().inTransaction(ctx.conn(), direction.expandLabel + " " + table, conn -> {
-            for (PlannedColumn c : columns) {
-                Catalog.exec(conn, MigrationSql.addShadowColumn(ctx.schema(), c, direction.shadowType(c)));
-            }
-            installTriggers(conn, ctx, table, columns);
+            PlannedStatement.send(conn, shadowColumns(ctx));
+            PlannedStatement.send(conn, triggerStatements(conn, ctx, table, columns));
             for (PlannedColumn c : columns) {
                 StateStore.setStep(conn, ctx.schema(), table, c.ref().column(), StepIds.EXPAND);
             }

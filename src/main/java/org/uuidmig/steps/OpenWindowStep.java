@@ -75,35 +75,45 @@ final class OpenWindowStep implements MigrationStep {
             Sql.qualified(schema, col.ref().table()), TempNames.syncTrigger(col.ref().column()));
     }
 
-    @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
+    /** The table's sync functions, made to work both ways (created or replaced, before the trigger's transaction). */
+    private static List<PlannedStatement> functions(StepContext ctx, List<PlannedColumn> cols) {
+        return cols.stream().map(c -> new PlannedStatement(MigrationSql.syncFunctionBothWays(ctx.schema(), c, ctx.users()), "none"))
+            .toList();
+    }
+
+    /** In one transaction per table: each sync trigger that does not fire on both columns yet (on c now), made again so. */
+    private static List<PlannedStatement> triggers(Connection c, StepContext ctx, String t, List<PlannedColumn> cols) throws SQLException {
         List<PlannedStatement> out = new ArrayList<>();
-        String vs = viewSchema(ctx);
-        byTable.forEach((t, cols) -> {
-            for (PlannedColumn c : cols) {
-                out.add(new PlannedStatement(MigrationSql.syncFunctionBothWays(ctx.schema(), c, ctx.users()), "none"));
-                out.add(new PlannedStatement(DropSyncTriggersStep.sql(ctx.schema(), t, TempNames.syncTrigger(c.ref().column())),
-                    "ACCESS EXCLUSIVE (catalog only), in one transaction with the next two"));
-                out.add(new PlannedStatement(MigrationSql.createSyncTriggerBothWays(ctx.schema(), c), "SHARE ROW EXCLUSIVE"));
-                out.add(new PlannedStatement(MigrationSql.enableAlways(ctx.schema(), t, TempNames.syncTrigger(c.ref().column())),
-                    "SHARE ROW EXCLUSIVE"));
+        for (PlannedColumn col : cols) {
+            if (bothWays(c, ctx.schema(), col)) {
+                continue;
             }
-        });
-        out.add(new PlannedStatement("CREATE SCHEMA " + Sql.ident(vs) + "  -- recorded in uuidmig.created_objects", "none"));
+            String trigger = TempNames.syncTrigger(col.ref().column());
+            out.add(PlannedStatement.once(DropSyncTriggersStep.sql(ctx.schema(), t, trigger), "ACCESS EXCLUSIVE (catalog only)",
+                "in one transaction with the trigger made again"));
+            out.add(new PlannedStatement(MigrationSql.createSyncTriggerBothWays(ctx.schema(), col), "SHARE ROW EXCLUSIVE"));
+            out.add(new PlannedStatement(MigrationSql.enableAlways(ctx.schema(), t, trigger), "SHARE ROW EXCLUSIVE"));
+        }
+        return out;
+    }
+
+    /**
+     * In one transaction: the view schema unless it exists (then recorded as uuidmig's), each table's view made again
+     * from the table's columns and privileges as the catalog on c has them now, and USAGE for every grantee.
+     */
+    private List<PlannedStatement> views(Connection c, StepContext ctx) throws SQLException {
+        String vs = viewSchema(ctx);
+        List<PlannedStatement> out = new ArrayList<>();
+        if (BlueGreenWindow.schemaOid(c, vs) == null) {
+            out.add(PlannedStatement.once("CREATE SCHEMA " + Sql.ident(vs), "none", "recorded in uuidmig.created_objects"));
+        }
         Set<String> grantees = new LinkedHashSet<>();
         for (Map.Entry<String, List<PlannedColumn>> e : byTable.entrySet()) {
             String t = e.getKey();
             out.add(new PlannedStatement("DROP VIEW IF EXISTS " + Sql.qualified(vs, t), "ACCESS EXCLUSIVE on the view"));
-            try {
-                // the same text run() sends, read from the catalog now (the table's columns and privileges)
-                out.add(new PlannedStatement(BlueGreenWindow.viewSql(ctx.conn(), ctx.schema(), vs, t, e.getValue()), "ACCESS SHARE"));
-                for (String g : BlueGreenWindow.grants(ctx.conn(), ctx.schema(), vs, t, grantees)) {
-                    out.add(new PlannedStatement(g, "none"));
-                }
-            } catch (SQLException | RuntimeException ex) {
-                out.add(new PlannedStatement("CREATE VIEW " + Sql.qualified(vs, t) + " AS SELECT <the columns of " + Sql.qualified(ctx.schema(), t)
-                    + " as they will be after the swap> FROM " + Sql.qualified(ctx.schema(), t) + " x  -- (catalog not readable now: "
-                    + ex.getMessage() + ")", "ACCESS SHARE"));
+            out.add(new PlannedStatement(BlueGreenWindow.viewSql(c, ctx.schema(), vs, t, e.getValue()), "ACCESS SHARE"));
+            for (String g : BlueGreenWindow.grants(c, ctx.schema(), vs, t, grantees)) {
+                out.add(new PlannedStatement(g, "none"));
             }
         }
         for (String g : grantees) {
@@ -113,40 +123,30 @@ final class OpenWindowStep implements MigrationStep {
     }
 
     @Override
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        List<PlannedStatement> out = new ArrayList<>();
+        for (Map.Entry<String, List<PlannedColumn>> e : byTable.entrySet()) {
+            out.addAll(functions(ctx, e.getValue()));
+            out.addAll(triggers(ctx.conn(), ctx, e.getKey(), e.getValue()));
+        }
+        out.addAll(views(ctx.conn(), ctx));
+        return out;
+    }
+
+    @Override
     public void run(StepContext ctx) throws SQLException {
         String vs = viewSchema(ctx);
         BlueGreenWindow.requireFree(ctx.conn(), ctx.schema(), vs);
         for (Map.Entry<String, List<PlannedColumn>> e : byTable.entrySet()) {
             String t = e.getKey();
-            for (PlannedColumn c : e.getValue()) {
-                Catalog.exec(ctx.conn(), MigrationSql.syncFunctionBothWays(ctx.schema(), c, ctx.users()));
-            }
-            ctx.blocking().inTransaction(ctx.conn(), "sync both ways on " + t, conn -> {
-                for (PlannedColumn c : e.getValue()) {
-                    if (bothWays(conn, ctx.schema(), c)) {
-                        continue;
-                    }
-                    Catalog.exec(conn, DropSyncTriggersStep.sql(ctx.schema(), t, TempNames.syncTrigger(c.ref().column())));
-                    Catalog.exec(conn, MigrationSql.createSyncTriggerBothWays(ctx.schema(), c));
-                    Catalog.exec(conn, MigrationSql.enableAlways(ctx.schema(), t, TempNames.syncTrigger(c.ref().column())));
-                }
-            });
+            PlannedStatement.send(ctx.conn(), functions(ctx, e.getValue()));
+            ctx.blocking().inTransaction(ctx.conn(), "sync both ways on " + t, conn -> PlannedStatement.send(conn, triggers(conn, ctx, t, e.getValue())));
         }
         ctx.blocking().inTransaction(ctx.conn(), "open the window in " + vs, conn -> {
-            if (BlueGreenWindow.schemaOid(conn, vs) == null) {
-                Catalog.exec(conn, "CREATE SCHEMA " + Sql.ident(vs));
+            boolean create = BlueGreenWindow.schemaOid(conn, vs) == null;
+            PlannedStatement.send(conn, views(conn, ctx));
+            if (create) {
                 StateStore.recordCreated(conn, ctx.schema(), StateStore.VIEW_SCHEMA, vs, BlueGreenWindow.schemaOid(conn, vs));
-            }
-            Set<String> grantees = new LinkedHashSet<>();
-            for (Map.Entry<String, List<PlannedColumn>> e : byTable.entrySet()) {
-                Catalog.exec(conn, "DROP VIEW IF EXISTS " + Sql.qualified(vs, e.getKey()));
-                Catalog.exec(conn, BlueGreenWindow.viewSql(conn, ctx.schema(), vs, e.getKey(), e.getValue()));
-                for (String g : BlueGreenWindow.grants(conn, ctx.schema(), vs, e.getKey(), grantees)) {
-                    Catalog.exec(conn, g);
-                }
-            }
-            for (String g : grantees) {
-                Catalog.exec(conn, "GRANT USAGE ON SCHEMA " + Sql.ident(vs) + " TO " + g);
             }
         });
         StateStore.event(ctx.conn(), StepIds.WINDOW, vs, "blue-green window open: green connects with search_path = "

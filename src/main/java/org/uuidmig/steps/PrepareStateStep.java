@@ -30,9 +30,8 @@ final class PrepareStateStep implements MigrationStep {
 
     @Override
     public List<PlannedStatement> statements(StepContext ctx) {
-        return List.of(new PlannedStatement("CREATE SCHEMA IF NOT EXISTS uuidmig; CREATE TABLE IF NOT EXISTS uuidmig.columns / "
-            + "tables / users_table / row_ledger / events / control / probe / health; CREATE OR REPLACE FUNCTION uuidmig.ledger_insert(), uuidmig.ledger_delete()",
-            "none on application tables"));
+        return List.of(PlannedStatement.once(StateStore.DDL.strip().replaceFirst(";$", ""), "none on application tables",
+            "the state schema: its tables, and the ledger functions the ledger triggers call"));
     }
 
     @Override

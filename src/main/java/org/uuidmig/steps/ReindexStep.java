@@ -71,28 +71,48 @@ final class ReindexStep implements MigrationStep {
             ctx.schema(), table);
     }
 
+    /** The indexes to rebuild, in name order: the table's valid plain indexes that do not involve a planned column. */
+    private List<String> indexes(StepContext ctx) throws SQLException {
+        Set<String> involved = ctx.columnsOf(table).stream().flatMap(c -> c.indexes().stream()).map(IndexInfo::name)
+            .collect(Collectors.toSet());
+        return targets(ctx.conn(), ctx.schema(), table).stream().filter(i -> !involved.contains(i)).toList();
+    }
+
+    /** What rebuilds one index: the drop of what an interrupted REINDEX of it left (found on c now), then the REINDEX. */
+    private static List<PlannedStatement> reindex(Connection c, String schema, String index) throws SQLException {
+        List<PlannedStatement> out = new ArrayList<>();
+        for (String l : leftovers(c, schema, index)) {
+            out.add(PlannedStatement.once("DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(schema, l), "SHARE UPDATE EXCLUSIVE",
+                "left invalid by an interrupted REINDEX CONCURRENTLY"));
+        }
+        out.add(PlannedStatement.once("REINDEX INDEX CONCURRENTLY " + Sql.qualified(schema, index), "SHARE UPDATE EXCLUSIVE",
+            "rebuilds what the backfill's updates bloated; one at a time"));
+        return out;
+    }
+
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
-        return List.of(new PlannedStatement("REINDEX INDEX CONCURRENTLY <each valid index of " + Sql.qualified(ctx.schema(), table)
-            + " that does not involve " + String.join(", ", ctx.columnsOf(table).stream().map(c -> c.ref().column()).toList())
-            + ">  -- rebuilds what the backfill's updates bloated; one at a time", "SHARE UPDATE EXCLUSIVE"));
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        List<PlannedStatement> out = new ArrayList<>();
+        for (String index : indexes(ctx)) {
+            out.addAll(reindex(ctx.conn(), ctx.schema(), index));
+        }
+        return out;
     }
 
     @Override
     public void run(StepContext ctx) throws SQLException {
-        Set<String> involved = ctx.columnsOf(table).stream().flatMap(c -> c.indexes().stream()).map(IndexInfo::name)
-            .collect(Collectors.toSet());
         ONE_AT_A_TIME.lock();
         try {
-            for (String index : targets(ctx.conn(), ctx.schema(), table)) {
-                if (involved.contains(index)) {
-                    continue;
-                }
+            for (String index : indexes(ctx)) {
                 long t0 = System.nanoTime();
-                ctx.blocking().autocommit(ctx.conn(), "reindex " + index, ctx.settings().lock().waitTimeout(), c -> {
-                    dropLeftovers(c, ctx.schema(), index);
-                    Catalog.exec(c, "REINDEX INDEX CONCURRENTLY " + Sql.qualified(ctx.schema(), index));
-                });
+                ctx.blocking().autocommit(ctx.conn(), "reindex " + index, ctx.settings().lock().waitTimeout(),
+                    c -> {
+                        List<PlannedStatement> statements = reindex(c, ctx.schema(), index);
+                        if (statements.size() > 1) {
+                            LOG.info("reindex {}: dropping what an interrupted REINDEX CONCURRENTLY of it left", index);
+                        }
+                        PlannedStatement.send(c, statements);
+                    });
                 LOG.info("reindex {}: {} ms", index, (System.nanoTime() - t0) / 1_000_000);
             }
         } finally {
@@ -125,8 +145,8 @@ final class ReindexStep implements MigrationStep {
         return out;
     }
 
-    /** Drops the invalid {@code <index>_ccnew[N]} / {@code _ccold[N]} an interrupted REINDEX CONCURRENTLY of it leaves behind. */
-    private static void dropLeftovers(Connection c, String schema, String index) throws SQLException {
+    /** The invalid {@code <index>_ccnew[N]} / {@code _ccold[N]} an interrupted REINDEX CONCURRENTLY of it leaves behind. */
+    private static List<String> leftovers(Connection c, String schema, String index) throws SQLException {
         List<String> leftovers = new ArrayList<>();
         java.util.regex.Pattern mine = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(index) + "_cc(new|old)[0-9]*");
         try (PreparedStatement ps = c.prepareStatement("""
@@ -143,9 +163,6 @@ final class ReindexStep implements MigrationStep {
                 }
             }
         }
-        for (String l : leftovers) {
-            LOG.info("dropping {}, left invalid by an interrupted REINDEX CONCURRENTLY", l);
-            Catalog.exec(c, "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(schema, l));
-        }
+        return leftovers;
     }
 }

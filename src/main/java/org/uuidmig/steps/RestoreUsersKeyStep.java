@@ -105,56 +105,54 @@ final class RestoreUsersKeyStep implements MigrationStep {
         return "ALTER TABLE " + users() + " ALTER COLUMN " + Sql.ident(original.targetKey()) + " DROP NOT NULL";
     }
 
-    @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
+    /**
+     * The unique index recorded as uuidmig's, if it is still there under its oid (now): its constraint dropped when it
+     * is attached as one (with the index), else the bare index dropped concurrently.
+     */
+    private List<PlannedStatement> dropIndex(StepContext ctx) throws SQLException {
+        String[] idx = recordedIndex(ctx);
+        if (idx == null) {
+            return List.of();
+        }
+        return List.of(idx[1] != null
+            ? PlannedStatement.once(dropConstraint(idx[1]), "ACCESS EXCLUSIVE (catalog only)", "the unique constraint uuidmig attached, with its index")
+            : PlannedStatement.once(MigrationSql.dropIndexConcurrently(original.schema(), idx[0]), "SHARE UPDATE EXCLUSIVE",
+                "the unique index uuidmig built, never attached"));
+    }
+
+    /** In one transaction: NOT NULL dropped where uuidmig added it, and its helper check where it is still there (now). */
+    private List<PlannedStatement> restoreNullability(StepContext ctx) throws SQLException {
         List<PlannedStatement> out = new ArrayList<>();
-        String name = null;
-        try {
-            StateStore.CreatedObject rec = StateStore.created(ctx.conn(), ctx.schema(), StateStore.USERS_UNIQUE_INDEX);
-            name = rec == null ? null : rec.name();
-        } catch (SQLException e) {
-            name = "<the unique index recorded in uuidmig.created_objects>";
-        }
-        if (name != null) {
-            out.add(new PlannedStatement(dropConstraint(name) + "  -- when it was attached as a constraint (and still has the recorded oid)",
-                "ACCESS EXCLUSIVE (catalog only)"));
-            out.add(new PlannedStatement(MigrationSql.dropIndexConcurrently(original.schema(), name)
-                + "  -- when it is a bare index (and still has the recorded oid)", "SHARE UPDATE EXCLUSIVE"));
-        }
-        if (!original.targetKeyNotNull()) {
+        if (notNullAdded(ctx)) {
             out.add(new PlannedStatement(dropNotNull(), "ACCESS EXCLUSIVE (catalog only)"));
-            out.add(new PlannedStatement(dropCheck() + "  -- when uuidmig.created_objects records it", "ACCESS EXCLUSIVE (catalog only)"));
         }
-        if (out.isEmpty()) {
-            out.add(new PlannedStatement("-- " + original.name() + "(" + original.targetKey()
-                + ") was NOT NULL before the migration and uuidmig recorded no object it added to it: nothing to remove", "none"));
+        if (checkPresent(ctx)) {
+            out.add(new PlannedStatement(dropCheck(), "ACCESS EXCLUSIVE (catalog only)"));
         }
         return out;
     }
 
     @Override
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        List<PlannedStatement> out = new ArrayList<>(dropIndex(ctx));
+        out.addAll(restoreNullability(ctx));
+        return out;
+    }
+
+    @Override
     public void run(StepContext ctx) throws SQLException {
-        String[] idx = recordedIndex(ctx);
-        if (idx != null) {
-            if (idx[1] != null) {
-                ctx.blocking().inTransaction(ctx.conn(), "drop unique constraint on " + original.name(),
-                    c -> Catalog.exec(c, dropConstraint(idx[1])));
+        for (PlannedStatement s : dropIndex(ctx)) {
+            if (s.sql().startsWith("DROP INDEX CONCURRENTLY")) {
+                ctx.blocking().autocommit(ctx.conn(), "drop index on " + original.name(), ctx.settings().lock().waitTimeout(),
+                    c -> Catalog.exec(c, s.sql()));
             } else {
-                ctx.blocking().autocommit(ctx.conn(), "drop index " + idx[0], ctx.settings().lock().waitTimeout(),
-                    c -> Catalog.exec(c, MigrationSql.dropIndexConcurrently(original.schema(), idx[0])));
+                ctx.blocking().inTransaction(ctx.conn(), "drop unique constraint on " + original.name(), c -> Catalog.exec(c, s.sql()));
             }
         }
-        boolean dropCheck = checkPresent(ctx);
-        boolean dropNn = notNullAdded(ctx);
-        if (dropCheck || dropNn) {
-            ctx.blocking().inTransaction(ctx.conn(), "restore nullability of " + original.name() + "." + original.targetKey(), c -> {
-                if (dropNn) {
-                    Catalog.exec(c, dropNotNull());
-                }
-                if (dropCheck) {
-                    Catalog.exec(c, dropCheck());
-                }
-            });
+        List<PlannedStatement> nullability = restoreNullability(ctx);
+        if (!nullability.isEmpty()) {
+            ctx.blocking().inTransaction(ctx.conn(), "restore nullability of " + original.name() + "." + original.targetKey(),
+                c -> PlannedStatement.send(c, nullability));
         }
     }
 }

@@ -124,40 +124,53 @@ public final class RollbackSteps {
             throw new UuidmigException(ExitCode.UNEXPECTED, command + ": a trigger still calls a function in schema uuidmig; "
                 + "not dropping the schema. Rerun uuidmig " + command);
         }
-        if (StateStore.otherSchemas(c, schema).isEmpty()) {
-            Catalog.exec(c, DROP_STATE);
-        } else {
-            dropStateOf(c, schema);
+        List<MigrationStep.PlannedStatement> statements = stateStatements(c, schema);
+        if (statements.size() == 1) {
+            Catalog.exec(c, statements.get(0).sql());
+            return;
         }
-    }
-
-    /**
-     * When the state also records other schemas' migrations, only this schema's record goes (with the
-     * rollback's marker and forward copy, and the functions, which no trigger uses any more: checked above),
-     * in one transaction; the schema uuidmig and the other schemas' record stay.
-     */
-    private static void dropStateOf(java.sql.Connection c, String schema) throws SQLException {
         Catalog.inTransaction(c, false, () -> {
-            for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck",
-                "window_writes", "control", "probe", "health")) {
-                if (!Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", StateStore.SCHEMA + "." + table)) {
-                    continue; // created_objects is missing from state made by a uuidmig before it
-                }
-                try (var ps = c.prepareStatement("DELETE FROM " + org.uuidmig.db.Sql.qualified(StateStore.SCHEMA, table)
-                    + " WHERE table_schema = ?")) {
-                    ps.setString(1, schema);
-                    ps.executeUpdate();
+            for (MigrationStep.PlannedStatement st : statements) {
+                try (var ps = c.prepareStatement(st.sql())) {
+                    if (st.sql().endsWith("?")) {
+                        ps.setString(1, schema);
+                    }
+                    ps.execute();
                 }
             }
-            Catalog.exec(c, "DROP TABLE IF EXISTS uuidmig.rollback, uuidmig.forward_columns, uuidmig.forward_tables");
-            Catalog.exec(c, "DROP FUNCTION IF EXISTS uuidmig.ledger_insert(), uuidmig.ledger_delete()");
         });
     }
 
+    /**
+     * What drops the state (on c now): the schema uuidmig (state tables, functions) with one statement; or, when it
+     * also records other schemas' migrations, only this schema's record (with the rollback's marker and forward copy,
+     * and the functions, which no trigger uses any more: checked first), in one transaction, so the schema uuidmig and
+     * the other schemas' record stay. The schema is bound as a parameter.
+     */
+    static List<MigrationStep.PlannedStatement> stateStatements(java.sql.Connection c, String schema) throws SQLException {
+        String lock = "none on application tables";
+        if (StateStore.otherSchemas(c, schema).isEmpty()) {
+            return List.of(new MigrationStep.PlannedStatement(DROP_STATE, lock));
+        }
+        List<MigrationStep.PlannedStatement> out = new ArrayList<>();
+        for (String table : List.of("columns", "tables", "users_table", "created_objects", "row_ledger", "recheck",
+            "window_writes", "control", "probe", "health")) {
+            if (Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", StateStore.SCHEMA + "." + table)) {
+                // created_objects is missing from state made by a uuidmig before it
+                out.add(new MigrationStep.PlannedStatement("DELETE FROM " + org.uuidmig.db.Sql.qualified(StateStore.SCHEMA, table)
+                    + " WHERE table_schema = ?", lock));
+            }
+        }
+        out.add(new MigrationStep.PlannedStatement("DROP TABLE IF EXISTS uuidmig.rollback, uuidmig.forward_columns, uuidmig.forward_tables", lock));
+        out.add(new MigrationStep.PlannedStatement("DROP FUNCTION IF EXISTS uuidmig.ledger_insert(), uuidmig.ledger_delete()", lock));
+        return out;
+    }
+
     /** The steps and the final schema drop for --dry-run, numbered from 1. */
-    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) {
+    public static List<DryRun.Step> dryRun(StepContext ctx, StepPlan plan) throws SQLException {
         List<DryRun.Step> out = new ArrayList<>(StepRunner.dryRun(ctx, plan));
-        out.add(new DryRun.Step(out.size() + 1, STATE, "", List.of(new DryRun.Statement("none on application tables", DROP_STATE))));
+        out.add(new DryRun.Step(out.size() + 1, STATE, "", stateStatements(ctx.conn(), ctx.schema()).stream()
+            .map(s -> new DryRun.Statement(s.lock(), s.sql(), s.note())).toList()));
         return out;
     }
 }

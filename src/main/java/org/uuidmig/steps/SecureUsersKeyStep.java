@@ -118,35 +118,100 @@ final class SecureUsersKeyStep implements MigrationStep {
         }
     }
 
-    /** For --dry-run: the name recorded by an earlier run, else the one this run would choose. */
-    private static String plannedName(StepContext ctx) {
-        try {
-            StateStore.CreatedObject rec = StateStore.created(ctx.conn(), ctx.schema(), StateStore.USERS_UNIQUE_INDEX);
-            return rec != null ? rec.name() : firstFreeName(ctx.conn(), ctx.users());
-        } catch (SQLException e) {
-            return TempNames.usersUniqueIndex(ctx.users().name(), ctx.users().targetKey());
+    /**
+     * What the step does from the state on c now (catalog and uuidmig.created_objects), decided before it sends
+     * anything: the same decisions for --dry-run and for the run.
+     *
+     * @param recorded      the unique index's record, its oid found when an earlier run stopped before recording it
+     * @param recordOid     the record lacked the oid, which was found: the run records it first
+     * @param dropInvalid   an invalid index uuidmig built (an interrupted build) to drop first, or null
+     * @param build         the name of the unique index to build, or null
+     * @param attach        the name of the index to attach as a UNIQUE constraint, or null
+     * @param setNotNull    whether to make the column NOT NULL (through a validated check)
+     * @param addCheck      whether the helper check is still to add
+     * @param foreignCheck  a constraint of the check's name that uuidmig did not create is in the way (the run refuses)
+     */
+    private record Decision(StateStore.CreatedObject recorded, boolean recordOid, String dropInvalid, String build, String attach,
+                            boolean setNotNull, boolean addCheck, boolean foreignCheck) {
+    }
+
+    private static Decision decide(Connection conn, StepContext ctx) throws SQLException {
+        UsersTable u = ctx.users();
+        StateStore.CreatedObject rec = StateStore.created(conn, ctx.schema(), StateStore.USERS_UNIQUE_INDEX);
+        boolean recordOid = false;
+        if (rec != null && rec.oid() == null) {
+            // the name was chosen by an earlier run, which may have stopped in or after the build
+            Long oid = builtIndexOid(conn, u, rec.name());
+            if (oid != null) {
+                rec = new StateStore.CreatedObject(rec.kind(), rec.name(), oid);
+                recordOid = true;
+            } else if (!nameFree(conn, u, rec.name())) {
+                rec = null; // someone else took the name since: choose another
+            }
         }
+        String dropInvalid = null;
+        String build = null;
+        String attach = null;
+        if (!hasUnique(ctx)) {
+            Object[] built = rec == null || rec.oid() == null ? null : indexByOid(conn, rec.oid());
+            if (built != null && !(Boolean) built[1]) {
+                dropInvalid = (String) built[0];
+                built = null;
+            }
+            if (built == null) {
+                build = rec != null && nameFree(conn, u, rec.name()) ? rec.name() : firstFreeName(conn, u);
+                attach = build;
+            }
+        }
+        if (build == null && rec != null && rec.oid() != null) {
+            Object[] idx = indexByOid(conn, rec.oid());
+            if (idx != null && (Boolean) idx[1] && !Catalog.exists(conn,
+                "SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = ?::bigint::oid AND conrelid = ?::regclass",
+                rec.oid(), users(ctx))) {
+                attach = (String) idx[0];
+            }
+        }
+        boolean setNotNull = !notNull(ctx);
+        boolean addCheck = false;
+        boolean foreignCheck = false;
+        if (setNotNull) {
+            StateStore.CreatedObject recCheck = StateStore.created(conn, ctx.schema(), StateStore.USERS_NOT_NULL_CHECK);
+            Long checkOid = checkOid(conn, ctx, TempNames.usersNotNullCheck(u.targetKey()));
+            foreignCheck = checkOid != null && (recCheck == null || !checkOid.equals(recCheck.oid()));
+            addCheck = checkOid == null;
+        }
+        return new Decision(rec, recordOid, dropInvalid, build, attach, setNotNull, addCheck, foreignCheck);
     }
 
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
-        List<PlannedStatement> out = new ArrayList<>();
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        Decision d = decide(ctx.conn(), ctx);
         UsersTable u = ctx.users();
-        if (u.targetKeyUniqueIndex() == null) {
-            String name = plannedName(ctx);
-            out.add(new PlannedStatement(createUnique(ctx, name) + "  -- the first free name of " + u.name() + "_" + u.targetKey()
-                + "_key, ..._key1, ...; recorded in uuidmig.created_objects", "SHARE UPDATE EXCLUSIVE"));
-            out.add(new PlannedStatement(attachUnique(ctx, name), "ACCESS EXCLUSIVE (catalog only)"));
+        List<PlannedStatement> out = new ArrayList<>();
+        if (d.dropInvalid() != null) {
+            out.add(PlannedStatement.once(dropIndex(ctx, d.dropInvalid()), "SHARE UPDATE EXCLUSIVE", "left invalid by an interrupted build"));
         }
-        if (!u.targetKeyNotNull()) {
-            for (String s : notNullStatements(ctx)) {
-                out.add(new PlannedStatement(s, s.contains("VALIDATE") ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE (catalog only)"));
+        if (d.build() != null) {
+            out.add(PlannedStatement.once(createUnique(ctx, d.build()), "SHARE UPDATE EXCLUSIVE", "the first free name of " + u.name() + "_"
+                + u.targetKey() + "_key, ..._key1, ...; recorded in uuidmig.created_objects"));
+        }
+        if (d.attach() != null) {
+            out.add(new PlannedStatement(attachUnique(ctx, d.attach()), "ACCESS EXCLUSIVE (catalog only)"));
+        }
+        if (d.setNotNull()) {
+            List<String> s = notNullStatements(ctx);
+            if (d.addCheck()) {
+                out.add(PlannedStatement.once(s.get(0), "ACCESS EXCLUSIVE (catalog only)", "recorded in uuidmig.created_objects"));
             }
-        }
-        if (out.isEmpty()) {
-            out.add(new PlannedStatement("-- " + u.name() + "(" + u.targetKey() + ") is already NOT NULL and unique: nothing to do", "none"));
+            out.add(new PlannedStatement(s.get(1), "SHARE UPDATE EXCLUSIVE"));
+            out.add(new PlannedStatement(s.get(2), "ACCESS EXCLUSIVE (catalog only)"));
+            out.add(new PlannedStatement(s.get(3), "ACCESS EXCLUSIVE (catalog only)"));
         }
         return out;
+    }
+
+    private static String dropIndex(StepContext ctx, String name) {
+        return "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(ctx.users().schema(), name);
     }
 
     private static String createUnique(StepContext ctx, String name) {
@@ -172,59 +237,37 @@ final class SecureUsersKeyStep implements MigrationStep {
         Connection conn = ctx.conn();
         UsersTable u = ctx.users();
         String schema = ctx.schema();
-        StateStore.CreatedObject rec = StateStore.created(conn, schema, StateStore.USERS_UNIQUE_INDEX);
-        if (rec != null && rec.oid() == null) {
-            // the name was chosen by an earlier run, which may have stopped in or after the build
-            Long oid = builtIndexOid(conn, u, rec.name());
-            if (oid != null) {
-                StateStore.recordCreated(conn, schema, StateStore.USERS_UNIQUE_INDEX, rec.name(), oid);
-                rec = new StateStore.CreatedObject(rec.kind(), rec.name(), oid);
-            } else if (!nameFree(conn, u, rec.name())) {
-                rec = null; // someone else took the name since: choose another
-            }
+        Decision d = decide(conn, ctx);
+        if (d.recordOid()) {
+            StateStore.recordCreated(conn, schema, StateStore.USERS_UNIQUE_INDEX, d.recorded().name(), d.recorded().oid());
         }
-        if (!hasUnique(ctx)) {
-            Object[] built = rec == null || rec.oid() == null ? null : indexByOid(conn, rec.oid());
-            if (built != null && !(Boolean) built[1]) {
-                String invalid = (String) built[0];
-                ctx.blocking().autocommit(conn, "drop invalid index " + invalid, ctx.settings().lock().waitTimeout(),
-                    c -> Catalog.exec(c, "DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(u.schema(), invalid)));
-                built = null;
-            }
-            if (built == null) {
-                String name = rec != null && nameFree(conn, u, rec.name()) ? rec.name() : firstFreeName(conn, u);
-                StateStore.recordCreated(conn, schema, StateStore.USERS_UNIQUE_INDEX, name, null);
-                ctx.blocking().autocommit(conn, "create unique index on " + u.name(), ctx.settings().lock().waitTimeout(),
-                    c -> Catalog.exec(c, createUnique(ctx, name)));
-                Long oid = builtIndexOid(conn, u, name);
-                if (oid == null) {
-                    throw new UuidmigException(ExitCode.UNEXPECTED, "created unique index " + name + " on " + users(ctx)
-                        + " but cannot find it; rerun uuidmig migrate");
-                }
-                StateStore.recordCreated(conn, schema, StateStore.USERS_UNIQUE_INDEX, name, oid);
-                rec = new StateStore.CreatedObject(StateStore.USERS_UNIQUE_INDEX, name, oid);
-            }
+        if (d.dropInvalid() != null) {
+            ctx.blocking().autocommit(conn, "drop invalid index " + d.dropInvalid(), ctx.settings().lock().waitTimeout(),
+                c -> Catalog.exec(c, dropIndex(ctx, d.dropInvalid())));
         }
-        if (rec != null && rec.oid() != null) {
-            Object[] idx = indexByOid(conn, rec.oid());
-            if (idx != null && (Boolean) idx[1] && !Catalog.exists(conn,
-                "SELECT 1 FROM pg_catalog.pg_constraint WHERE conindid = ?::bigint::oid AND conrelid = ?::regclass",
-                rec.oid(), users(ctx))) {
-                String name = (String) idx[0];
-                ctx.blocking().inTransaction(conn, "attach unique constraint to " + u.name(),
-                    c -> Catalog.exec(c, attachUnique(ctx, name)));
+        if (d.build() != null) {
+            String name = d.build();
+            StateStore.recordCreated(conn, schema, StateStore.USERS_UNIQUE_INDEX, name, null);
+            ctx.blocking().autocommit(conn, "create unique index on " + u.name(), ctx.settings().lock().waitTimeout(),
+                c -> Catalog.exec(c, createUnique(ctx, name)));
+            Long oid = builtIndexOid(conn, u, name);
+            if (oid == null) {
+                throw new UuidmigException(ExitCode.UNEXPECTED, "created unique index " + name + " on " + users(ctx)
+                    + " but cannot find it; rerun uuidmig migrate");
             }
+            StateStore.recordCreated(conn, schema, StateStore.USERS_UNIQUE_INDEX, name, oid);
         }
-        if (!notNull(ctx)) {
+        if (d.attach() != null) {
+            ctx.blocking().inTransaction(conn, "attach unique constraint to " + u.name(), c -> Catalog.exec(c, attachUnique(ctx, d.attach())));
+        }
+        if (d.setNotNull()) {
             List<String> s = notNullStatements(ctx);
             String check = TempNames.usersNotNullCheck(u.targetKey());
-            StateStore.CreatedObject recCheck = StateStore.created(conn, schema, StateStore.USERS_NOT_NULL_CHECK);
-            Long checkOid = checkOid(conn, ctx, check);
-            if (checkOid != null && (recCheck == null || !checkOid.equals(recCheck.oid()))) {
+            if (d.foreignCheck()) {
                 throw new UuidmigException(ExitCode.CHECKS_FAILED, "constraint " + check + " on " + users(ctx)
                     + " was not created by uuidmig: rename or drop it, then rerun uuidmig migrate");
             }
-            if (checkOid == null) {
+            if (d.addCheck()) {
                 ctx.blocking().inTransaction(conn, "add NOT NULL check on " + u.name(), c -> {
                     Catalog.exec(c, s.get(0));
                     StateStore.recordCreated(c, schema, StateStore.USERS_NOT_NULL_CHECK, check, checkOid(c, ctx, check));

@@ -72,19 +72,27 @@ final class SwapStep implements MigrationStep {
         return true;
     }
 
+    /**
+     * From the state now: for the tables not swapped yet, the re-check of recorded rows before the locks (one short
+     * transaction per column), then the transaction (the window's views locked first when it is open), then, forward,
+     * the ledger's totals after the commit.
+     */
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
-        StateStore.CreatedObject window;
-        try {
-            window = ctx.conn() == null ? null : BlueGreenWindow.recorded(ctx.conn(), ctx.schema());
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
+        StateStore.CreatedObject window = BlueGreenWindow.recorded(ctx.conn(), ctx.schema());
+        List<String> pending = SwapTransaction.pending(ctx.conn(), tables, (c, t) -> swapped(c, ctx, t));
+        List<PlannedStatement> out = new ArrayList<>();
+        if (pending.isEmpty()) {
+            return out;
         }
-        List<PlannedStatement> out = new ArrayList<>(SwapTransaction.plan(ctx, tables,
-            (pending, stamp) -> lockedStatements(ctx, window, pending, stamp)));
+        for (String sql : CheckTriggers.recheck(ctx, pending)) {
+            out.add(PlannedStatement.once(sql, "row locks of the rows it fixes", "before the locks, one short transaction each"));
+        }
+        out.addAll(SwapTransaction.plan(ctx, SwapTransaction.locks(ctx, BlueGreenWindow.lockViews(window, pending), pending),
+            lockedStatements(ctx, window, pending, SwapTransaction.stamp(ctx.conn(), ctx))));
         if (direction == Direction.FORWARD) {
-            out.add(new PlannedStatement(ledgerTotals(ctx.schema()) + "  -- after the commit: the ledger of a swapped table no longer changes",
-                "none on application tables"));
+            out.add(PlannedStatement.once(ledgerTotals(ctx.schema()), "none on application tables",
+                "after the commit: the ledger of a swapped table no longer changes"));
         }
         return out;
     }
@@ -133,7 +141,7 @@ final class SwapStep implements MigrationStep {
             requireBlueRetired(ctx, window);
         }
         try {
-            recheckBeforeLocks(ctx, tables, (c, t) -> swapped(c, ctx, t));
+            recheckBeforeLocks(ctx, SwapTransaction.pending(ctx.conn(), tables, (c, t) -> swapped(c, ctx, t)));
             SwapTransaction.run(ctx, direction.swapLabel + " " + target(), tables, (c, t) -> swapped(c, ctx, t),
                 pending -> BlueGreenWindow.lockViews(window, pending),
                 (pending, stamp) -> lockedStatements(ctx, window, pending, stamp));
@@ -160,7 +168,7 @@ final class SwapStep implements MigrationStep {
             + " AND m.table_schema = " + Sql.literal(schema) + " AND m.table_name = " + Sql.literal(t);
     }
 
-    private static String ledgerTotals(String schema) {
+    static String ledgerTotals(String schema) {
         return """
             UPDATE uuidmig.tables m SET ledger_inserted = l.ins, ledger_deleted = l.del, end_rows = m.base_rows + l.ins - l.del
               FROM (SELECT t.table_schema, t.table_name, coalesce(sum(r.inserted), 0) AS ins, coalesce(sum(r.deleted), 0) AS del
@@ -211,11 +219,8 @@ final class SwapStep implements MigrationStep {
      * Before taking the swap's locks, re-checks (and fixes where it can) the rows the check triggers recorded for the
      * tables not swapped yet, each column in a short transaction of its own, so that little is left for the locks.
      */
-    static void recheckBeforeLocks(StepContext ctx, List<String> tables, SwapTransaction.TableDone done) throws SQLException {
-        for (String t : tables) {
-            if (done.test(ctx.conn(), t)) {
-                continue;
-            }
+    static void recheckBeforeLocks(StepContext ctx, List<String> pending) throws SQLException {
+        for (String t : pending) {
             for (String sql : CheckTriggers.recheck(ctx, List.of(t))) {
                 ctx.blocking().inTransaction(ctx.conn(), "re-check recorded rows of " + t, c -> Catalog.exec(c, sql));
             }

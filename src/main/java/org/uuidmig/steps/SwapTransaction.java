@@ -43,18 +43,47 @@ final class SwapTransaction {
     private SwapTransaction() {
     }
 
-    /** The plan for --dry-run: BEGIN, the locks, every statement sent while they are held, COMMIT. */
-    static List<MigrationStep.PlannedStatement> plan(StepContext ctx, List<String> tables, LockedStatements locked) {
+    /**
+     * What the transaction sends for the pending tables, as --dry-run prints it: BEGIN, the locks in order, every
+     * statement sent (in one round trip) while they are held, COMMIT.
+     */
+    static List<MigrationStep.PlannedStatement> plan(StepContext ctx, List<String> locks, List<String> locked) {
         List<MigrationStep.PlannedStatement> out = new ArrayList<>();
-        out.add(new MigrationStep.PlannedStatement(budgetDescription(ctx), "none"));
-        out.add(new MigrationStep.PlannedStatement(lockUsers(ctx), "ACCESS EXCLUSIVE"));
-        for (String t : tables) {
-            out.add(new MigrationStep.PlannedStatement(lockTable(ctx, t), "ACCESS EXCLUSIVE"));
+        out.add(MigrationStep.PlannedStatement.once("BEGIN", "none", budgetDescription(ctx)));
+        for (String l : locks) {
+            out.add(new MigrationStep.PlannedStatement(l, "ACCESS EXCLUSIVE"));
         }
-        for (String s : locked.of(tables, ctx.settings().run().alembicStamp())) {
+        for (String s : locked) {
             out.add(new MigrationStep.PlannedStatement(s, "held"));
         }
-        out.add(new MigrationStep.PlannedStatement("COMMIT  -- retried with growing sleeps if a lock is not granted in time", "released"));
+        out.add(MigrationStep.PlannedStatement.once("COMMIT", "released", "retried with growing sleeps if a lock is not granted in time"));
+        return out;
+    }
+
+    /** The tables not done yet, as c shows them now. */
+    static List<String> pending(Connection c, List<String> tables, TableDone done) throws SQLException {
+        List<String> pending = new ArrayList<>();
+        for (String t : tables) {
+            if (!done.test(c, t)) {
+                pending.add(t);
+            }
+        }
+        return pending;
+    }
+
+    /** Whether the transaction stamps alembic_version: when asked to, and the table exists (on c now). */
+    static boolean stamp(Connection c, StepContext ctx) throws SQLException {
+        return ctx.settings().run().alembicStamp()
+            && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", Sql.qualified(ctx.schema(), "alembic_version"));
+    }
+
+    /** The locks, in the order taken: {@code first} (the window's views), users, then each pending table. */
+    static List<String> locks(StepContext ctx, List<String> first, List<String> pending) {
+        List<String> out = new ArrayList<>(first);
+        out.add(lockUsers(ctx));
+        for (String t : pending) {
+            out.add(lockTable(ctx, t));
+        }
         return out;
     }
 
@@ -77,26 +106,15 @@ final class SwapTransaction {
         long t0 = System.nanoTime();
         long[] held = new long[1];
         ctx.blocking().inTransaction(ctx.conn(), what, c -> {
-            List<String> pending = new ArrayList<>();
-            for (String t : tables) {
-                if (!done.test(c, t)) {
-                    pending.add(t);
-                }
-            }
+            List<String> pending = pending(c, tables, done);
             did[0] = !pending.isEmpty();
             if (!did[0]) {
                 return;
             }
-            boolean stamp = ctx.settings().run().alembicStamp()
-                && Catalog.exists(c, "SELECT 1 WHERE to_regclass(?) IS NOT NULL", Sql.qualified(ctx.schema(), "alembic_version"));
-            List<String> statements = locked.of(pending, stamp);
+            List<String> statements = locked.of(pending, stamp(c, ctx));
             LockBudget budget = new LockBudget(c, ctx.settings().lock().lockTimeout(), ctx.settings().lock().swapLockWait(), "the swap's");
-            for (String first : firstLocks.apply(pending)) {
-                budget.lock(first);
-            }
-            budget.lock(lockUsers(ctx));
-            for (String t : pending) {
-                budget.lock(lockTable(ctx, t));
+            for (String lock : locks(ctx, firstLocks.apply(pending), pending)) {
+                budget.lock(lock);
             }
             held[0] = System.nanoTime();
             Catalog.exec(c, String.join(";\n", statements));
@@ -118,7 +136,7 @@ final class SwapTransaction {
 
     /** How the plan (--dry-run) describes the lock budget. */
     static String budgetDescription(StepContext ctx) {
-        return "BEGIN  -- every LOCK below runs with SET LOCAL lock_timeout = what is left of min(--swap-lock-wait "
+        return "every LOCK below runs with SET LOCAL lock_timeout = what is left of min(--swap-lock-wait "
             + ctx.settings().lock().swapLockWait().toMillis() + " ms, --lock-timeout " + ctx.settings().lock().lockTimeout().toMillis()
             + " ms, 80% of deadlock_timeout) for the whole sequence; the statements after the locks go in one round trip";
     }

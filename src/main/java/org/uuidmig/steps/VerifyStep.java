@@ -59,10 +59,17 @@ final class VerifyStep implements MigrationStep {
     }
 
     @Override
-    public List<PlannedStatement> statements(StepContext ctx) {
+    public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
         List<PlannedStatement> out = new java.util.ArrayList<>(CheckTriggers.statements(ctx, table, cols));
-        out.add(new PlannedStatement(MigrationSql.verify(ctx.schema(), table, cols, ctx.users())
-            + "  -- in one REPEATABLE READ snapshot with the ledger's sums; mismatches must be 0", "ACCESS SHARE"));
+        String verify = MigrationSql.verify(ctx.schema(), table, cols, ctx.users());
+        out.add(PlannedStatement.once(verify, "ACCESS SHARE", "in one REPEATABLE READ snapshot with the ledger's sums; mismatches must be 0"));
+        for (PlannedColumn col : cols) {
+            for (String sql : catchUpSql(ctx, col)) {
+                out.add(PlannedStatement.when(sql, "ROW EXCLUSIVE + row locks of the rows that differ",
+                    "only when rows differ: one catch-up, in one transaction per column"));
+            }
+        }
+        out.add(PlannedStatement.when(verify, "ACCESS SHARE", "again after the catch-up; mismatches must then be 0"));
         return out;
     }
 
@@ -144,15 +151,23 @@ final class VerifyStep implements MigrationStep {
 
     private void catchUp(StepContext ctx) throws SQLException {
         for (PlannedColumn col : cols) {
-            String t = Sql.qualified(ctx.schema(), table);
-            String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
-            String old = Sql.ident(col.ref().column());
+            List<String> sql = catchUpSql(ctx, col);
             ctx.blocking().inTransaction(ctx.conn(), "catch up " + col.ref(), c -> {
-                Catalog.exec(c, "UPDATE " + t + " x SET " + shadow + " = u." + Sql.ident(ctx.users().targetKey()) + " FROM "
-                    + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " u WHERE u." + Sql.ident(ctx.users().sourceKey())
-                    + " = x." + old + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(ctx.users().targetKey()));
-                Catalog.exec(c, "UPDATE " + t + " x SET " + shadow + " = NULL WHERE x." + old + " IS NULL AND x." + shadow + " IS NOT NULL");
+                for (String s : sql) {
+                    Catalog.exec(c, s);
+                }
             });
         }
+    }
+
+    /** The catch-up of one column: its new value where it differs from users' of its integer, NULL where the integer is. */
+    private List<String> catchUpSql(StepContext ctx, PlannedColumn col) {
+        String t = Sql.qualified(ctx.schema(), table);
+        String shadow = Sql.ident(TempNames.shadowColumn(col.ref().column()));
+        String old = Sql.ident(col.ref().column());
+        return List.of("UPDATE " + t + " x SET " + shadow + " = u." + Sql.ident(ctx.users().targetKey()) + " FROM "
+                + Sql.qualified(ctx.users().schema(), ctx.users().name()) + " u WHERE u." + Sql.ident(ctx.users().sourceKey())
+                + " = x." + old + " AND x." + shadow + " IS DISTINCT FROM u." + Sql.ident(ctx.users().targetKey()),
+            "UPDATE " + t + " x SET " + shadow + " = NULL WHERE x." + old + " IS NULL AND x." + shadow + " IS NOT NULL");
     }
 }

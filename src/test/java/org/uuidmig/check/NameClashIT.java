@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
 import org.uuidmig.testing.PostgresExtension;
-import org.uuidmig.testing.StepPositions;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
@@ -227,7 +226,7 @@ class NameClashIT {
     void rollbackBeforeSwapKeepsForeignObjectsOfColumnsNotExpanded(TestDb db) throws Exception {
         db.loadFixture(1);
         List<String> catalog = CatalogSnapshot.of(db, "public");
-        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + StepPositions.FIRST_EXPAND),
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfter=expand chat_messages"),
             "migrate", "--url", db.url());
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
         db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices

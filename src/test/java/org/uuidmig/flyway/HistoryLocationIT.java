@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.uuidmig.ExitCode;
 import org.uuidmig.testing.MigratedFixture;
 import org.uuidmig.testing.PostgresExtension;
-import org.uuidmig.testing.StepPositions;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
@@ -63,7 +62,7 @@ class HistoryLocationIT {
     @Test
     void anInterruptedMigrateOfAnOlderUuidmigResumesAndItsHistoryMoves(TestDb db) throws Exception {
         db.loadFixture(1);
-        Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + (StepPositions.FIRST_BACKFILL + 1)),
+        Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfter=backfill"),
             "migrate", "--url", db.url());
         assertEquals(137, halted.exitCode(), "the fault point was not reached: " + halted.output());
         db.awaitNoUuidmigSessions();

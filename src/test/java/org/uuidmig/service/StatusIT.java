@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.uuidmig.testing.Fixture;
 import org.uuidmig.testing.PostgresExtension;
-import org.uuidmig.testing.StepPositions;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
@@ -109,11 +108,11 @@ class StatusIT {
         assertTrue(text.out().contains(String.format("%,d / %,d (%3d%%)", rows, base, rows * 100 / base)), text.out());
     }
 
-    /** migrate halted right after the swap (see StepPositions): swapped, every column uuid, clean-up pending. */
+    /** migrate halted right after the swap: swapped, every column uuid, clean-up pending. */
     @Test
     void swappedBeforeCleanup(TestDb db) throws Exception {
         db.loadFixture(1);
-        Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + StepPositions.SWAP), "migrate", "--url", db.url());
+        Subprocess.Result halted = Subprocess.run(List.of("-Duuidmig.fault.haltAfter=swap"), "migrate", "--url", db.url());
         assertEquals(137, halted.exitCode(), "the fault point was not reached: " + halted.output());
         db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 

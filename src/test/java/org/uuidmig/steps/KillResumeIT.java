@@ -17,40 +17,64 @@ import org.uuidmig.catalog.Catalog;
 import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
 import org.uuidmig.testing.PostgresExtension;
-import org.uuidmig.testing.StepPositions;
+import org.uuidmig.testing.PostgresServer;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb.CliResult;
 import org.uuidmig.testing.TestDb;
+import org.uuidmig.testing.TestNames;
+import org.uuidmig.engine.StepPlan;
 
 /**
  * Kill and resume: migrate runs in its own JVM and is halted (as by kill -9: no shutdown hook,
- * no rollback sent) after a given number of steps or backfill batches; rerunning migrate must
- * finish and leave exactly the catalog and data of an undisturbed run.
+ * no rollback sent) after a named step ({@code -Duuidmig.fault.haltAfter="STEP TARGET"}) or a number of backfill
+ * batches; rerunning migrate must finish and leave exactly the catalog and data of an undisturbed run.
  */
 @ExtendWith(PostgresExtension.class)
 class KillResumeIT {
-    /** One halt point per kind of step boundary on the fixture (see {@link StepPositions}). */
-    @ParameterizedTest(name = "halt after {0} steps")
-    @ValueSource(ints = {StepPositions.PREPARE, StepPositions.FIRST_COUNT + 1, StepPositions.FIRST_BACKFILL + 1,
-        StepPositions.FIRST_REINDEX + 1, StepPositions.FIRST_INDEX + 4, StepPositions.FIRST_FK + 1, StepPositions.FIRST_VERIFY + 2,
-        StepPositions.SWAP, StepPositions.CLEANUP})
-    void haltAtStepBoundaryThenResume(int steps, TestDb db, TestDb reference) throws Exception {
-        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + steps);
+    /** One halt point per kind of step on the fixture, named by step id and target as the log names them. */
+    static final List<String> FAST = List.of("prepare", "count message_read_states", "backfill message_read_states.user_id",
+        "reindex chat_messages", "index chat_read_monitors.user_id ix_chat_read_monitors_request_id_incl",
+        "foreign_key message_read_states.user_id", "verify chat_read_monitors", "swap", "cleanup");
+
+    @ParameterizedTest(name = "halt after {0}")
+    @MethodSource("fastPoints")
+    void haltAtStepBoundaryThenResume(String step, TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfter=" + step);
     }
 
-    /** Every step boundary, for the slow suite. */
+    static List<String> fastPoints() {
+        return FAST;
+    }
+
+    /** After every other step of the plan, for the slow suite: a step added to the plan gets its kill point here. */
     @Tag("slow")
-    @ParameterizedTest(name = "halt after {0} steps")
+    @ParameterizedTest(name = "halt after {0}")
     @MethodSource("everyOtherStep")
-    void haltAtEveryOtherStepBoundaryThenResume(int steps, TestDb db, TestDb reference) throws Exception {
-        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + steps);
+    void haltAtEveryOtherStepBoundaryThenResume(String step, TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfter=" + step);
     }
 
-    static java.util.stream.IntStream everyOtherStep() {
-        java.util.Set<Integer> fast = java.util.Set.of(StepPositions.PREPARE, StepPositions.FIRST_COUNT + 1, StepPositions.FIRST_BACKFILL + 1,
-            StepPositions.FIRST_REINDEX + 1, StepPositions.FIRST_INDEX + 4, StepPositions.FIRST_FK + 1, StepPositions.FIRST_VERIFY + 2,
-            StepPositions.SWAP, StepPositions.CLEANUP);
-        return java.util.stream.IntStream.range(StepPositions.PREPARE, StepPositions.SWAP).filter(n -> !fast.contains(n));
+    /**
+     * Every step of migrate's plan on the fixture but those above, named as {@link StepPlan#names()} names them, read
+     * from the plan itself on a database of its own (dropped again).
+     */
+    static List<String> everyOtherStep() throws Exception {
+        List<String> names = planNames();
+        assertTrue(names.containsAll(FAST.stream().filter(n -> n.contains(" ")).toList()), "a fast point names no step of " + names);
+        return names.stream().filter(n -> !FAST.contains(n) && !FAST.contains(n.split(" ")[0])).toList();
+    }
+
+    private static List<String> planNames() throws Exception {
+        String name = "uuidmig_t_" + TestNames.RUN + "_killplan";
+        TestDb db = PostgresServer.get().createDatabase(name).loadFixture(1);
+        try (java.sql.Connection c = new org.uuidmig.db.Database(db.settings(null)).connect("plan")) {
+            org.uuidmig.plan.Plan plan = org.uuidmig.service.PlanService.read(c, org.uuidmig.config.PlanSettings.defaults("public"));
+            return Steps.forPlan(plan.toConvert(), java.util.Set.of(), org.uuidmig.config.MigrationSettings.Phase.ALL, false, true).names();
+        } finally {
+            try (java.sql.Connection admin = PostgresServer.admin(); java.sql.Statement st = admin.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + org.uuidmig.db.Sql.ident(name));
+            }
+        }
     }
 
     /**
@@ -83,7 +107,7 @@ class KillResumeIT {
     /** A killed run leaves a failed Flyway row; the rerun repairs it and ends with exactly one successful row. */
     @Test
     void flywayFailedRowIsRepaired(TestDb db, TestDb reference) throws Exception {
-        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterSteps=" + StepPositions.CLEANUP);
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfter=cleanup");
         assertEquals(List.of("2025.12.04.2215 true"), db.queryStrings(
             "SELECT version || ' ' || success FROM uuidmig_history.public WHERE version IS NOT NULL AND version <> '0' ORDER BY installed_rank"));
     }

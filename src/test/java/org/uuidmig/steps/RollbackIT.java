@@ -18,7 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
 import org.uuidmig.testing.PostgresExtension;
-import org.uuidmig.testing.StepPositions;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb.CliResult;
 import org.uuidmig.testing.TestDb;
@@ -29,31 +28,32 @@ class RollbackIT {
     private static final List<String> MIGRATE = List.of("--batch-size", "100", "--max-batch-time", "1ms");
 
     /**
-     * Halted after N steps of migrate (positions in {@link StepPositions}; the last verify leaves a
-     * failed Flyway row), rollback restores the catalog (pg_dump --schema-only and
-     * the normalised snapshot) and the data, and drops schema uuidmig.
+     * Halted at a named point of migrate ({@code -Duuidmig.fault.haltAfter="STEP TARGET"}, or {@code haltBefore}: before
+     * the swap is after every verify, which leaves a failed Flyway row), rollback restores the catalog
+     * (pg_dump --schema-only and the normalised snapshot) and the data, and drops schema uuidmig.
      */
-    @ParameterizedTest(name = "migrate halted after {0} steps, then rollback")
-    @ValueSource(ints = {StepPositions.PREPARE, StepPositions.FIRST_BACKFILL + 1, StepPositions.FIRST_REINDEX + 1,
-        StepPositions.FIRST_INDEX + 4, StepPositions.FIRST_FK + 1, StepPositions.SWAP - 1})
-    void rollbackAfterHaltedMigrateRestoresEverything(int steps, TestDb db) throws Exception {
-        haltedMigrateThenRollback(steps, db);
+    @ParameterizedTest(name = "migrate halted at {0}, then rollback")
+    @ValueSource(strings = {"haltAfter=prepare", "haltAfter=backfill message_read_states.user_id", "haltAfter=reindex chat_messages",
+        "haltAfter=index chat_read_monitors.user_id ix_chat_read_monitors_request_id_incl", "haltAfter=foreign_key message_read_states.user_id",
+        "haltBefore=swap"})
+    void rollbackAfterHaltedMigrateRestoresEverything(String point, TestDb db) throws Exception {
+        haltedMigrateThenRollback(point, db);
     }
 
     /** More halt points, for the slow suite. */
     @Tag("slow")
-    @ParameterizedTest(name = "migrate halted after {0} steps, then rollback")
-    @ValueSource(ints = {2, 12, StepPositions.USERS_KEY, StepPositions.FIRST_NOT_NULL + 3, StepPositions.FIRST_VERIFY + 2})
-    void rollbackAfterHaltedMigrateMorePoints(int steps, TestDb db) throws Exception {
-        haltedMigrateThenRollback(steps, db);
+    @ParameterizedTest(name = "migrate halted at {0}, then rollback")
+    @ValueSource(strings = {"haltAfter=expand chat_messages", "haltAfter=count message_read_states", "haltAfter=users_key",
+        "haltAfter=not_null service_requests.requester_id", "haltAfter=verify chat_read_monitors"})
+    void rollbackAfterHaltedMigrateMorePoints(String point, TestDb db) throws Exception {
+        haltedMigrateThenRollback(point, db);
     }
 
-    private void haltedMigrateThenRollback(int steps, TestDb db) throws Exception {
+    private void haltedMigrateThenRollback(String point, TestDb db) throws Exception {
         db.loadFixture(1);
         Before before = Before.of(db);
 
-        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + steps),
-            args("migrate", db, MIGRATE));
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault." + point), args("migrate", db, MIGRATE));
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
         db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
@@ -154,7 +154,7 @@ class RollbackIT {
     private void killedRollbackThenResume(String step, TestDb db) throws Exception {
         db.loadFixture(1);
         Before before = Before.of(db);
-        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + (StepPositions.FIRST_VERIFY + 2)), args("migrate", db, MIGRATE));
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfter=verify chat_read_monitors"), args("migrate", db, MIGRATE));
         assertEquals(137, killed.exitCode(), killed.output());
         db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices
 
@@ -179,7 +179,7 @@ class RollbackIT {
         db.loadFixture(1);
         List<String> perTable = new java.util.ArrayList<>(MIGRATE);
         perTable.addAll(List.of("--swap", "per_table"));
-        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfterSteps=" + StepPositions.SWAP),
+        Subprocess.Result killed = Subprocess.run(List.of("-Duuidmig.fault.haltAfter=swap chat_messages"),
             args("migrate", db, perTable));
         assertEquals(137, killed.exitCode(), "the fault point was not reached: " + killed.output());
         db.awaitNoUuidmigSessions(); // the killed run's sessions (and its run lock) end when the server notices

@@ -57,6 +57,14 @@ class StepPlanTest {
         assertEquals("prepare[prepare] swap[swap] cleanup[cleanup]", describe(Steps.forPlan(cols, Set.of(), Phase.CONTRACT, false, false)));
     }
 
+    /** The names the log and the fault points use: id, and target after a space when there is one, in plan order. */
+    @Test
+    void stepsAreNamedByIdAndTarget() {
+        StepPlan plan = Steps.forPlan(List.of(column("a", 1, true)), Set.of(), Phase.ALL, false, false);
+        assertEquals(List.of("prepare", "expand a", "count a", "backfill a.user_id", "index a.user_id ix_a", "users_key", "not_null a.user_id",
+            "foreign_key a.user_id", "verify a", "swap a", "cleanup"), plan.names());
+    }
+
     @Test
     void aParallelStageNeedsAGroupForEveryStep() {
         assertThrows(IllegalArgumentException.class, () -> new StepPlan.Stage("x", true, List.of(new PrepareStateStep())));
