@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,6 +27,7 @@ import org.uuidmig.testing.TestDb;
 @ExtendWith(PostgresExtension.class)
 class InterruptIT {
 
+    @Tag("slow")
     @Test
     void sigtermDuringMigrateBackfill(TestDb db) throws Exception {
         interruptMigrate(db, "TERM");
@@ -42,6 +44,7 @@ class InterruptIT {
         interruptRollback(db, "TERM");
     }
 
+    @Tag("slow")
     @Test
     void sigintDuringRollbackBackfill(TestDb db) throws Exception {
         interruptRollback(db, "INT");

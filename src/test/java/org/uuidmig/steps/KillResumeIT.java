@@ -31,19 +31,35 @@ import org.uuidmig.engine.StepPlan;
  */
 @ExtendWith(PostgresExtension.class)
 class KillResumeIT {
-    /** One halt point per kind of step on the fixture, named by step id and target as the log names them. */
-    static final List<String> FAST = List.of("prepare", "count message_read_states", "backfill message_read_states.user_id",
-        "reindex chat_messages", "index chat_read_monitors.user_id ix_chat_read_monitors_request_id_incl",
-        "foreign_key message_read_states.user_id", "verify chat_read_monitors", "swap", "cleanup");
+    /**
+     * One halt point per kind of step on the fixture, named by step id and target as the log names them. The default
+     * suite halts at the first three (a backfill, the swap, the clean-up: the boundaries whose resume differs most), the
+     * slow suite at the others and at every other step of the plan.
+     */
+    static final List<String> FAST = List.of("backfill message_read_states.user_id", "swap", "cleanup", "prepare",
+        "count message_read_states", "reindex chat_messages", "index chat_read_monitors.user_id ix_chat_read_monitors_request_id_incl",
+        "foreign_key message_read_states.user_id", "verify chat_read_monitors");
 
     @ParameterizedTest(name = "halt after {0}")
-    @MethodSource("fastPoints")
+    @MethodSource("defaultPoints")
     void haltAtStepBoundaryThenResume(String step, TestDb db, TestDb reference) throws Exception {
         haltThenResume(db, reference, "-Duuidmig.fault.haltAfter=" + step);
     }
 
-    static List<String> fastPoints() {
-        return FAST;
+    /** The other points of {@link #FAST}, for the slow suite. */
+    @Tag("slow")
+    @ParameterizedTest(name = "halt after {0}")
+    @MethodSource("morePoints")
+    void haltAtMoreStepBoundariesThenResume(String step, TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfter=" + step);
+    }
+
+    static List<String> defaultPoints() {
+        return FAST.subList(0, 3);
+    }
+
+    static List<String> morePoints() {
+        return FAST.subList(3, FAST.size());
     }
 
     /** After every other step of the plan, for the slow suite: a step added to the plan gets its kill point here. */
@@ -83,8 +99,16 @@ class KillResumeIT {
      * with a 1 ms target a fast server grew the batches and the 40th might never come.
      */
     @ParameterizedTest(name = "halt after {0} batches")
-    @ValueSource(ints = {1, 7, 40})
+    @ValueSource(ints = {7})
     void haltMidBackfillThenResume(int batches, TestDb db, TestDb reference) throws Exception {
+        haltThenResume(db, reference, "-Duuidmig.fault.haltAfterBatches=" + batches);
+    }
+
+    /** The first batch and one deep into the backfill, for the slow suite. */
+    @Tag("slow")
+    @ParameterizedTest(name = "halt after {0} batches")
+    @ValueSource(ints = {1, 40})
+    void haltMidBackfillMorePointsThenResume(int batches, TestDb db, TestDb reference) throws Exception {
         haltThenResume(db, reference, "-Duuidmig.fault.haltAfterBatches=" + batches);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,20 +79,38 @@ class RollbackAfterSwapIT {
      * and data.
      */
     @ParameterizedTest(name = "rollback halted after {0}, then resumed")
-    @ValueSource(strings = {"rollback_expand service_requests", "backfill user_request_assigns.user_id", "verify user_roles",
-        RollbackSteps.SWAP, RollbackSteps.STATE})
+    @ValueSource(strings = {"backfill user_request_assigns.user_id", RollbackSteps.SWAP})
     void killedRollbackResumes(String step, TestDb db) throws Exception {
+        killedRollbackAfter(step, db);
+    }
+
+    /** More halt points, for the slow suite. */
+    @Tag("slow")
+    @ParameterizedTest(name = "rollback halted after {0}, then resumed")
+    @ValueSource(strings = {"rollback_expand service_requests", "verify user_roles", RollbackSteps.STATE})
+    void killedRollbackResumesMorePoints(String step, TestDb db) throws Exception {
+        killedRollbackAfter(step, db);
+    }
+
+    private void killedRollbackAfter(String step, TestDb db) throws Exception {
         boolean beforeSwapBack = !step.equals(RollbackSteps.SWAP) && !step.equals(RollbackSteps.STATE);
         killedRollbackThenResume("-Duuidmig.fault.haltAfter=" + step, beforeSwapBack, db);
     }
 
     /**
      * Halted in the middle of the reverse backfill (batches of 100 rows on any machine: --max-batch-time 0ms never lets
-     * the size grow), the rerun continues from the checkpoint.
+     * the size grow), the rerun continues from the checkpoint. The first batch is the slow suite's.
      */
     @ParameterizedTest(name = "rollback halted after {0} backfill batches, then resumed")
-    @ValueSource(ints = {1, 7})
+    @ValueSource(ints = {7})
     void killedMidBackfillRollbackResumes(int batches, TestDb db) throws Exception {
+        killedRollbackThenResume("-Duuidmig.fault.haltAfterBatches=" + batches, true, db);
+    }
+
+    @Tag("slow")
+    @ParameterizedTest(name = "rollback halted after {0} backfill batches, then resumed")
+    @ValueSource(ints = {1})
+    void killedAfterTheFirstBackfillBatchRollbackResumes(int batches, TestDb db) throws Exception {
         killedRollbackThenResume("-Duuidmig.fault.haltAfterBatches=" + batches, true, db);
     }
 
