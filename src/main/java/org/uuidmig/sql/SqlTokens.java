@@ -32,7 +32,7 @@ public final class SqlTokens {
     }
 
     /** Position of the closing quote of the literal or quoted identifier starting at i. */
-    static int skipQuoted(String s, int i) {
+    public static int skipQuoted(String s, int i) {
         char q = s.charAt(i);
         for (int j = i + 1; j < s.length(); j++) {
             if (s.charAt(j) == q) {

@@ -3,6 +3,8 @@ package org.uuidmig.testing;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.uuidmig.sql.SqlTokens;
+
 /**
  * Splits SQL text into its statements, at each semicolon that is outside string literals, quoted identifiers,
  * dollar-quoted bodies ({@code $$ ... $$}, {@code $tag$ ... $tag$}) and comments, and drops the comments
@@ -21,7 +23,7 @@ public final class SqlStatements {
         while (i < n) {
             char c = sql.charAt(i);
             if (c == '\'' || c == '"') {
-                int end = closing(sql, i, c);
+                int end = SqlTokens.skipQuoted(sql, i);
                 cur.append(sql, i, end + 1);
                 i = end + 1;
             } else if (c == '$' && dollarTag(sql, i) != null) {
@@ -57,20 +59,6 @@ public final class SqlStatements {
             out.add(s);
         }
         cur.setLength(0);
-    }
-
-    /** Index of the quote closing the literal or identifier opened at i (a doubled quote stays inside). */
-    private static int closing(String s, int i, char q) {
-        for (int j = i + 1; j < s.length(); j++) {
-            if (s.charAt(j) == q) {
-                if (j + 1 < s.length() && s.charAt(j + 1) == q) {
-                    j++;
-                } else {
-                    return j;
-                }
-            }
-        }
-        throw new IllegalArgumentException("unterminated quote in: " + s);
     }
 
     /** The dollar-quote tag starting at i ({@code $$} or {@code $name$}), or null when none starts there. */
