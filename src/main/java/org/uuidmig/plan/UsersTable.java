@@ -1,5 +1,7 @@
 package org.uuidmig.plan;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The referenced users table, seen in one direction: the columns move from its source key to its target key
  * (the --old-key id to the --new-key uuid in migrate; the other way round in a rollback after the swap, see
@@ -15,9 +17,19 @@ package org.uuidmig.plan;
  * @param targetKeyNotNull     the target key is NOT NULL
  * @param targetKeyUniqueIndex name of a valid, non-partial, single-column unique index on the target key, or null
  * @param estimatedRows        reltuples
+ *
+ * The state (uuidmig.users.original) keeps it as JSON under the names it had before the keys were called source and
+ * target (oldKey, newKey, ...), so that a run an older uuidmig recorded resumes, and scripts/post_migration_validation.sql
+ * reads the same keys.
  */
-public record UsersTable(long oid, String schema, String name, String sourceKey, String sourceKeyType, String targetKey,
-                         String targetKeyType, boolean targetKeyNotNull, String targetKeyUniqueIndex, long estimatedRows) {
+public record UsersTable(long oid, String schema, String name,
+                         @JsonProperty("oldKey") String sourceKey,
+                         @JsonProperty("oldKeyType") String sourceKeyType,
+                         @JsonProperty("newKey") String targetKey,
+                         @JsonProperty("newKeyType") String targetKeyType,
+                         @JsonProperty("newKeyNotNull") boolean targetKeyNotNull,
+                         @JsonProperty("newKeyUniqueIndex") String targetKeyUniqueIndex,
+                         long estimatedRows) {
 
     public boolean exists() {
         return oid != 0;
