@@ -46,7 +46,7 @@ command -v gnuplot >/dev/null \
 )
 
 plot() { # csv png
-    # columns: label,args,wall_ratio,p99_ratio,...; labels and args are quoted
+    # columns: label,args,wall_ratio,p99_ratio,...; labels and args are quoted; labels alternate above and below
     gnuplot <<GP
 set terminal pngcairo size 800,550 font ",9"
 set output "$2"
@@ -65,7 +65,7 @@ set arrow from graph 0, first 2 to graph 1, first 2 nohead dt 2 lc rgb "#888888"
 set label "wall 0.6x target" at 0.61, graph 0.97 tc rgb "#666666"
 set label "p99 2x target" at graph 0.01, first 2.1 tc rgb "#666666"
 plot "$1" using 3:4 skip 2 with points pt 7 ps 1.5 lc rgb "#1f77b4", \
-     "$1" using 3:4:1 skip 2 with labels offset 1,0.8 left noenhanced
+     "$1" using 3:(\$4 * (int(\$0) % 2 ? 0.96 : 1.04)):1 skip 2 with labels offset 1,0 left noenhanced
 GP
 }
 
