@@ -4,13 +4,19 @@
 #   b. uuidmig migrate under the workload;
 #   c. the guide's one-transaction migration (scripts/one_transaction_migration.sql) without load, then under load;
 #   d. uuidmig migrate at 1/10 of the scale, without load, to compare its peak heap;
+# with --standby, a streaming standby of the whole server (pg_basebackup -R, on a free port, in a temporary directory,
+# removed at the end with its replication slot) replays everything from the start; its replay lag is sampled once a
+# second during b, and b is run once more with --throttle --max-replica-lag (--standby-bound, default 2 s): b2;
 # then prints a result block per approach, the two ratios of issue 6 and which targets hold.
 #
 # usage: scripts/bench.sh [--scale N] [--rate TPS] [--duration-idle S] [--threads N] [--warmup S]
 #                         [--out DIR] [--xmx SIZE] [--uuidmig-args "ARGS"] [--no-one-tx] [--no-heap-compare]
-#                         [--no-validate-post] [--no-compact-reference] [--no-build]
+#                         [--no-validate-post] [--no-compact-reference] [--no-build] [--no-one-tx-load]
+#                         [--standby] [--standby-bound SECONDS]
 # Server: PGHOST (default 127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD; it creates and drops
 # databases named uuidmig_bench_<pid>_*. MVN (default "mvn -B -q") builds; add -o for an offline build.
+# --standby needs the server on this machine, PostgreSQL binaries of its major version in PGBIN (default
+# /usr/lib/postgresql/<major>/bin), a free walsender and a pg_hba.conf line that allows replication connections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +32,9 @@ heap_compare=1
 validate_post=1
 compact_ref=1
 build=1
+one_tx_load=1
+standby=0
+standby_bound=2
 out=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -42,11 +51,14 @@ while [ $# -gt 0 ]; do
         --no-validate-post) validate_post=0; shift ;;
         --no-compact-reference) compact_ref=0; shift ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --no-one-tx-load) one_tx_load=0; shift ;;
+        --standby) standby=1; shift ;;
+        --standby-bound) standby_bound=$2; shift 2 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-for v in scale rate idle threads warmup; do
+for v in scale rate idle threads warmup standby_bound; do
     [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -ge 1 ] || { echo "bench.sh: --${v} must be a positive integer" >&2; exit 2; }
 done
 
@@ -62,6 +74,11 @@ prefix="uuidmig_bench_$$"
 pristine="${prefix}_pristine"
 DBS=()
 LOADGEN_PID=""
+SB_DIR=""
+SB_SLOT=""
+SB_PORT=""
+SB_STARTED=0
+SAMPLER_PID=""
 
 psqlx() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$out/bench.log" >&2; }
@@ -86,6 +103,7 @@ cleanup() {
         kill -9 "$LOADGEN_PID" 2>/dev/null || true
     fi
     for db in "${DBS[@]}"; do drop_db "$db"; done
+    declare -F standby_stop >/dev/null && standby_stop
     [ $rc -ne 0 ] && echo "bench.sh: stopped (exit $rc); logs in $out" >&2
     exit $rc
 }
@@ -164,13 +182,13 @@ heap_env() { # gclog prefix
               printf "%s_HEAP_PEAK_MB=%d\n%s_HEAP_LIVE_MB=%d\n%s_HEAP_EXIT_MB=%d\n%s_GCS=%d\n", p, peak, p, live, p, exitu, p, n }' "$1"
 }
 
-run_uuidmig() { # db dir -> sets UM_RC, UM_FROM, UM_TO
+run_uuidmig() { # db dir [extra args] -> sets UM_RC, UM_FROM, UM_TO
     mkdir -p "$2"
     UM_FROM=$(now_ms)
     set +e
     # shellcheck disable=SC2086
     java -Xmx"$xmx" -Xlog:gc,gc+heap+exit:file="$2/gc.log":uptime,level,tags -jar target/uuidmig.jar migrate \
-        --url "$(url "$1")" $uuidmig_args > "$2/migrate.out" 2> "$2/migrate.err"
+        --url "$(url "$1")" $uuidmig_args ${3:-} > "$2/migrate.out" 2> "$2/migrate.err"
     UM_RC=$?
     set -e
     UM_TO=$(now_ms)
@@ -217,6 +235,143 @@ vacuum_sizes() { # db prefix: size after, VACUUM, size after vacuum
     setenv "${2}_SIZE_VACUUMED" "$(dbsize "$1")"
 }
 
+# ---------------------------------------------------------------- the streaming standby (--standby)
+PGBIN=${PGBIN:-/usr/lib/postgresql/$(( server_num / 10000 ))/bin}
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+sb_fail() { echo "bench.sh --standby: $*" >&2; exit 2; }
+free_port() { # a TCP port nobody listens on at 127.0.0.1 (the standby's start fails loudly if one is taken meanwhile)
+    local p i
+    for i in $(seq 1 100); do
+        p=$(( 20000 + RANDOM % 40000 ))
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+    done
+    return 1
+}
+# the walsender of our standby: the one that holds our slot
+sb_walsender="FROM pg_catalog.pg_stat_replication r JOIN pg_catalog.pg_replication_slots s ON s.active_pid = r.pid"
+
+standby_start() {
+    case "$PGHOST" in 127.0.0.1|localhost|/*) ;; *) sb_fail "the server must run on this machine (PGHOST is $PGHOST)" ;; esac
+    [ -x "$PGBIN/pg_basebackup" ] && [ -x "$PGBIN/pg_ctl" ] \
+        || sb_fail "no pg_basebackup/pg_ctl in $PGBIN; install postgresql-$(( server_num / 10000 )) or set PGBIN"
+    local major; major=$("$PGBIN/postgres" --version | awk '{ split($3, v, "."); print v[1] }')
+    [ "$major" = "$(( server_num / 10000 ))" ] || sb_fail "$PGBIN is PostgreSQL $major, the server $(( server_num / 10000 ))"
+    local level senders used
+    level=$(psql -X -Atq -d postgres -c "SHOW wal_level")
+    [ "$level" != minimal ] || sb_fail "wal_level is minimal on the server; set it to replica and restart"
+    senders=$(psql -X -Atq -d postgres -c "SHOW max_wal_senders")
+    used=$(psql -X -Atq -d postgres -c "SELECT count(*) FROM pg_catalog.pg_stat_replication")
+    [ "$senders" -gt $(( used + 1 )) ] \
+        || sb_fail "max_wal_senders is $senders and $used are in use; pg_basebackup -X stream needs two (raise it and restart)"
+    psql -X -q "host=$PGHOST port=$PGPORT user=$PGUSER dbname=replication replication=true" -c "IDENTIFY_SYSTEM" \
+        >/dev/null 2>"$out/standby-check.err" \
+        || sb_fail "the server refuses replication connections: $(head -1 "$out/standby-check.err"); add to pg_hba.conf" \
+                   "'host replication $PGUSER 127.0.0.1/32 trust' (or your method) and SELECT pg_reload_conf()"
+    SB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/uuidmig-bench-standby.XXXXXX")
+    chmod 700 "$SB_DIR"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$SB_DIR"
+    SB_SLOT="uuidmig_bench_$(od -An -N5 -tx1 /dev/urandom | tr -d ' \n')"
+    SB_PORT=$(free_port) || sb_fail "no free port found"
+    log "standby: pg_basebackup of the whole server into $SB_DIR, slot $SB_SLOT, port $SB_PORT"
+    as_pg "$PGBIN/pg_basebackup" -d "host=$PGHOST port=$PGPORT user=$PGUSER" -D "$SB_DIR/data" -R -X stream -C \
+        -S "$SB_SLOT" -c fast > "$SB_DIR/basebackup.log" 2>&1 || { cat "$SB_DIR/basebackup.log" >&2; sb_fail "pg_basebackup failed"; }
+    # a Debian server keeps its configuration outside the data directory: give the standby its own; a hot standby
+    # needs these limits at least as high as the primary's
+    local limits
+    limits=$(psql -X -Atq -d postgres -c "SELECT string_agg(name || ' = ' || setting, E'\n') FROM pg_catalog.pg_settings
+        WHERE name IN ('max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions',
+                       'max_locks_per_transaction')")
+    as_pg sh -c "cat >> '$SB_DIR/data/postgresql.conf'" <<CONF
+port = $SB_PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$SB_DIR'
+shared_buffers = 64MB
+hot_standby = on
+$limits
+CONF
+    as_pg sh -c "printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' > '$SB_DIR/data/pg_hba.conf'; : > '$SB_DIR/data/pg_ident.conf'"
+    as_pg "$PGBIN/pg_ctl" -D "$SB_DIR/data" -l "$SB_DIR/standby.log" -w -t 120 start >/dev/null \
+        || { tail -20 "$SB_DIR/standby.log" >&2; sb_fail "the standby did not start"; }
+    SB_STARTED=1
+    [ "$(psql -X -Atq -h 127.0.0.1 -p "$SB_PORT" -d postgres -c "SELECT pg_is_in_recovery()")" = t ] \
+        || sb_fail "the standby is not in recovery"
+    local i state=""
+    for i in $(seq 1 120); do
+        state=$(psql -X -Atq -d postgres -c "SELECT r.state $sb_walsender WHERE s.slot_name = '$SB_SLOT'")
+        [ "$state" = streaming ] && break
+        sleep 0.5
+    done
+    [ "$state" = streaming ] || sb_fail "the standby is not streaming after 60 s (state '$state'); see $SB_DIR/standby.log"
+    log "standby: streaming on port $SB_PORT"
+}
+
+standby_catch_up() { # wait until the standby has replayed what the server had written when called
+    local target i d
+    target=$(psql -X -Atq -d postgres -c "SELECT pg_catalog.pg_current_wal_lsn()")
+    for i in $(seq 1 1200); do
+        d=$(psql -X -Atq -d postgres -c "SELECT pg_catalog.pg_wal_lsn_diff('$target', r.replay_lsn) $sb_walsender WHERE s.slot_name = '$SB_SLOT'")
+        [ -n "$d" ] && awk -v d="$d" 'BEGIN { exit !(d <= 0) }' && return 0
+        sleep 0.5
+    done
+    sb_fail "the standby did not catch up within 10 minutes ($d bytes behind)"
+}
+
+lag_sampler_start() { # csv: ms, pg_stat_replication.replay_lag s, bytes behind, now() - pg_last_xact_replay_timestamp() on the standby s
+    ( while :; do
+        p=$(psql -X -Atq -F, -d postgres -c "SELECT (extract(epoch FROM pg_catalog.clock_timestamp()) * 1000)::bigint,
+                coalesce(extract(epoch FROM r.replay_lag), 0), pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), r.replay_lsn)
+                $sb_walsender WHERE s.slot_name = '$SB_SLOT'" 2>/dev/null)
+        [ -n "$p" ] || p="$(date +%s%3N),,"
+        a=$(psql -X -Atq -h 127.0.0.1 -p "$SB_PORT" -d postgres -c "SELECT coalesce(extract(epoch FROM
+                pg_catalog.clock_timestamp() - pg_catalog.pg_last_xact_replay_timestamp()), -1)" 2>/dev/null)
+        echo "$p,$a" >> "$1"
+        sleep 1
+    done ) &
+    SAMPLER_PID=$!
+}
+
+lag_sampler_stop() {
+    [ -n "$SAMPLER_PID" ] || return 0
+    kill "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=""
+}
+
+lag_env() { # csv from to prefix: max replay lag, max bytes behind, max replay age, samples, samples without a walsender row
+    awk -F, -v from="$2" -v to="$3" -v p="$4" '
+        $1 >= from && $1 <= to { n++
+            if ($2 == "") { gone++; next }
+            if ($2 + 0 > lag) lag = $2 + 0; if ($3 + 0 > behind) behind = $3 + 0; if ($4 + 0 > age) age = $4 + 0 }
+        END { printf "%s_LAG_MAX_S=%.2f\n%s_BEHIND_MAX_MB=%.0f\n%s_REPLAY_AGE_MAX_S=%.2f\n%s_LAG_SAMPLES=%d\n%s_LAG_GONE=%d\n",
+                p, lag, p, behind / 1048576, p, age, p, n, p, gone }' "$1"
+}
+
+standby_stop() { # from the EXIT trap too: stop the sampler and the standby, drop the slot, remove the directory
+    lag_sampler_stop
+    if [ "$SB_STARTED" -eq 1 ]; then
+        as_pg "$PGBIN/pg_ctl" -D "$SB_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 \
+            || as_pg "$PGBIN/pg_ctl" -D "$SB_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+        SB_STARTED=0
+    fi
+    if [ -n "$SB_SLOT" ]; then
+        local i left=1
+        for i in $(seq 1 40); do   # the walsender may take a moment to release the slot
+            psql -X -q -d postgres -c "SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots
+                WHERE slot_name = '$SB_SLOT'" >/dev/null 2>&1 || true
+            left=$(psql -X -Atq -d postgres -c "SELECT count(*) FROM pg_catalog.pg_replication_slots WHERE slot_name = '$SB_SLOT'" 2>/dev/null || echo 1)
+            [ "$left" = 0 ] && break
+            sleep 0.5
+        done
+        [ "$left" = 0 ] || echo "bench.sh: WARNING: could not drop replication slot $SB_SLOT; it retains WAL: SELECT pg_drop_replication_slot('$SB_SLOT')" >&2
+        SB_SLOT=""
+    fi
+    if [ -n "$SB_DIR" ]; then
+        cp "$SB_DIR/standby.log" "$out/standby.log" 2>/dev/null || true
+        rm -rf "$SB_DIR"
+        SB_DIR=""
+    fi
+}
+
 # ---------------------------------------------------------------- machine
 {
     echo "date:       $(date -Is)"
@@ -227,9 +382,11 @@ vacuum_sizes() { # db prefix: size after, VACUUM, size after vacuum
     echo "java:       $(java -version 2>&1 | head -1)"
     echo "load avg:   $(cut -d' ' -f1-3 /proc/loadavg) at start; other client sessions on the server:"\
          "$(psql -X -Atq -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")"
-    echo "command:    scripts/bench.sh --scale $scale --rate $rate --duration-idle $idle --threads $threads --warmup $warmup --xmx $xmx${uuidmig_args:+ --uuidmig-args \"$uuidmig_args\"}"
+    echo "command:    scripts/bench.sh --scale $scale --rate $rate --duration-idle $idle --threads $threads --warmup $warmup --xmx $xmx${uuidmig_args:+ --uuidmig-args \"$uuidmig_args\"}$([ $standby -eq 1 ] && echo " --standby --standby-bound $standby_bound")"
 } > "$out/machine.txt"
 cat "$out/machine.txt" >&2
+
+[ $standby -eq 1 ] && standby_start
 
 # ---------------------------------------------------------------- pristine fixture
 log "generating the fixture at scale $scale in $pristine"
@@ -254,10 +411,14 @@ lg_report "$out/idle" "$from" "$to" "idle baseline (no migration)" IDLE
 
 log "b. uuidmig migrate under the workload"
 setenv UM_SIZE_BEFORE "$(dbsize "$dbA")"
+[ $standby -eq 1 ] && { log "waiting for the standby to catch up"; standby_catch_up; }
 lg_start "$dbA" "$out/uuidmig"
+[ $standby -eq 1 ] && lag_sampler_start "$out/uuidmig/lag.csv"
 run_uuidmig "$dbA" "$out/uuidmig"
 sleep 2
+lag_sampler_stop
 lg_stop "$out/uuidmig"
+[ $standby -eq 1 ] && lag_env "$out/uuidmig/lag.csv" "$UM_FROM" "$UM_TO" UM >> "$envf"
 setenv UM_RC "$UM_RC"
 setenv UM_WALL_S "$(secs "$UM_FROM" "$UM_TO")"
 log "uuidmig migrate: exit $UM_RC in $(secs "$UM_FROM" "$UM_TO") s"
@@ -282,6 +443,29 @@ if [ $compact_ref -eq 1 ]; then
 fi
 done_db "$dbA"
 
+# ---------------------------------------------------------------- b2: the same under --throttle --max-replica-lag
+if [ $standby -eq 1 ]; then
+    dbT="${prefix}_throttled"
+    new_db "$dbT" "$pristine"
+    settle
+    log "b2. uuidmig migrate --throttle --max-replica-lag ${standby_bound}s under the workload"
+    standby_catch_up
+    lg_start "$dbT" "$out/throttled"
+    lag_sampler_start "$out/throttled/lag.csv"
+    run_uuidmig "$dbT" "$out/throttled" "--throttle --max-replica-lag ${standby_bound}s"
+    sleep 2
+    lag_sampler_stop
+    lg_stop "$out/throttled"
+    setenv UT_RC "$UM_RC"
+    setenv UT_WALL_S "$(secs "$UM_FROM" "$UM_TO")"
+    log "uuidmig migrate --throttle: exit $UM_RC in $(secs "$UM_FROM" "$UM_TO") s"
+    lag_env "$out/throttled/lag.csv" "$UM_FROM" "$UM_TO" UT >> "$envf"
+    lg_report "$out/throttled" "$UM_FROM" "$UM_TO" "workload during uuidmig migrate --throttle" UT "$out/throttled/migrate.err"
+    lg_verify "$dbT" "$out/throttled" UT
+    setenv UT_THROTTLE_LINES "$(grep -ci 'throttl' "$out/throttled/migrate.err" || true)"
+    done_db "$dbT"
+fi
+
 # ---------------------------------------------------------------- c: the one-transaction migration
 if [ $one_tx -eq 1 ]; then
     dbB="${prefix}_onetx"
@@ -297,6 +481,8 @@ if [ $one_tx -eq 1 ]; then
     rel_sizes "$dbB" "$out/onetx/relsizes_vacuumed.txt"
     done_db "$dbB"
 
+fi
+if [ $one_tx -eq 1 ] && [ $one_tx_load -eq 1 ]; then
     dbC="${prefix}_onetx_load"
     new_db "$dbC" "$pristine"
     settle
@@ -343,7 +529,7 @@ le() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { print (a ~ /^[0-9.]+$/ && b ~ /^
 outcome_um=$([ "${UM_RC:-1}" -eq 0 ] && echo "completed" || echo "exit ${UM_RC}")
 if [ $one_tx -eq 1 ]; then
     outcome_ot=$([ "${OT_RC:-1}" -eq 0 ] && echo "committed" || echo "failed (exit $OT_RC)")
-    outcome_ol=$([ "${OL_RC:-1}" -eq 0 ] && echo "committed" || echo "ROLLED BACK")
+    [ $one_tx_load -eq 1 ] && outcome_ol=$([ "${OL_RC:-1}" -eq 0 ] && echo "committed" || echo "ROLLED BACK")
 fi
 {
     cat "$out/machine.txt"
@@ -353,7 +539,7 @@ fi
     echo
     cat "$out/uuidmig/report.txt"
     echo
-    if [ $one_tx -eq 1 ]; then cat "$out/onetx_load/report.txt"; echo; fi
+    if [ $one_tx -eq 1 ] && [ $one_tx_load -eq 1 ]; then cat "$out/onetx_load/report.txt"; echo; fi
     printf '%-34s %20s %20s %20s\n' "" "uuidmig (under load)" "one-tx (no load)" "one-tx (under load)"
     printf '%-34s %20s %20s %20s\n' "outcome" "$outcome_um" "${outcome_ot:-skipped}" "${outcome_ol:-skipped}"
     printf '%-34s %20s %20s %20s\n' "wall time s" "$UM_WALL_S" "$(num "${OT_WALL_S:-}")" "$(num "${OL_WALL_S:-}")"
@@ -404,6 +590,23 @@ fi
         bound=$(awk -v s="$SM_HEAP_LIVE_MB" 'BEGIN { b = s * 1.25; if (s + 16 > b) b = s + 16; printf "%d", b }')
         printf '  %-58s %-24s %s\n' "heap flat: live heap at scale $scale <= max(1.25x, +16 MB) of scale $SMALL_SCALE" \
             "$UM_HEAP_LIVE_MB vs $SM_HEAP_LIVE_MB MB" "$(verdict "$(le "$UM_HEAP_LIVE_MB" "$bound")")"
+    fi
+    if [ $standby -eq 1 ]; then
+        echo
+        echo "streaming standby (pg_stat_replication.replay_lag, sampled about once a second during the migration):"
+        printf '  %-44s %22s %22s\n' "" "uuidmig (no bound)" "--throttle, lag ${standby_bound}s"
+        printf '  %-44s %22s %22s\n' "exit code / wall time s" "$UM_RC / $UM_WALL_S" "$UT_RC / $UT_WALL_S"
+        printf '  %-44s %22s %22s\n' "max replay lag s" "$UM_LAG_MAX_S" "$UT_LAG_MAX_S"
+        printf '  %-44s %22s %22s\n' "max now() - last replayed commit s" "$UM_REPLAY_AGE_MAX_S" "$UT_REPLAY_AGE_MAX_S"
+        printf '  %-44s %22s %22s\n' "max WAL not yet replayed MB" "$UM_BEHIND_MAX_MB" "$UT_BEHIND_MAX_MB"
+        printf '  %-44s %22s %22s\n' "samples (without a walsender row)" "$UM_LAG_SAMPLES ($UM_LAG_GONE)" "$UT_LAG_SAMPLES ($UT_LAG_GONE)"
+        printf '  %-44s %22s %22s\n' "workload p99 / max ms" "$UM_P99_MS / $UM_MAX_MS" "$UT_P99_MS / $UT_MAX_MS"
+        printf '  %-44s %22s %22s\n' "wall-time ratio (vs one-tx without load)" "$wall_ratio" "$(ratio "$UT_WALL_S" "${OT_WALL_S:-}")"
+        printf '  %-44s %22s %22s\n' "failed / wrong / lost" "$UM_FAILED / $UM_WRONG / $UM_LOST" "$UT_FAILED / $UT_WRONG / $UT_LOST"
+        printf '  %-44s %22s\n' "throttle lines in migrate.err" "$UT_THROTTLE_LINES"
+        lag_bound=$(( standby_bound + 1 ))
+        printf '  %-58s %-24s %s\n' "replay lag with --throttle <= bound + 1 sample (${lag_bound} s)" "${UT_LAG_MAX_S} s" \
+            "$(verdict "$([ "$UT_RC" -eq 0 ] && [ "$(le "$UT_LAG_MAX_S" "$lag_bound")" = 1 ] && echo 1 || echo 0)")"
     fi
     echo "  (uuidmig exit code $UM_RC; load avg at end $(cut -d' ' -f1-3 /proc/loadavg))"
     echo
