@@ -1,6 +1,7 @@
 package org.uuidmig.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -15,21 +16,40 @@ public final class Throttle {
     static final int MAX_LEVEL = 4;
     static final int HEALTHY_SECONDS = 5;
 
-    private final Supplier<String> overReason;
+    /**
+     * One health sample as the controller sees it: when it was taken, and why the database is unhealthy in it ("probe
+     * latency 4.3x > 3x baseline"), or null when it is not.
+     */
+    public record Reading(Instant sampledAt, String overReason) {
+    }
+
+    private final Supplier<Reading> readings;
+    /** The sample the last evaluation acted on: the same sample read again moves nothing. */
+    private Instant lastSample;
     private int level;
     private int healthyPolls;
     private String reason;
     /** Whether the last evaluation found a signal over its bound. */
     private boolean over;
 
-    /** @param overReason why the database is unhealthy now ("probe latency 4.3x > 3x baseline"), or null when it is not */
-    public Throttle(Supplier<String> overReason) {
-        this.overReason = overReason;
+    /** @param readings the latest health sample, or null before the first */
+    public Throttle(Supplier<Reading> readings) {
+        this.readings = readings;
     }
 
-    /** Reads the signals once and moves the level; returns a line saying what changed and why, or null. */
+    /**
+     * Reads the latest sample and, when it is one this controller has not acted on yet, moves the level; returns a line
+     * saying what changed and why, or null. The control poll and the health monitor both run about once a second, so a
+     * poll may find the sample it acted on last time: acting on it again would back off twice (or count a healthy second
+     * twice) for one reading.
+     */
     synchronized String evaluate() {
-        String why = overReason.get();
+        Reading r = readings.get();
+        if (r == null || r.sampledAt().equals(lastSample)) {
+            return null;
+        }
+        lastSample = r.sampledAt();
+        String why = r.overReason();
         over = why != null;
         if (why != null) {
             healthyPolls = 0;

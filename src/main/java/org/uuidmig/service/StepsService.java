@@ -117,7 +117,8 @@ public abstract class StepsService {
             // the controller: any signal over its bound slows the backfill down; healthy again, it ramps back up
             ctx.control().throttle(new org.uuidmig.engine.Throttle(() -> {
                 var snap = m.latest();
-                return snap == null || !snap.anyOver() ? null : snap.overReason();
+                return snap == null ? null
+                    : new org.uuidmig.engine.Throttle.Reading(snap.sampledAt(), snap.anyOver() ? snap.overReason() : null);
             }));
             ctx.progress().throttle(ctx.control()::throttleState); // the progress display shows the throttle's state
         }

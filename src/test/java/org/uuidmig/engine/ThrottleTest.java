@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -13,10 +15,16 @@ import org.junit.jupiter.api.Test;
 class ThrottleTest {
     private static final RunControl.Knobs OPTIONS = new RunControl.Knobs(4, Duration.ofMillis(200), Duration.ZERO);
 
+    /** A new sample at every read, one second apart, saying what {@code over} holds then. */
+    private static Throttle throttleOn(AtomicReference<String> over) {
+        AtomicLong second = new AtomicLong();
+        return new Throttle(() -> new Throttle.Reading(Instant.EPOCH.plusSeconds(second.incrementAndGet()), over.get()));
+    }
+
     @Test
     void backsOffFastAndRampsUpSlowly() {
         AtomicReference<String> over = new AtomicReference<>("replica lag 12 s > 10 s");
-        Throttle t = new Throttle(over::get);
+        Throttle t = throttleOn(over);
         assertEquals("throttled (level 1): replica lag 12 s > 10 s", t.evaluate());
         assertEquals(new RunControl.Knobs(2, Duration.ofMillis(100), Duration.ofMillis(50)), t.apply(OPTIONS));
         for (int i = 2; i <= Throttle.MAX_LEVEL; i++) {
@@ -46,6 +54,26 @@ class ThrottleTest {
         assertEquals(OPTIONS, t.apply(OPTIONS), "level 0 is the run's options");
         assertNull(t.reason());
         assertNull(t.state(), "not throttled: the display shows nothing");
+    }
+
+    /** A poll that finds the sample it acted on already moves nothing: one reading, one step. */
+    @Test
+    void theSameSampleReadAgainMovesNothing() {
+        AtomicReference<Throttle.Reading> latest = new AtomicReference<>();
+        Throttle t = new Throttle(latest::get);
+        assertNull(t.evaluate(), "no sample yet");
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(1), "probe latency 7.5x > 3x baseline"));
+        assertEquals("throttled (level 1): probe latency 7.5x > 3x baseline", t.evaluate());
+        assertNull(t.evaluate(), "the same sample again");
+        assertNull(t.evaluate(), "and again");
+        assertEquals(1, t.level());
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(2), "probe latency 7.5x > 3x baseline"));
+        assertEquals("throttled (level 2): probe latency 7.5x > 3x baseline", t.evaluate(), "a new sample, still over");
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(3), null));
+        for (int i = 0; i < 2 * Throttle.HEALTHY_SECONDS; i++) {
+            assertNull(t.evaluate(), "one healthy sample read many times is one healthy second");
+        }
+        assertEquals(2, t.level());
     }
 
     @Test
