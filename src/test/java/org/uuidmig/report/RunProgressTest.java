@@ -104,7 +104,9 @@ class RunProgressTest {
         try (RunProgress p = RunProgress.on(console, err); BackfillProgress a = p.backfill("t.c", 1_000, 0, List::of)) {
             p.throttle(state::get);
             a.batch(100, 100);
-            List<String> frame = awaitFrame(term, f -> f.stream().anyMatch(l -> l.contains("throttled")));
+            // a frame may be drawn between throttle() and batch(): wait for one that shows both
+            List<String> frame = awaitFrame(term, f -> f.stream().anyMatch(l -> l.contains("throttled"))
+                && f.stream().anyMatch(l -> l.startsWith("backfill  10%")));
             assertEquals("  throttled (level 1 of 4): probe latency 4.3x > 3x baseline", frame.get(frame.size() - 2), frame.toString());
             assertTrue(frame.get(frame.size() - 1).startsWith("backfill  10%"), frame.toString());
             state.set(null);
