@@ -224,8 +224,11 @@ class JsonOutputIT {
             assertEquals(ExitCode.INCOMPLETE, p.exitValue(), context);
             JsonNode d = doc("migrate", ExitCode.INCOMPLETE, Files.readString(out, StandardCharsets.UTF_8), context);
             String error = d.get("error").asText();
-            assertTrue(error.startsWith("uuidmig migrate: interrupted during step backfill (") && error.endsWith("; rerun uuidmig migrate to continue"),
-                context);
+            // SIGTERM releases the held batch; on the fixture's 2-batch table the step may end before the run stops,
+            // so the line names the step or says "between steps" (seen once on PostgreSQL 12 in .ci/run)
+            assertTrue((error.startsWith("uuidmig migrate: interrupted during step backfill (")
+                    || error.startsWith("uuidmig migrate: interrupted between steps"))
+                && error.endsWith("; rerun uuidmig migrate to continue"), context);
             assertTrue(stderr.lines().anyMatch(error::equals), "the same line on stderr: " + context);
             List<String> steps = texts(d.get("steps"), "step");
             assertEquals("prepare", steps.get(0), context);
