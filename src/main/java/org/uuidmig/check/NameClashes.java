@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.uuidmig.catalog.Catalog;
 import org.uuidmig.db.Sql;
 import org.uuidmig.engine.StepIds;
 import org.uuidmig.plan.IndexInfo;
@@ -58,11 +59,11 @@ public final class NameClashes {
             String qt = Sql.qualified(schema, table);
             if (t.beforeExpand()) {
                 String shadow = TempNames.shadowColumn(column);
-                if (columnExists(c, schema, table, shadow)) {
+                if (Catalog.columnExists(c, schema, table, shadow)) {
                     out.add("column " + qt + "." + Sql.ident(shadow) + " already exists (uuidmig would fill it with uuids)");
                 }
                 for (String trigger : List.of(TempNames.syncTrigger(column), TempNames.checkTrigger(column))) {
-                    if (triggerExists(c, schema, table, trigger)) {
+                    if (Catalog.triggerExists(c, schema, table, trigger)) {
                         out.add("trigger " + Sql.ident(trigger) + " on " + qt + " already exists");
                     }
                 }
@@ -91,7 +92,7 @@ public final class NameClashes {
         for (Map.Entry<String, Boolean> e : tableBeforeExpand.entrySet()) {
             if (e.getValue()) {
                 for (String trigger : List.of(TempNames.ledgerInsertTrigger(), TempNames.ledgerDeleteTrigger())) {
-                    if (triggerExists(c, schema, e.getKey(), trigger)) {
+                    if (Catalog.triggerExists(c, schema, e.getKey(), trigger)) {
                         out.add("trigger " + Sql.ident(trigger) + " on " + Sql.qualified(schema, e.getKey()) + " already exists");
                     }
                 }
@@ -138,35 +139,10 @@ public final class NameClashes {
         }
     }
 
-    private static boolean columnExists(Connection c, String schema, String table, String column) throws SQLException {
-        return exists(c, """
-            SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class t ON t.oid = a.attrelid
-              JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-             WHERE n.nspname = ? AND t.relname = ? AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped""", schema, table, column);
-    }
-
-    private static boolean triggerExists(Connection c, String schema, String table, String trigger) throws SQLException {
-        return exists(c, """
-            SELECT 1 FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class t ON t.oid = g.tgrelid
-              JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-             WHERE n.nspname = ? AND t.relname = ? AND g.tgname = ?""", schema, table, trigger);
-    }
-
     /** Whether users has a constraint called name (the helper NOT NULL check's name, when uuidmig has not recorded one). */
     public static String usersConstraint(Connection c, String schema, String table, String name) throws SQLException {
         List<String> out = new ArrayList<>();
         addConstraint(c, schema, table, name, null, out, " (the name of uuidmig's helper NOT NULL check on it)");
         return out.isEmpty() ? null : out.get(0);
-    }
-
-    private static boolean exists(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 }
