@@ -15,17 +15,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.uuidmig.ExitCode;
 import org.uuidmig.engine.PausePoints;
 import org.uuidmig.testing.Fixture;
+import org.uuidmig.testing.Original;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.TestDb.CliResult;
 import org.uuidmig.testing.TestDb;
 
 /**
- * A long transaction holds a lock on user_roles. migrate must not queue the application behind
- * its own lock request for longer than lock_timeout; it retries, completes once the blocker is
+ * A long transaction holds a lock on user_roles. migrate and rollback must not queue the application
+ * behind their own lock request for longer than lock_timeout; migrate it retries, completes once the blocker is
  * gone, and when it gives up it says why and a rerun completes. Also: its connection killed with
  * pg_terminate_backend mid-backfill, a rerun completes with the right data.
  */
@@ -41,6 +44,54 @@ class LockContentionIT {
     @Test
     void retriesWhileBlockedWithoutStallingTheApplication(TestDb db) throws Exception {
         db.loadFixture(1);
+        Blocked b = whileUserRolesIsHeld(db, "uuidmig migrate", true, "migrate",
+            "--lock-timeout", LOCK_TIMEOUT_MS + "ms", "--lock-attempts", "30");
+        assertEquals(0, b.result().exitCode(), b.result().toString());
+        // lock_timeout is the product's bound on the wait behind uuidmig; the margin is wide (the default of 2 s would fail)
+        assertTrue(b.worstReadMs() < LOCK_TIMEOUT_MS + 1300,
+            "a reader queued behind migrate's lock request for " + b.worstReadMs() + " ms");
+        assertEquals(0, db.run("validate-post").exitCode());
+    }
+
+    /**
+     * The same blocker while rollback runs, before and after the swap: rollback's lock requests are bounded by
+     * lock_timeout too, with too few attempts it gives up with exit 4 naming the table, and a rerun restores the
+     * original catalog and data.
+     */
+    @ParameterizedTest(name = "rollback after the swap: {0}")
+    @ValueSource(booleans = {false, true})
+    void rollbackBoundsItsLocksGivesUpCleanlyAndARerunCompletes(boolean afterSwap, TestDb db) throws Exception {
+        db.loadFixture(1);
+        Original original = Original.of(db);
+        CliResult m = afterSwap ? db.run("migrate") : db.run("migrate", "--phase", "expand");
+        assertEquals(0, m.exitCode(), m.toString());
+
+        Blocked b = whileUserRolesIsHeld(db, "uuidmig rollback", false, "rollback",
+            "--lock-timeout", LOCK_TIMEOUT_MS + "ms", "--lock-attempts", "3", "--wait-timeout", "2s");
+        CliResult r = b.result();
+        assertEquals(ExitCode.INCOMPLETE, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("user_roles"), "names what it could not lock: " + r.err());
+        assertTrue(r.err().contains("rerun uuidmig rollback"), "says which command to rerun: " + r.err());
+        assertTrue(b.worstReadMs() < LOCK_TIMEOUT_MS + 1300,
+            "a reader queued behind rollback's lock request for " + b.worstReadMs() + " ms");
+
+        CliResult rerun = db.run("rollback");
+        assertEquals(0, rerun.exitCode(), rerun.toString());
+        original.assertRestored(db);
+    }
+
+    /** What a command did while a long transaction held user_roles, and the longest read a reader of that table saw. */
+    record Blocked(CliResult result, long worstReadMs) { }
+
+    /**
+     * Runs a command while a long transaction holds ACCESS SHARE on user_roles (like a long report) and a reader reads it
+     * in a loop. No timing: waits until the reader is seen queued behind the command's lock request (pg_blocking_pids),
+     * then until a read completes while the blocker still holds its lock, which only the command giving up its request
+     * after lock_timeout can allow. With {@code outlastsBlocker} the command must still be waiting (retrying) then, and
+     * the blocker ends before the command does; otherwise the command ends (giving up) with the blocker still there.
+     */
+    private static Blocked whileUserRolesIsHeld(TestDb db, String application, boolean outlastsBlocker, String... args)
+            throws Exception {
         AtomicLong worstReadMs = new AtomicLong();
         AtomicLong reads = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
@@ -48,27 +99,25 @@ class LockContentionIT {
         try (Connection blocker = db.connect(); Connection reader = db.connect()) {
             blocker.setAutoCommit(false);
             try (Statement st = blocker.createStatement()) {
-                st.execute("SELECT count(*) FROM user_roles"); // ACCESS SHARE until commit, like a long report
+                st.execute("SELECT count(*) FROM user_roles");
             }
             CompletableFuture<Void> readLoop = reader(reader, stop, reads, worstReadMs);
-            CompletableFuture<CliResult> migrate = CompletableFuture.supplyAsync(() -> db.run("migrate",
-                "--lock-timeout", LOCK_TIMEOUT_MS + "ms", "--lock-attempts", "30"));
-            readerReleasedWhileBlocked(db, pid(reader), reads, readLoop, migrate, "uuidmig migrate");
-            assertFalse(migrate.isDone(), "migrate waits (retrying) while the blocker holds its lock");
-            blocker.commit(); // the long transaction ends
-            r = migrate.get(3, TimeUnit.MINUTES);
+            CompletableFuture<CliResult> command = CompletableFuture.supplyAsync(() -> db.run(args));
+            readerReleasedWhileBlocked(db, pid(reader), reads, readLoop, command, application);
+            if (outlastsBlocker) {
+                assertFalse(command.isDone(), application + " waits (retrying) while the blocker holds its lock");
+                blocker.commit(); // the long transaction ends
+            }
+            r = command.get(3, TimeUnit.MINUTES);
             stop.set(true);
             readLoop.get(10, TimeUnit.SECONDS);
+            blocker.commit();
         }
-        assertEquals(0, r.exitCode(), r.toString());
-        // lock_timeout is the product's bound on the wait behind uuidmig; the margin is wide (the default of 2 s would fail)
-        assertTrue(worstReadMs.get() < LOCK_TIMEOUT_MS + 1300,
-            "a reader queued behind migrate's lock request for " + worstReadMs.get() + " ms");
-        assertEquals(0, db.run("validate-post").exitCode());
+        return new Blocked(r, worstReadMs.get());
     }
 
     /** Reads user_roles in a loop on its own connection, counting reads and the slowest one. */
-    static CompletableFuture<Void> reader(Connection reader, AtomicBoolean stop, AtomicLong reads, AtomicLong worstReadMs) {
+    private static CompletableFuture<Void> reader(Connection reader, AtomicBoolean stop, AtomicLong reads, AtomicLong worstReadMs) {
         return CompletableFuture.runAsync(() -> {
             try (Statement st = reader.createStatement()) {
                 while (!stop.get()) {
@@ -88,7 +137,7 @@ class LockContentionIT {
         });
     }
 
-    static int pid(Connection c) throws java.sql.SQLException {
+    private static int pid(Connection c) throws java.sql.SQLException {
         try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
             return rs.getInt(1);
@@ -100,7 +149,7 @@ class LockContentionIT {
      * own), then until a read completes after that; the caller's blocker holds its lock throughout, so only uuidmig giving
      * up its request can let the reader through. Fails if the command ends first or nothing happens within two minutes.
      */
-    static void readerReleasedWhileBlocked(TestDb db, int readerPid, AtomicLong reads, CompletableFuture<Void> readLoop,
+    private static void readerReleasedWhileBlocked(TestDb db, int readerPid, AtomicLong reads, CompletableFuture<Void> readLoop,
                                            CompletableFuture<CliResult> command, String application) throws Exception {
         long until = System.nanoTime() + 120_000_000_000L;
         while (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids(?)) AND application_name LIKE ?",

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
+import org.uuidmig.testing.Original;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb.CliResult;
@@ -27,8 +27,7 @@ class RollbackAfterSwapIT {
     @Test
     void rollbackAfterMigrateRestoresCatalogAndData(TestDb db) throws Exception {
         db.loadFixture(2);
-        List<String> catalog = CatalogSnapshot.of(db, "public");
-        Map<String, String> data = Fixture.digests(db);
+        Original original = Original.of(db);
         CliResult m = db.run("migrate");
         assertEquals(0, m.exitCode(), m.toString());
 
@@ -44,8 +43,7 @@ class RollbackAfterSwapIT {
         assertEquals(0, rb.exitCode(), rb.toString());
         assertTrue(rb.out().contains("rollback complete"), rb.toString());
 
-        assertEquals(catalog, CatalogSnapshot.of(db, "public"));
-        assertEquals(data, Fixture.digests(db));
+        original.assertRestored(db);
         assertEquals("add_uuid_refresh_sessions", db.queryString("SELECT version_num FROM alembic_version"));
         assertEquals(0, db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig'"));
         assertEquals(List.of("2025.12.04.2215 migrate user references to uuid true",
@@ -56,8 +54,7 @@ class RollbackAfterSwapIT {
     @Test
     void everyRollbackHasItsOwnFlywayRow(TestDb db) throws Exception {
         db.loadFixture(1);
-        List<String> catalog = CatalogSnapshot.of(db, "public");
-        Map<String, String> data = Fixture.digests(db);
+        Original original = Original.of(db);
         Map<String, String> migrated = Fixture.expectedDigests(db);
         for (int i = 0; i < 2; i++) {
             CliResult m = db.run("migrate");
@@ -65,8 +62,7 @@ class RollbackAfterSwapIT {
             assertEquals(migrated, Fixture.digests(db));
             CliResult rb = db.run("rollback");
             assertEquals(0, rb.exitCode(), rb.toString());
-            assertEquals(catalog, CatalogSnapshot.of(db, "public"));
-            assertEquals(data, Fixture.digests(db));
+            original.assertRestored(db);
         }
         assertEquals(List.of("2025.12.04.2215 migrate user references to uuid true",
             "2025.12.04.2216 rollback user references to integer true",
@@ -116,8 +112,7 @@ class RollbackAfterSwapIT {
 
     private void killedRollbackThenResume(String fault, boolean beforeSwapBack, TestDb db) throws Exception {
         db.loadFixture(1);
-        List<String> catalog = CatalogSnapshot.of(db, "public");
-        Map<String, String> data = Fixture.digests(db);
+        Original original = Original.of(db);
         CliResult m = db.run("migrate");
         assertEquals(0, m.exitCode(), m.toString());
 
@@ -133,8 +128,7 @@ class RollbackAfterSwapIT {
 
         CliResult rb = db.run("rollback");
         assertEquals(0, rb.exitCode(), rb.toString());
-        assertEquals(catalog, CatalogSnapshot.of(db, "public"));
-        assertEquals(data, Fixture.digests(db));
+        original.assertRestored(db);
         assertEquals(List.of("2025.12.04.2215 migrate user references to uuid true",
             "2025.12.04.2216 rollback user references to integer true"), RollbackIT.history(db));
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
+import org.uuidmig.testing.Original;
 import org.uuidmig.testing.PostgresExtension;
 import org.uuidmig.testing.Subprocess;
 import org.uuidmig.testing.TestDb.CliResult;
@@ -107,8 +108,7 @@ class RollbackIT {
         assertEquals(migrated, Fixture.digests(db));
         CliResult rb2 = db.run("rollback");
         assertEquals(0, rb2.exitCode(), rb2.toString());
-        assertEquals(before.catalog(), CatalogSnapshot.of(db, "public"));
-        assertEquals(before.data(), Fixture.digests(db));
+        before.original().assertRestored(db);
         assertEquals(List.of("2025.12.04.2216 rollback user references to integer true",
             "2025.12.04.2215 migrate user references to uuid true",
             "2025.12.04.2216.1 rollback user references to integer true"), history(db));
@@ -202,15 +202,14 @@ class RollbackIT {
     }
 
     /** The database before migrate: pg_dump --schema-only, the normalised catalog and the data. */
-    record Before(String dump, List<String> catalog, Map<String, String> data) {
+    record Before(String dump, Original original) {
         static Before of(TestDb db) throws Exception {
-            return new Before(schemaDump(db), CatalogSnapshot.of(db, "public"), Fixture.digests(db));
+            return new Before(schemaDump(db), Original.of(db));
         }
 
         void assertRestored(TestDb db) throws Exception {
-            assertEquals(catalog, CatalogSnapshot.of(db, "public"));
+            original.assertRestored(db);
             assertEquals(dump, schemaDump(db));
-            assertEquals(data, Fixture.digests(db));
             assertEquals(0, db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'uuidmig'"));
             assertEquals("add_uuid_refresh_sessions", db.queryString("SELECT version_num FROM alembic_version"));
         }
