@@ -31,18 +31,6 @@ public class MigrateCommand extends StepsCommand {
         return plan.planFile();
     }
 
-    @Mixin
-    TuningOptions tuning;
-
-    @Mixin
-    MetricsOptions metrics;
-
-    @Mixin
-    DryRunOption dryRun;
-
-    @Mixin
-    FormatOption format;
-
     @Option(names = "--phase", paramLabel = "PHASE", description = "expand (everything up to and including verification; the sync "
         + "trigger stays) or contract (swap and clean-up only). Default: both.")
     Phase phase;
@@ -76,8 +64,8 @@ public class MigrateCommand extends StepsCommand {
     MigrationSettings settings() {
         RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
             .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp)
-            .withWindow(new RunOptions.Window(viewSchema, blueQuiet, force)).withDryRun(dryRun.dryRun);
-        return tuning.settings(run, !noReindex).withMetrics(metrics.endpoint());
+            .withWindow(new RunOptions.Window(viewSchema, blueQuiet, force));
+        return settings(run, !noReindex);
     }
 
     @Override

@@ -21,20 +21,8 @@ import picocli.CommandLine.Option;
         "them back in one short transaction. Recorded in Flyway as 2025.12.04.2216 (.1, .2 ... for later",
         "rollbacks). See docs/rollback.md."})
 public class RollbackCommand extends StepsCommand {
-    @Mixin
-    TuningOptions tuning;
-
-    @Mixin
-    MetricsOptions metrics;
-
-    @Mixin
-    DryRunOption dryRun;
-
     @Option(names = "--no-alembic-stamp", description = "Do not set alembic_version back to add_uuid_refresh_sessions.")
     boolean noAlembicStamp;
-
-    @Mixin
-    FormatOption format;
 
     @Mixin
     PlanFileOption planFileOption;
@@ -47,8 +35,7 @@ public class RollbackCommand extends StepsCommand {
     @Override
     MigrationSettings settings() {
         // --no-reindex is migrate's: the rollback's step lists have no reindex step
-        return tuning.settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp).withDryRun(dryRun.dryRun), false)
-            .withMetrics(metrics.endpoint());
+        return settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
     }
 
     @Override

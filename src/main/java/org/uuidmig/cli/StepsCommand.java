@@ -5,16 +5,31 @@ import java.util.Map;
 import org.uuidmig.ExitCode;
 import org.uuidmig.config.ConnectionSettings;
 import org.uuidmig.config.MigrationSettings;
+import org.uuidmig.config.RunOptions;
 import org.uuidmig.db.Database;
 import org.uuidmig.report.RunReport;
 import org.uuidmig.service.StepsService;
 import org.uuidmig.service.ValidationService;
+
+import picocli.CommandLine.Mixin;
 
 /**
  * What migrate and rollback share: they start a run of steps, print its result as text or JSON, report the steps
  * done if the run stops on an error, and print a JSON error object when interrupted under {@code --format json}.
  */
 abstract class StepsCommand extends BaseCommand {
+    @Mixin
+    TuningOptions tuning;
+
+    @Mixin
+    MetricsOptions metrics;
+
+    @Mixin
+    DryRunOption dryRun;
+
+    @Mixin
+    FormatOption format;
+
     /** The run, once it has started: what it did is reported if it stops. */
     private StepsService service;
     private Database db;
@@ -22,6 +37,11 @@ abstract class StepsCommand extends BaseCommand {
 
     /** The settings the command's options give. */
     abstract MigrationSettings settings();
+
+    /** The settings of a run with these options: the tuning, the metrics endpoint and --dry-run added to the command's own. */
+    final MigrationSettings settings(RunOptions run, boolean reindex) {
+        return tuning.settings(run.withDryRun(dryRun.dryRun), reindex).withMetrics(metrics.endpoint());
+    }
 
     /** The service that runs this command's steps. */
     abstract StepsService service(Database db, ConnectionSettings conn, MigrationSettings settings);

@@ -21,23 +21,9 @@ import org.uuidmig.sql.TempNames;
  * Transaction: one per table.
  * Done when: no shadow column and no {@code _uuidmig_} constraint of the table's columns exists.
  */
-final class DropShadowColumnStep implements MigrationStep {
-    private final String table;
-    private final List<PlannedColumn> columns;
-
+final class DropShadowColumnStep extends TableStep {
     DropShadowColumnStep(String table, List<PlannedColumn> columns) {
-        this.table = table;
-        this.columns = columns;
-    }
-
-    @Override
-    public String id() {
-        return RollbackSteps.COLUMNS;
-    }
-
-    @Override
-    public String target() {
-        return table;
+        super(RollbackSteps.COLUMNS, table, columns);
     }
 
     @Override

@@ -18,23 +18,9 @@ import org.uuidmig.sql.TempNames;
  * Transaction: one per table.
  * Done when: none of the table's {@code zz_uuidmig_} triggers exists.
  */
-final class DropSyncTriggersStep implements MigrationStep {
-    private final String table;
-    private final List<PlannedColumn> columns;
-
+final class DropSyncTriggersStep extends TableStep {
     DropSyncTriggersStep(String table, List<PlannedColumn> columns) {
-        this.table = table;
-        this.columns = columns;
-    }
-
-    @Override
-    public String id() {
-        return RollbackSteps.TRIGGERS;
-    }
-
-    @Override
-    public String target() {
-        return table;
+        super(RollbackSteps.TRIGGERS, table, columns);
     }
 
     private List<String> triggers() {

@@ -25,25 +25,12 @@ import org.uuidmig.sql.TempNames;
  * Done when: every shadow column exists, each sync trigger calls its column's function, and every sync and
  * ledger trigger fires ALWAYS (a trigger an older uuidmig made ORIGIN-only is made ALWAYS by the rerun).
  */
-final class ExpandStep implements MigrationStep {
+final class ExpandStep extends TableStep {
     private final Direction direction;
-    private final String table;
-    private final List<PlannedColumn> columns;
 
     ExpandStep(Direction direction, String table, List<PlannedColumn> columns) {
+        super(direction.expandId, table, columns);
         this.direction = direction;
-        this.table = table;
-        this.columns = columns;
-    }
-
-    @Override
-    public String id() {
-        return direction.expandId;
-    }
-
-    @Override
-    public String target() {
-        return table;
     }
 
     @Override

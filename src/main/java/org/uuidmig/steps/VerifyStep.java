@@ -30,25 +30,11 @@ import org.uuidmig.sql.TempNames;
  * Lock: ACCESS SHARE. Transaction: one read snapshot (plus the catch-up statement).
  * Done when: uuidmig.tables.verified_at is set with mismatches = 0.
  */
-final class VerifyStep implements MigrationStep {
+final class VerifyStep extends TableStep {
     private static final Logger LOG = LoggerFactory.getLogger(VerifyStep.class);
 
-    private final String table;
-    private final List<PlannedColumn> cols;
-
-    VerifyStep(String table, List<PlannedColumn> cols) {
-        this.table = table;
-        this.cols = cols;
-    }
-
-    @Override
-    public String id() {
-        return StepIds.VERIFY;
-    }
-
-    @Override
-    public String target() {
-        return table;
+    VerifyStep(String table, List<PlannedColumn> columns) {
+        super(StepIds.VERIFY, table, columns);
     }
 
     @Override
@@ -60,10 +46,10 @@ final class VerifyStep implements MigrationStep {
 
     @Override
     public List<PlannedStatement> statements(StepContext ctx) throws SQLException {
-        List<PlannedStatement> out = new java.util.ArrayList<>(CheckTriggers.statements(ctx, table, cols));
-        String verify = MigrationSql.verify(ctx.schema(), table, cols, ctx.users());
+        List<PlannedStatement> out = new java.util.ArrayList<>(CheckTriggers.statements(ctx, table, columns));
+        String verify = MigrationSql.verify(ctx.schema(), table, columns, ctx.users());
         out.add(PlannedStatement.once(verify, "ACCESS SHARE", "in one REPEATABLE READ snapshot with the ledger's sums; mismatches must be 0"));
-        for (PlannedColumn col : cols) {
+        for (PlannedColumn col : columns) {
             for (String sql : catchUpSql(ctx, col)) {
                 out.add(PlannedStatement.when(sql, "ROW EXCLUSIVE + row locks of the rows that differ",
                     "only when rows differ: one catch-up, in one transaction per column"));
@@ -82,7 +68,7 @@ final class VerifyStep implements MigrationStep {
     @Override
     public void run(StepContext ctx) throws SQLException {
         // armed before the scan: every row is then either read by it or written later and checked at its commit
-        CheckTriggers.arm(ctx, table, cols);
+        CheckTriggers.arm(ctx, table, columns);
         long[] r = check(ctx);
         if (r[1] > 0) {
             LOG.warn("verify {}: {} rows differ; updating them once more", table, r[1]);
@@ -93,10 +79,10 @@ final class VerifyStep implements MigrationStep {
             throw new UuidmigException(ExitCode.CHECKS_FAILED, "verify " + table + ": " + r[1] + " of " + r[0]
                 + " rows have a new value that does not match users." + ctx.users().targetKey()
                 + " of their integer (usually integers with no user, written while the migration ran). The swap is refused; "
-                + "list them with: " + String.join("; ", cols.stream().map(col -> MigrationSql.mismatchedRows(ctx.schema(), col, ctx.users())).toList())
+                + "list them with: " + String.join("; ", columns.stream().map(col -> MigrationSql.mismatchedRows(ctx.schema(), col, ctx.users())).toList())
                 + "; fix the rows, then rerun " + ctx.settings().run().command().commandLine());
         }
-        for (PlannedColumn c : cols) {
+        for (PlannedColumn c : columns) {
             StateStore.setStep(ctx.conn(), ctx.schema(), table, c.ref().column(), StepIds.VERIFY);
         }
     }
@@ -107,7 +93,7 @@ final class VerifyStep implements MigrationStep {
         long[] result = Catalog.valueInTransaction(c, true, () -> {
             long rows;
             long mismatches;
-            try (PreparedStatement ps = c.prepareStatement(MigrationSql.verify(ctx.schema(), table, cols, ctx.users()));
+            try (PreparedStatement ps = c.prepareStatement(MigrationSql.verify(ctx.schema(), table, columns, ctx.users()));
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 rows = rs.getLong(1);
@@ -150,7 +136,7 @@ final class VerifyStep implements MigrationStep {
     }
 
     private void catchUp(StepContext ctx) throws SQLException {
-        for (PlannedColumn col : cols) {
+        for (PlannedColumn col : columns) {
             List<String> sql = catchUpSql(ctx, col);
             ctx.blocking().inTransaction(ctx.conn(), "catch up " + col.ref(), c -> {
                 for (String s : sql) {
