@@ -65,7 +65,7 @@ public class MigrateCommand extends StepsCommand {
         RunOptions run = RunOptions.migrate().withPhase(phase == null ? Phase.ALL : phase)
             .withSwapPerTable(swap == SwapMode.per_table).withAlembicStamp(!noAlembicStamp)
             .withWindow(new RunOptions.Window(viewSchema, blueQuiet, force));
-        return settings(run, !noReindex);
+        return runSettings(run, !noReindex);
     }
 
     @Override

@@ -35,7 +35,7 @@ public class RollbackCommand extends StepsCommand {
     @Override
     MigrationSettings settings() {
         // --no-reindex is migrate's: the rollback's step lists have no reindex step
-        return settings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
+        return runSettings(RunOptions.rollback().withAlembicStamp(!noAlembicStamp), false);
     }
 
     @Override

@@ -39,7 +39,7 @@ abstract class StepsCommand extends BaseCommand {
     abstract MigrationSettings settings();
 
     /** The settings of a run with these options: the tuning, the metrics endpoint and --dry-run added to the command's own. */
-    final MigrationSettings settings(RunOptions run, boolean reindex) {
+    final MigrationSettings runSettings(RunOptions run, boolean reindex) {
         return tuning.settings(run.withDryRun(dryRun.dryRun), reindex).withMetrics(metrics.endpoint());
     }
 

@@ -28,7 +28,7 @@ import org.uuidmig.testing.TestDb;
 
 /**
  * A long transaction holds a lock on user_roles. migrate and rollback must not queue the application
- * behind their own lock request for longer than lock_timeout; migrate it retries, completes once the blocker is
+ * behind their own lock request for longer than lock_timeout; migrate retries, completes once the blocker is
  * gone, and when it gives up it says why and a rerun completes. Also: its connection killed with
  * pg_terminate_backend mid-backfill, a rerun completes with the right data.
  */
@@ -44,7 +44,7 @@ class LockContentionIT {
     @Test
     void retriesWhileBlockedWithoutStallingTheApplication(TestDb db) throws Exception {
         db.loadFixture(1);
-        Blocked b = whileUserRolesIsHeld(db, "uuidmig migrate", true, "migrate",
+        Blocked b = whileUserRolesIsHeld(db, true, "migrate",
             "--lock-timeout", LOCK_TIMEOUT_MS + "ms", "--lock-attempts", "30");
         assertEquals(0, b.result().exitCode(), b.result().toString());
         // lock_timeout is the product's bound on the wait behind uuidmig; the margin is wide (the default of 2 s would fail)
@@ -66,7 +66,7 @@ class LockContentionIT {
         CliResult m = afterSwap ? db.run("migrate") : db.run("migrate", "--phase", "expand");
         assertEquals(0, m.exitCode(), m.toString());
 
-        Blocked b = whileUserRolesIsHeld(db, "uuidmig rollback", false, "rollback",
+        Blocked b = whileUserRolesIsHeld(db, false, "rollback",
             "--lock-timeout", LOCK_TIMEOUT_MS + "ms", "--lock-attempts", "3", "--wait-timeout", "2s");
         CliResult r = b.result();
         assertEquals(ExitCode.INCOMPLETE, r.exitCode(), r.toString());
@@ -89,9 +89,10 @@ class LockContentionIT {
      * then until a read completes while the blocker still holds its lock, which only the command giving up its request
      * after lock_timeout can allow. With {@code outlastsBlocker} the command must still be waiting (retrying) then, and
      * the blocker ends before the command does; otherwise the command ends (giving up) with the blocker still there.
+     * {@code args} is the command line; its first word names the command's sessions ("uuidmig migrate").
      */
-    private static Blocked whileUserRolesIsHeld(TestDb db, String application, boolean outlastsBlocker, String... args)
-            throws Exception {
+    private static Blocked whileUserRolesIsHeld(TestDb db, boolean outlastsBlocker, String... args) throws Exception {
+        String application = "uuidmig " + args[0]; // the application_name of the command's sessions
         AtomicLong worstReadMs = new AtomicLong();
         AtomicLong reads = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
@@ -111,8 +112,7 @@ class LockContentionIT {
             r = command.get(3, TimeUnit.MINUTES);
             stop.set(true);
             readLoop.get(10, TimeUnit.SECONDS);
-            blocker.commit();
-        }
+        } // closing the blocker ends its transaction, if the command gave up while it was open
         return new Blocked(r, worstReadMs.get());
     }
 
