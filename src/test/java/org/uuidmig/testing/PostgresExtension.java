@@ -34,14 +34,9 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
         if (name.length() > 60) {
             name = name.substring(0, 60);
         }
-        try (Connection c = PostgresServer.admin(); Statement st = c.createStatement()) {
-            // the name is this JVM's own (TestNames.RUN): nothing to drop first, and a clash fails here instead of
-            // dropping another run's database
-            st.execute("CREATE DATABASE " + Sql.ident(name) + " TEMPLATE template0");
-        } catch (Exception ex) {
-            throw new IllegalStateException("cannot create test database " + name + " on " + server.description(), ex);
-        }
-        TestDb db = new TestDb(server, name);
+        // the name is this JVM's own (TestNames.RUN): nothing to drop first, and a clash fails at its creation instead of
+        // dropping another run's database; it is created when the test first uses it (TestDb.lazy)
+        TestDb db = TestDb.lazy(server, name);
         e.getStore(NS).put(name, db);
         e.getStore(NS).put("names", e.getStore(NS).getOrDefault("names", String.class, "") + name + "\n");
         return db;

@@ -54,6 +54,13 @@ public final class PostgresServer {
         return new TestDb(this, name);
     }
 
+    /** Creates a database of this name from template0, without dropping one first: a name in use fails. */
+    void create(String name) throws SQLException {
+        try (Connection c = DriverManager.getConnection(adminUrl, adminProps); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + org.uuidmig.db.Sql.ident(name) + " TEMPLATE template0");
+        }
+    }
+
     /** A database on this server that exists already (e.g. on a standby, where it cannot be created). */
     public TestDb database(String name) {
         return new TestDb(this, name);

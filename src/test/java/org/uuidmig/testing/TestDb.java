@@ -18,22 +18,70 @@ import org.uuidmig.demo.ServiceCatalogFixture;
 public final class TestDb {
     private final PostgresServer server;
     private final String name;
+    /**
+     * Whether anything may have used this database yet: its name, URL or server has been handed out. Until then it is
+     * the empty database it was created as, and {@link #loadFixture} may replace it with a copy of a template.
+     */
+    private boolean used;
+    /** Whether the database exists on the server: false until first use for one {@link #lazy} made. */
+    private boolean created;
 
     TestDb(PostgresServer server, String name) {
+        this(server, name, true);
+    }
+
+    private TestDb(PostgresServer server, String name, boolean created) {
         this.server = server;
         this.name = name;
+        this.created = created;
+    }
+
+    /**
+     * A database of this name that is created (from template0) when something first uses it, or as a copy of a
+     * template when that first use is {@link #loadFixture}: most tests load the fixture first, and creating an empty
+     * database only to drop it again cost them half a second each.
+     */
+    static TestDb lazy(PostgresServer server, String name) {
+        return new TestDb(server, name, false);
+    }
+
+    /** Marks the database used, creating it first if it does not exist yet. */
+    private void use() {
+        used = true;
+        if (!created) {
+            created = true;
+            try {
+                server.create(name);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot create test database " + name + " on " + server.description(), e);
+            }
+        }
     }
 
     public String name() {
+        use();
         return name;
     }
 
+    /** The name, without creating the database: for {@link Templates}, which creates it as a copy. */
+    String nameUnused() {
+        return name;
+    }
+
+    /** {@link Templates} has made the database, a copy of a template. */
+    void copied() {
+        used = true;
+        created = true;
+    }
+
     public PostgresServer server() {
+        use();
         return server;
     }
 
     /** JDBC URL with credentials, as a user would pass to --url. */
     public String url() {
+        use();
         return server.urlFor(name);
     }
 
@@ -110,8 +158,20 @@ public final class TestDb {
         }
     }
 
-    /** Loads the servicecatalog fixture (src/main/resources/fixture, the copy the jar ships for demo) at the given scale, then ANALYZE. */
+    /**
+     * Loads the servicecatalog fixture (src/main/resources/fixture, the copy the jar ships for demo) at the given scale,
+     * then ANALYZE. A database nothing has used yet on the shared server becomes a copy of a template loaded once per JVM
+     * and scale ({@link Templates}): the same catalog, data and planner statistics, in less time.
+     */
     public TestDb loadFixture(int scale) throws SQLException {
+        if (!used && server == PostgresServer.get()) {
+            Templates.copyInto(this, "fixture_" + scale, t -> t.loadFixtureHere(scale));
+            return this;
+        }
+        return loadFixtureHere(scale);
+    }
+
+    private TestDb loadFixtureHere(int scale) throws SQLException {
         try (Connection c = connect()) {
             ServiceCatalogFixture.load(c, scale);
         }
