@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -271,6 +272,8 @@ class ValidatePostIT {
      * An application keeps inserting chat messages while migrate runs, and after the swap writes uuids (as an
      * application deployed alongside the swap would): validate-post passes, and its note names the inserts.
      */
+    // the slow suite's: UnderLoadIT.migrateUnderLoad checks the same note in the default suite
+    @Tag("slow")
     @Test
     void passesWithANoteWhenTheApplicationInsertedDuringTheMigration(TestDb db) throws Exception {
         db.loadFixture(12);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -203,6 +204,8 @@ class JsonOutputIT {
      * In a JVM of its own: SIGTERM during the backfill prints a JSON error object (exit 4) on stdout with the steps done,
      * the interruption line stays on stderr; the rerun's stdout is one JSON object, its announcements and logs on stderr.
      */
+    // the slow suite's: InterruptIT signals a run in the default suite; this adds the JSON of it
+    @Tag("slow")
     @Test
     void interruptionIsAJsonErrorAndTheRerunsStdoutIsOnlyJson(TestDb db) throws Exception {
         db.loadFixture(1);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -167,6 +168,8 @@ class ControlIT {
     }
 
     /** The hold applies to a rollback's swap back as well: it waits, unswapped and lock-free, until release-swap. */
+    // the slow suite's: holdSwapKeepsTheRunBeforeTheSwapWithoutLocksUntilReleased holds a migrate in the default suite
+    @Tag("slow")
     @Test
     void holdSwapKeepsARollbackBeforeItsSwapBack(TestDb db) throws Exception {
         db.loadFixture(1);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +26,8 @@ import org.uuidmig.testing.TestDb;
 class ControlInterruptIT {
 
     /** Paused before it started: the run waits before its first step; SIGTERM ends it cleanly. */
+    // the slow suite's: InterruptIT signals a run and ControlIT pauses one in the default suite
+    @Tag("slow")
     @Test
     void sigtermWhilePausedExitsFour(TestDb db) throws Exception {
         db.loadFixture(1);
@@ -42,6 +45,8 @@ class ControlInterruptIT {
     }
 
     /** Held at the swap after the whole expand: SIGTERM ends it cleanly, nothing swapped; release-swap and a rerun finish. */
+    // the slow suite's: sigtermWhilePausedExitsFour covers a signal while an operator holds the run
+    @Tag("slow")
     @Test
     void sigtermWhileSwapHeldExitsFour(TestDb db) throws Exception {
         db.loadFixture(1);

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,6 +31,8 @@ import org.uuidmig.testing.TestDb.CliResult;
  * status, which would describe the wrong server) must exit 2 with a message saying the server is
  * a hot standby and to use the primary, and leave primary and standby exactly as they were.
  */
+// the slow suite's: it starts a primary and a standby of its own
+@Tag("slow")
 class HotStandbyIT {
     private static LocalPostgres primary;
     private static LocalPostgres standby;

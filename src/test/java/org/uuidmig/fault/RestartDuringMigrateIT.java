@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,6 +35,8 @@ import org.uuidmig.testing.TestDb.CliResult;
  * inside the backfill on any machine. The server is a {@link LocalPostgres} of this class's own: the
  * shared test server must not be restarted.
  */
+// the slow suite's: it starts a server of its own to restart; the kill tests resume a run in the default suite
+@Tag("slow")
 class RestartDuringMigrateIT {
     private static final String[] MIGRATE = {"migrate", "--batch-size", "100", "--max-batch-time", "1ms"};
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +41,8 @@ class ThrottleIT {
      * The progress line says the run is throttled and why (issue 15 item 2), and status lists the throttle's decisions among
      * the last control events. The run is a subprocess, for its progress lines every 100 ms.
      */
+    // the slow suite's: RunProgressTest draws the throttle's state in the default suite; this runs it end to end
+    @Tag("slow")
     @Test
     void theProgressLineAndStatusShowTheThrottle(TestDb db) throws Exception {
         db.loadFixture(1);
@@ -48,7 +51,7 @@ class ThrottleIT {
         try {
             org.uuidmig.testing.Subprocess.Result r = org.uuidmig.testing.Subprocess.run(
                 java.util.List.of("-Duuidmig.progress.intervalMillis=100"), "migrate", "--url", db.url(), "--throttle",
-                "--max-slot-wal", "1", "--max-batch-time", "0", "--batch-size", "100", "--batch-delay", "10ms");
+                "--max-slot-wal", "1", "--max-batch-time", "0", "--batch-size", "400", "--batch-delay", "10ms");
             assertEquals(0, r.exitCode(), r.output());
             java.util.regex.Pattern throttled = java.util.regex.Pattern.compile(
                 "(?m)^backfill: [\\d,]+ of [\\d,]+ rows \\(\\d+%\\).*; throttled \\(level [1-4] of 4\\)(: |, easing: ).*slot");

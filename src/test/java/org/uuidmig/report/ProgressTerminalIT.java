@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,9 +42,21 @@ class ProgressTerminalIT {
     private static final Pattern COLUMN_LINE = Pattern.compile("^  \\S+\\.\\S+ +\\d+%  [\\d,]+/[\\d,]+ rows$");
     private static final Pattern LOG_MARK = Pattern.compile("\\[(ERROR|WARN|INFO|DEBUG)\\] ");
 
+    /** With the default --jobs 2; --jobs 1 is the slow suite's. */
     @ParameterizedTest(name = "--jobs {0}")
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {2})
     void oneBarFitsEightyColumnsAndLogLinesGoAboveIt(int jobs, TestDb db) throws Exception {
+        oneBarFitsEightyColumns(jobs, db);
+    }
+
+    @Tag("slow")
+    @ParameterizedTest(name = "--jobs {0}")
+    @ValueSource(ints = {1})
+    void oneBarFitsEightyColumnsWithOneJob(int jobs, TestDb db) throws Exception {
+        oneBarFitsEightyColumns(jobs, db);
+    }
+
+    private void oneBarFitsEightyColumns(int jobs, TestDb db) throws Exception {
         db.loadFixture(SCALE);
         long nullable = db.queryLong("SELECT count(*) FROM chat_messages WHERE sender_id IS NULL");
         assertTrue(nullable > 0, "the fixture has NULLs in a nullable column: " + nullable);

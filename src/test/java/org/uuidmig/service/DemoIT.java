@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.uuidmig.ExitCode;
@@ -39,6 +40,8 @@ class DemoIT {
     }
 
     /** demo --keep leaves the migrated database behind for a look. */
+    // the slow suite's: runsEndToEndAndDropsItsDatabase runs the same demo
+    @Tag("slow")
     @Test
     void keepLeavesTheMigratedDatabase() throws Exception {
         PostgresServer server = PostgresServer.get();

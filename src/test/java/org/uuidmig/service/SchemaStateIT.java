@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,6 +33,8 @@ class SchemaStateIT {
     }
 
     /** public migrated: t2 is not started, rollback --schema t2 leaves public alone, and migrate --schema t2 really migrates t2. */
+    // the slow suite's: oneUnfinishedMigrationPerDatabase keeps the schemas apart in the default suite
+    @Tag("slow")
     @Test
     void migrateOneSchemaThenTheOther(TestDb db) throws Exception {
         twoSchemas(db);

@@ -9,6 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,6 +48,8 @@ class StatusIT {
     }
 
     /** After migrate --phase expand: every column at step verify, backfilled to 100 %, still integer, its sync trigger in place. */
+    // the slow suite's: midBackfill, done and rolledBackBeforeSwap are the default suite's
+    @Tag("slow")
     @Test
     void afterExpand(TestDb db) throws Exception {
         db.loadFixture(1);
@@ -109,6 +112,8 @@ class StatusIT {
     }
 
     /** migrate halted right after the swap: swapped, every column uuid, clean-up pending. */
+    // the slow suite's: the other states are the default suite's
+    @Tag("slow")
     @Test
     void swappedBeforeCleanup(TestDb db) throws Exception {
         db.loadFixture(1);
@@ -189,6 +194,8 @@ class StatusIT {
     }
 
     /** uuidmig's own rollback after the swap: rolled back, not "unknown ... changed by other means". */
+    // the slow suite's: rolledBackBeforeSwap is the default suite's
+    @Tag("slow")
     @Test
     void rolledBackAfterSwap(TestDb db) throws Exception {
         db.loadFixture(1);

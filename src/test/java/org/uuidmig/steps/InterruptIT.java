@@ -39,6 +39,7 @@ class InterruptIT {
     }
 
     /** After the swap, rollback rebuilds the integer columns with a backfill; SIGTERM there, then the rerun finishes the rollback. */
+    @Tag("slow")
     @Test
     void sigtermDuringRollbackBackfill(TestDb db) throws Exception {
         interruptRollback(db, "TERM");

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,8 +57,9 @@ class LockContentionIT {
     /**
      * The same blocker while rollback runs, before and after the swap: rollback's lock requests are bounded by
      * lock_timeout too, with too few attempts it gives up with exit 4 naming the table, and a rerun restores the
-     * original catalog and data.
+     * original catalog and data. The slow suite's: migrate's case above is the default suite's.
      */
+    @Tag("slow")
     @ParameterizedTest(name = "rollback after the swap: {0}")
     @ValueSource(booleans = {false, true})
     void rollbackBoundsItsLocksGivesUpCleanlyAndARerunCompletes(boolean afterSwap, TestDb db) throws Exception {
@@ -248,6 +250,8 @@ class LockContentionIT {
     }
 
     /** Held after its first committed backfill batch, migrate's connections are terminated; then it goes on, fails, and a rerun completes. */
+    // the slow suite's: a lost session resumes like the kill points of the slow suite; KillResumeIT halts mid-backfill in the default suite
+    @Tag("slow")
     @Test
     void connectionTerminatedMidBackfillThenRerunCompletes(TestDb db) throws Exception {
         db.loadFixture(2);

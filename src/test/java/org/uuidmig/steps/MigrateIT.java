@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -59,6 +60,8 @@ class MigrateIT {
      * name, so a new oid) and the definitions are unchanged; an invalid leftover of an interrupted REINDEX
      * CONCURRENTLY is dropped first. --no-reindex leaves the indexes as they were.
      */
+    // the slow suite's: every migrate of the default suite runs the reindex; this measures what it gives back
+    @Tag("slow")
     @Test
     void rebuildsTheIndexesTheBackfillBloated(TestDb db, TestDb other) throws Exception {
         db.loadFixture(1);
@@ -158,6 +161,8 @@ class MigrateIT {
     }
 
     /** expand leaves the application's view unchanged (integers) with the sync trigger live; contract finishes. */
+    // the slow suite's: BlueGreenIT runs expand and contract in the default suite
+    @Tag("slow")
     @Test
     void expandThenContractEqualsPlainMigrate(TestDb db, TestDb reference) throws Exception {
         db.loadFixture(1);

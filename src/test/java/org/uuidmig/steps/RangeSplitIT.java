@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,7 +32,7 @@ import org.uuidmig.engine.PausePoints;
 @ExtendWith(PostgresExtension.class)
 class RangeSplitIT {
     private static final String COLUMN = "chat_messages.sender_id";
-    /** 15,000 rows, split at 4,000: 15 ranges (BackfillRanges.rangesFor). */
+    /** 15,000 rows, split at 4,000: 15 ranges (BackfillPolicy.rangesFor). */
     private static final String[] SPLIT = {"--column", COLUMN, "--jobs", "2", "--split-rows", "4000", "--batch-size", "100",
         "--max-batch-time", "0"};
 
@@ -113,6 +114,8 @@ class RangeSplitIT {
      * uuidmig set jobs=1 while a helper shares the ranges: the helper gives its range back before its next batch and ends
      * (with ranges still to do), and the column's own worker finishes every range, the one given back included.
      */
+    // the slow suite's: setJobsStartsAnotherWorkerLive and the split tests here cover live jobs and the split in the default suite
+    @Tag("slow")
     @Test
     void aLowerJobsSendsTheHelperAwayAndTheColumnsWorkerFinishes(TestDb db) throws Exception {
         fixture(db);

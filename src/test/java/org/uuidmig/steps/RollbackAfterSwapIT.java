@@ -51,6 +51,8 @@ class RollbackAfterSwapIT {
     }
 
     /** migrate, rollback, migrate, rollback: the second rollback gets its own Flyway row, and the end state is the original. */
+    // the slow suite's: rollbackAfterMigrateRestoresCatalogAndData rolls back once in the default suite
+    @Tag("slow")
     @Test
     void everyRollbackHasItsOwnFlywayRow(TestDb db) throws Exception {
         db.loadFixture(1);
@@ -74,8 +76,10 @@ class RollbackAfterSwapIT {
      * the swap back; the swap back; the schema drop, after the Flyway row) resumes and ends with the original catalog
      * and data.
      */
+    // the slow suite's: rollbackAfterMigrateRestoresCatalogAndData rolls back after the swap in the default suite, and KillResumeIT kills a run there
+    @Tag("slow")
     @ParameterizedTest(name = "rollback halted after {0}, then resumed")
-    @ValueSource(strings = {"backfill user_request_assigns.user_id", RollbackSteps.SWAP})
+    @ValueSource(strings = {RollbackSteps.SWAP})
     void killedRollbackResumes(String step, TestDb db) throws Exception {
         killedRollbackAfter(step, db);
     }
@@ -83,7 +87,8 @@ class RollbackAfterSwapIT {
     /** More halt points, for the slow suite. */
     @Tag("slow")
     @ParameterizedTest(name = "rollback halted after {0}, then resumed")
-    @ValueSource(strings = {"rollback_expand service_requests", "verify user_roles", RollbackSteps.STATE})
+    @ValueSource(strings = {"backfill user_request_assigns.user_id", "rollback_expand service_requests", "verify user_roles",
+        RollbackSteps.STATE})
     void killedRollbackResumesMorePoints(String step, TestDb db) throws Exception {
         killedRollbackAfter(step, db);
     }
@@ -97,6 +102,8 @@ class RollbackAfterSwapIT {
      * Halted in the middle of the reverse backfill (batches of 100 rows on any machine: --max-batch-time 0ms never lets
      * the size grow), the rerun continues from the checkpoint. The first batch is the slow suite's.
      */
+    // the slow suite's: the default suite kills this rollback at its swap back (killedRollbackResumes)
+    @Tag("slow")
     @ParameterizedTest(name = "rollback halted after {0} backfill batches, then resumed")
     @ValueSource(ints = {7})
     void killedMidBackfillRollbackResumes(int batches, TestDb db) throws Exception {

@@ -34,7 +34,7 @@ class RollbackIT {
      * (pg_dump --schema-only and the normalised snapshot) and the data, and drops schema uuidmig.
      */
     @ParameterizedTest(name = "migrate halted at {0}, then rollback")
-    @ValueSource(strings = {"haltAfter=backfill message_read_states.user_id", "haltBefore=swap"})
+    @ValueSource(strings = {"haltBefore=swap"})
     void rollbackAfterHaltedMigrateRestoresEverything(String point, TestDb db) throws Exception {
         haltedMigrateThenRollback(point, db);
     }
@@ -42,7 +42,7 @@ class RollbackIT {
     /** More halt points, for the slow suite. */
     @Tag("slow")
     @ParameterizedTest(name = "migrate halted at {0}, then rollback")
-    @ValueSource(strings = {"haltAfter=prepare", "haltAfter=reindex chat_messages",
+    @ValueSource(strings = {"haltAfter=backfill message_read_states.user_id", "haltAfter=prepare", "haltAfter=reindex chat_messages",
         "haltAfter=index chat_read_monitors.user_id ix_chat_read_monitors_request_id_incl", "haltAfter=foreign_key message_read_states.user_id",
         "haltAfter=expand chat_messages", "haltAfter=count message_read_states", "haltAfter=users_key",
         "haltAfter=not_null service_requests.requester_id", "haltAfter=verify chat_read_monitors"})
@@ -66,6 +66,8 @@ class RollbackIT {
     }
 
     /** After a complete expand phase (sync triggers live, no Flyway involved), rollback restores everything. */
+    // the slow suite's: BlueGreenIT.rollbackDuringTheWindowDropsTheViews rolls back after the expand phase in the default suite
+    @Tag("slow")
     @Test
     void rollbackAfterExpandPhase(TestDb db) throws Exception {
         db.loadFixture(1);
@@ -93,6 +95,8 @@ class RollbackIT {
     }
 
     /** After a rollback before the swap, migrate runs again (2215 goes in after 2216), and a second rollback gets its own row. */
+    // the slow suite's: a rollback and a second migrate are each the default suite's elsewhere; this chains them
+    @Tag("slow")
     @Test
     void migrateAgainAfterRollbackBeforeSwap(TestDb db) throws Exception {
         db.loadFixture(1);
@@ -136,8 +140,10 @@ class RollbackIT {
      * window, the triggers, the index copies, the columns, the users key, then Flyway records the rollback, and the
      * schema drop), resumes and ends in the same place.
      */
+    // the slow suite's: the default suite kills a rollback in RollbackAfterSwapIT.killedRollbackResumes
+    @Tag("slow")
     @ParameterizedTest(name = "rollback halted after {0}, then resumed")
-    @ValueSource(strings = {"rollback_columns chat_messages", RollbackSteps.STATE})
+    @ValueSource(strings = {"rollback_columns chat_messages"})
     void killedRollbackResumes(String step, TestDb db) throws Exception {
         killedRollbackThenResume(step, db);
     }
@@ -145,7 +151,7 @@ class RollbackIT {
     /** More halt points, for the slow suite. */
     @Tag("slow")
     @ParameterizedTest(name = "rollback halted after {0}, then resumed")
-    @ValueSource(strings = {"rollback_triggers service_request_notes", "rollback_users_key", "rollback_window",
+    @ValueSource(strings = {RollbackSteps.STATE, "rollback_triggers service_request_notes", "rollback_users_key", "rollback_window",
         "rollback_triggers chat_messages", "rollback_index", "rollback_columns service_request_notes"})
     void killedRollbackResumesMorePoints(String step, TestDb db) throws Exception {
         killedRollbackThenResume(step, db);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,6 +46,8 @@ class UnderLoadIT {
         assertTrue(post.out().contains("inserted"), "validate-post explains the application's inserts: " + post.out());
     }
 
+    // the slow suite's: migrateUnderLoad runs the same load in the default suite
+    @Tag("slow")
     @Test
     void rollbackAfterTheSwapUnderLoad(TestDb db) throws Exception {
         db.loadFixture(3);
