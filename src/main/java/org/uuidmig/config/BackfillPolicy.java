@@ -36,6 +36,22 @@ public record BackfillPolicy(int batchSize, Duration batchDelay, Duration maxBat
         return new BackfillPolicy(1000, Duration.ZERO, Duration.ofMillis(200), DEFAULT_JOBS, true);
     }
 
+    /** The most ranges a split backfill gets: a worker that ends early idles at most a 64th of the table's time. */
+    public static final int MAX_RANGES = 64;
+
+    /**
+     * How many ranges the backfill of a table of {@code rows} rows gets: 1 (not split) below --split-rows, else 4 at
+     * --split-rows and one more per quarter of it, at most {@value #MAX_RANGES}. The engine splits by it, and plan
+     * --estimate schedules by it.
+     */
+    public int rangesFor(long rows) {
+        if (splitRows <= 0 || rows < splitRows) {
+            return 1;
+        }
+        long n = rows * 4 / splitRows;
+        return (int) Math.max(2, Math.min(MAX_RANGES, n));
+    }
+
     public BackfillPolicy withReindex(boolean value) {
         return new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, value, splitRows);
     }

@@ -77,7 +77,16 @@ public final class EstimateModel {
         Map<String, Integer> notNullByTable = new LinkedHashMap<>();
         Map<String, Long> batchRowsByTable = new LinkedHashMap<>();
         long tableCount = columns.stream().map(ColumnInput::table).distinct().count();
-        double contention = 1 + JOB_CONTENTION * (Math.min(policy.jobs(), tableCount) - 1);
+        // a table of at least --split-rows rows has its backfill split into ranges that free workers share
+        Map<String, Integer> splitRanges = new LinkedHashMap<>();
+        columns.stream().map(ColumnInput::table).distinct().forEach(name -> {
+            int ranges = policy.rangesFor(Math.max(byName.get(name).rows(), 0));
+            if (ranges > 1) {
+                splitRanges.put(name, ranges);
+            }
+        });
+        long workersAtOnce = Math.min(policy.jobs(), tableCount + splitRanges.values().stream().mapToLong(r -> r - 1).sum());
+        double contention = 1 + JOB_CONTENTION * (workersAtOnce - 1);
         long rowImageBytes = 0;
         long indexEntryBytes = 0;
         long vacuumBytes = 0;
@@ -195,7 +204,7 @@ public final class EstimateModel {
                 checkSeconds += read * (passesByTable.getOrDefault(t.name(), 0) + notNullByTable.getOrDefault(t.name(), 0)
                     + 1.0 / Math.min(Math.max(1, policy.jobs()), tableCount));
             }
-            blockSeconds = schedule(order(columns, byName), backfillByTable, buildsByTable, policy.jobs());
+            blockSeconds = schedule(order(columns, byName), backfillByTable, buildsByTable, policy.jobs(), splitRanges);
             totalSeconds = FIXED_SECONDS + countSeconds + blockSeconds + checkSeconds;
         }
         List<String> timeAssumptions = new ArrayList<>();
@@ -210,6 +219,14 @@ public final class EstimateModel {
             : policy.jobs() + " tables backfilled at once, largest first, each " + String.format(java.util.Locale.ROOT, "%.1f", contention)
             + "x slower than its sample alone (on the 2-core benchmark machine --jobs 2 made the backfills 1.33x as fast as "
             + "--jobs 1, not 2x; a server with idle cores to spare does better)"));
+        if (policy.jobs() > 1) {
+            timeAssumptions.add(splitRanges.isEmpty()
+                ? "--split-rows " + policy.splitRows() + ": no table is that large, so none is split"
+                : "--split-rows " + policy.splitRows() + ": " + String.join(", ", splitRanges.entrySet().stream()
+                    .map(e -> e.getKey() + " in " + e.getValue() + " ranges").toList()) + "; once no table waits for a worker, "
+                    + "free workers share a split table's ranges, counted as work shared evenly (the best case: a range is not "
+                    + "cut again once started)");
+        }
         timeAssumptions.add("batches sized to --max-batch-time " + describe(policy.maxBatchTime())
             + (policy.batchDelay().isZero() ? ", no --batch-delay" : ", --batch-delay " + describe(policy.batchDelay()) + " after each"));
         timeAssumptions.add("index builds (" + (policy.reindex() ? "REINDEX of the indexes the backfill bloated and " : "")
@@ -356,39 +373,86 @@ public final class EstimateModel {
             .sorted((a, b) -> Long.compare(tables.get(b).rows(), tables.get(a).rows())).toList();
     }
 
+    /** The backfill block without split backfills: see the other schedule. */
+    static double schedule(List<String> order, Map<String, Double> backfill, Map<String, List<Double>> builds, int jobs) {
+        return schedule(order, backfill, builds, jobs, Map.of());
+    }
+
     /**
      * The backfill block as StepRunner runs it: each table's backfills, then its index builds, on one of {@code jobs}
      * workers, the next table going to the first worker free; index builds one at a time across workers, in the order
-     * they are asked for. A small event simulation; returns when the last worker is done.
+     * they are asked for. A table in {@code splitRanges} has its backfill split into that many ranges: once no table
+     * waits for a worker, a free worker helps the split backfill with the most work left per worker, up to one worker
+     * per range, and goes back to the pool when it ends. The work of a split backfill is shared evenly (a fluid: a
+     * range half done when a helper arrives is not cut again in the engine, so this is the best case). A small event
+     * simulation; returns when the last worker is done.
      */
-    static double schedule(List<String> order, Map<String, Double> backfill, Map<String, List<Double>> builds, int jobs) {
-        record Event(double time, long seq, int worker, String table, boolean backfillDone) {
-        }
-        java.util.PriorityQueue<Event> events = new java.util.PriorityQueue<>(
-            java.util.Comparator.comparingDouble(Event::time).thenComparingLong(Event::seq));
-        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(order);
-        long seq = 0;
-        for (int w = 0; w < Math.max(1, jobs) && !queue.isEmpty(); w++) {
-            String t = queue.poll();
-            events.add(new Event(backfill.getOrDefault(t, 0.0), seq++, w, t, true));
-        }
-        double buildFree = 0;
-        double end = 0;
-        while (!events.isEmpty()) {
-            Event e = events.poll();
-            if (e.backfillDone()) {
-                double start = Math.max(e.time(), buildFree);
-                buildFree = start + builds.getOrDefault(e.table(), List.of()).stream().mapToDouble(Double::doubleValue).sum();
-                events.add(new Event(buildFree, seq++, e.worker(), e.table(), false));
-            } else {
-                end = Math.max(end, e.time());
-                if (!queue.isEmpty()) {
-                    String t = queue.poll();
-                    events.add(new Event(e.time() + backfill.getOrDefault(t, 0.0), seq++, e.worker(), t, true));
-                }
+    static double schedule(List<String> order, Map<String, Double> backfill, Map<String, List<Double>> builds, int jobs,
+                           Map<String, Integer> splitRanges) {
+        final class Running {
+            final String table;
+            double left;
+            int workers = 1;
+
+            Running(String table) {
+                this.table = table;
+                this.left = backfill.getOrDefault(table, 0.0);
             }
         }
-        return end;
+        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(order);
+        List<Running> running = new ArrayList<>();
+        // the times the workers busy with their table's index builds are free again
+        java.util.PriorityQueue<Double> building = new java.util.PriorityQueue<>();
+        int free = Math.max(1, jobs);
+        double now = 0;
+        double buildFree = 0;
+        double end = 0;
+        while (true) {
+            while (free > 0 && !queue.isEmpty()) {
+                running.add(new Running(queue.poll()));
+                free--;
+            }
+            while (free > 0) {
+                Running help = null;
+                for (Running r : running) {
+                    if (r.workers < splitRanges.getOrDefault(r.table, 1) && r.left > 0
+                        && (help == null || r.left / r.workers > help.left / help.workers)) {
+                        help = r;
+                    }
+                }
+                if (help == null) {
+                    break;
+                }
+                help.workers++;
+                free--;
+            }
+            if (running.isEmpty() && building.isEmpty()) {
+                return end;
+            }
+            double next = building.isEmpty() ? Double.MAX_VALUE : building.peek();
+            for (Running r : running) {
+                next = Math.min(next, now + r.left / r.workers);
+            }
+            for (Running r : running) {
+                r.left -= (next - now) * r.workers;
+            }
+            now = next;
+            for (java.util.Iterator<Running> it = running.iterator(); it.hasNext(); ) {
+                Running r = it.next();
+                if (r.left <= 1e-9) {
+                    it.remove();
+                    free += r.workers - 1; // the helpers; the table's own worker builds its indexes
+                    double start = Math.max(now, buildFree);
+                    buildFree = start + builds.getOrDefault(r.table, List.of()).stream().mapToDouble(Double::doubleValue).sum();
+                    building.add(buildFree);
+                }
+            }
+            while (!building.isEmpty() && building.peek() <= now) {
+                building.poll();
+                free++;
+                end = Math.max(end, now);
+            }
+        }
     }
 
     /** 8 when adding {@code added} columns makes the row header (23 bytes + null bitmap, aligned to 8) grow, else 0. */

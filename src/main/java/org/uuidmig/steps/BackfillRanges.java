@@ -44,8 +44,6 @@ import org.uuidmig.engine.StepIds;
 final class BackfillRanges {
     static final String KEYSET = "keyset";
     static final String CTID = "ctid";
-    /** At most this many ranges: a worker that ends early idles at most a 64th of the table's time. */
-    static final int MAX_RANGES = 64;
     /** Sampled keys per range wanted, for bounds that make ranges of about equal rows. */
     private static final int SAMPLE_PER_RANGE = 1000;
 
@@ -84,15 +82,6 @@ final class BackfillRanges {
         List<Range> pending() {
             return ranges.stream().filter(r -> !r.done).toList();
         }
-    }
-
-    /** How many ranges a table of {@code rows} gets: 4 at --split-rows, one more per quarter of it, at most 64. */
-    static int rangesFor(long rows, long splitRows) {
-        if (splitRows <= 0 || rows < splitRows) {
-            return 1;
-        }
-        long n = rows * 4 / splitRows;
-        return (int) Math.max(2, Math.min(MAX_RANGES, n));
     }
 
     /** The column's recorded split, or null when its backfill is not split. */

@@ -137,7 +137,7 @@ final class BackfillStep implements MigrationStep {
             out.add(PlannedStatement.repeated(ctidSql(ctx), batchLock,
                 "no primary key: repeated per range of heap pages, then catch-up passes"));
         }
-        if (BackfillRanges.rangesFor(Math.max(col.table().estimatedRows(), 0), ctx.settings().backfill().splitRows()) > 1) {
+        if (ctx.settings().backfill().rangesFor(Math.max(col.table().estimatedRows(), 0)) > 1) {
             // about --split-rows rows or more (the count step decides): ranges that the jobs share
             if (keyset()) {
                 out.add(PlannedStatement.once(MigrationSql.sampleKeys(ctx.schema(), col, col.table().keyColumns()), "ACCESS SHARE",
@@ -214,7 +214,7 @@ final class BackfillStep implements MigrationStep {
      * smaller (or its key sample too small to split).
      */
     private BackfillRanges.Split split(StepContext ctx, long rows) throws SQLException {
-        int n = BackfillRanges.rangesFor(rows, ctx.settings().backfill().splitRows());
+        int n = ctx.settings().backfill().rangesFor(rows);
         if (n < 2) {
             return null;
         }

@@ -70,6 +70,36 @@ class EstimateModelTest {
     }
 
     @Test
+    void freeWorkersShareASplitBackfillOnceNoTableWaits() {
+        Map<String, List<Double>> none = Map.of("a", List.of(), "b", List.of());
+        // one table in 4 ranges, two workers: both on it from the start
+        assertEquals(5.0, EstimateModel.schedule(List.of("a"), Map.of("a", 10.0), none, 2, Map.of("a", 4)), 1e-9);
+        assertEquals(10.0, EstimateModel.schedule(List.of("a"), Map.of("a", 10.0), none, 2), 1e-9, "not split: one worker");
+        // b waits for no one: a on worker 1, b on worker 2 (0..2), then worker 2 helps a: 8 left at 2, two workers, done at 6
+        assertEquals(6.0, EstimateModel.schedule(List.of("a", "b"), Map.of("a", 10.0, "b", 2.0), none, 2, Map.of("a", 4)), 1e-9);
+        // at most one worker per range: 3 workers on a table of 2 ranges finish it at 5, the third idles
+        assertEquals(5.0, EstimateModel.schedule(List.of("a"), Map.of("a", 10.0), none, 3, Map.of("a", 2)), 1e-9);
+        // the helper goes back when a's backfill ends; a's worker builds its index (1) while the helper is free
+        assertEquals(6.0, EstimateModel.schedule(List.of("a"), Map.of("a", 10.0), Map.of("a", List.of(1.0)), 2, Map.of("a", 4)), 1e-9);
+    }
+
+    @Test
+    void theEstimateSplitsTheTablesTheRunWouldSplit() {
+        EstimateModel.ColumnInput col = new EstimateModel.ColumnInput("t.user_id", "t", true, sample("t.user_id"));
+        BackfillPolicy unsplit = new BackfillPolicy(1000, Duration.ZERO, Duration.ofMillis(200), 2, false, 0);
+        BackfillPolicy split = new BackfillPolicy(1000, Duration.ZERO, Duration.ofMillis(200), 2, false, 500_000);
+        Estimate one = EstimateModel.estimate(SERVER, List.of(table("t", 1_000_000)), List.of(col), unsplit);
+        Estimate two = EstimateModel.estimate(SERVER, List.of(table("t", 1_000_000)), List.of(col), split);
+        // the block is t's backfill, then its index copy; split, both jobs work on t's backfill: half the work each, each
+        // 1.5x slower beside the other (JOB_CONTENTION)
+        double unsplitBackfill = one.time().backfillSeconds() - one.time().indexSeconds();
+        assertEquals(unsplitBackfill * 0.75, two.time().backfillSeconds() - two.time().indexSeconds(), unsplitBackfill * 1e-6);
+        assertTrue(two.time().assumptions().stream().anyMatch(a -> a.contains("t in 8 ranges")), two.time().assumptions().toString());
+        assertTrue(one.time().assumptions().stream().anyMatch(a -> a.contains("--split-rows 0: no table is that large")),
+            one.time().assumptions().toString());
+    }
+
+    @Test
     void timeGrowsWithTheRowsAndTheSampleSpeed() {
         Estimate small = EstimateModel.estimate(SERVER, List.of(table("t", 100_000)), List.of(new EstimateModel.ColumnInput("t.user_id",
             "t", true, sample("t.user_id"))), ONE_JOB);

@@ -5,22 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
+import org.uuidmig.config.BackfillPolicy;
 import org.uuidmig.engine.StepContext;
 
 /** How a backfill is split, recorded and shared: every page covered once, state that survives a rerun, ranges given back. */
 class BackfillRangesTest {
     @Test
     void onlyTablesFromSplitRowsOnAreSplitAndIntoAtMost64Ranges() {
-        assertEquals(1, BackfillRanges.rangesFor(499_999, 500_000));
-        assertEquals(4, BackfillRanges.rangesFor(500_000, 500_000));
-        assertEquals(16, BackfillRanges.rangesFor(2_000_000, 500_000));
-        assertEquals(BackfillRanges.MAX_RANGES, BackfillRanges.rangesFor(1_000_000_000, 500_000));
-        assertEquals(1, BackfillRanges.rangesFor(1_000_000_000, 0), "--split-rows 0 never splits");
+        BackfillPolicy at500k = new BackfillPolicy(1000, Duration.ZERO, Duration.ofMillis(200), 2, true, 500_000);
+        assertEquals(1, at500k.rangesFor(499_999));
+        assertEquals(4, at500k.rangesFor(500_000));
+        assertEquals(16, at500k.rangesFor(2_000_000));
+        assertEquals(BackfillPolicy.MAX_RANGES, at500k.rangesFor(1_000_000_000));
+        assertEquals(1, new BackfillPolicy(1000, Duration.ZERO, Duration.ofMillis(200), 2, true, 0).rangesFor(1_000_000_000),
+            "--split-rows 0 never splits");
     }
 
     @Test
