@@ -373,11 +373,6 @@ public final class EstimateModel {
             .sorted((a, b) -> Long.compare(tables.get(b).rows(), tables.get(a).rows())).toList();
     }
 
-    /** The backfill block without split backfills: see the other schedule. */
-    static double schedule(List<String> order, Map<String, Double> backfill, Map<String, List<Double>> builds, int jobs) {
-        return schedule(order, backfill, builds, jobs, Map.of());
-    }
-
     /**
      * The backfill block as StepRunner runs it: each table's backfills, then its index builds, on one of {@code jobs}
      * workers, the next table going to the first worker free; index builds one at a time across workers, in the order

@@ -64,9 +64,9 @@ class EstimateModelTest {
     void scheduleRunsTablesOnJobsWorkersAndIndexBuildsOneAtATime() {
         Map<String, Double> backfill = Map.of("a", 10.0, "b", 6.0, "c", 4.0);
         Map<String, List<Double>> builds = Map.of("a", List.of(1.0), "b", List.of(1.0), "c", List.of(1.0));
-        assertEquals(23.0, EstimateModel.schedule(List.of("a", "b", "c"), backfill, builds, 1), 1e-9);
+        assertEquals(23.0, EstimateModel.schedule(List.of("a", "b", "c"), backfill, builds, 1, Map.of()), 1e-9);
         // two workers: a on 1 (0..10, build 10..11); b on 2 (0..6, build 6..7); c on 2 (7..11, build waits for a's: 11..12)
-        assertEquals(12.0, EstimateModel.schedule(List.of("a", "b", "c"), backfill, builds, 2), 1e-9);
+        assertEquals(12.0, EstimateModel.schedule(List.of("a", "b", "c"), backfill, builds, 2, Map.of()), 1e-9);
     }
 
     @Test
@@ -74,7 +74,7 @@ class EstimateModelTest {
         Map<String, List<Double>> none = Map.of("a", List.of(), "b", List.of());
         // one table in 4 ranges, two workers: both on it from the start
         assertEquals(5.0, EstimateModel.schedule(List.of("a"), Map.of("a", 10.0), none, 2, Map.of("a", 4)), 1e-9);
-        assertEquals(10.0, EstimateModel.schedule(List.of("a"), Map.of("a", 10.0), none, 2), 1e-9, "not split: one worker");
+        assertEquals(10.0, EstimateModel.schedule(List.of("a"), Map.of("a", 10.0), none, 2, Map.of()), 1e-9, "not split: one worker");
         // b waits for no one: a on worker 1, b on worker 2 (0..2), then worker 2 helps a: 8 left at 2, two workers, done at 6
         assertEquals(6.0, EstimateModel.schedule(List.of("a", "b"), Map.of("a", 10.0, "b", 2.0), none, 2, Map.of("a", 4)), 1e-9);
         // at most one worker per range: 3 workers on a table of 2 ranges finish it at 5, the third idles

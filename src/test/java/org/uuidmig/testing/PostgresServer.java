@@ -49,8 +49,8 @@ public final class PostgresServer {
     public TestDb createDatabase(String name) throws SQLException {
         try (Connection c = DriverManager.getConnection(adminUrl, adminProps); java.sql.Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + org.uuidmig.db.Sql.ident(name));
-            st.execute("CREATE DATABASE " + org.uuidmig.db.Sql.ident(name) + " TEMPLATE template0");
         }
+        create(name);
         return new TestDb(this, name);
     }
 

@@ -17,7 +17,7 @@ import org.uuidmig.db.Sql;
  * server never sees them.
  */
 final class Templates {
-    /** Builds a template: fills the given fresh, empty database. */
+    /** Builds a template: fills the given database, which is created when first used (or copied, {@link TestDb#lazy}). */
     interface Builder {
         void build(TestDb template) throws SQLException;
     }
@@ -40,11 +40,8 @@ final class Templates {
         String template = BUILT.get(key);
         if (template == null) {
             template = "uuidmig_tpl_" + TestNames.RUN + "_" + key;
-            try (Connection c = PostgresServer.admin(); Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + Sql.ident(template) + " TEMPLATE template0");
-            }
-            BUILT.put(key, template);
-            builder.build(new TestDb(PostgresServer.get(), template));
+            BUILT.put(key, template); // dropped at exit even if the build fails half-way
+            builder.build(TestDb.lazy(PostgresServer.get(), template));
         }
         long until = System.nanoTime() + 20_000_000_000L;
         while (true) {
