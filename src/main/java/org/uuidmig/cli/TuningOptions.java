@@ -68,10 +68,16 @@ public class TuningOptions {
     Duration waitTimeout;
 
     @Option(names = "--max-latency-factor", paramLabel = "FACTOR", defaultValue = "3",
-        description = "Health bound: the probe transaction (a one-row write and its commit in schema uuidmig, once a second) "
-            + "may take this many times its baseline, the median of probes before the steps start; 1 to 1000 (default: "
-            + "${DEFAULT-VALUE}). A signal over its bound is logged, shown by uuidmig status and exported as a metric.")
+        description = "Health bound: the probe transaction (a one-row write and its commit in schema uuidmig, five times a "
+            + "second) may take this many times its baseline, the median of probes before the steps start, at the 90th "
+            + "percentile of the last 2 s; 1 to 1000 (default: ${DEFAULT-VALUE}). A signal over its bound is logged, shown by "
+            + "uuidmig status and exported as a metric.")
     double maxLatencyFactor;
+
+    @Option(names = "--latency-floor", paramLabel = "DURATION", defaultValue = "2ms", converter = DurationConverter.class,
+        description = "The probe is over its bound only if it is also at least this much slower than its baseline, so that "
+            + "a fast idle server's noise (0.5 ms becoming 1.6 ms) is not a signal; 0 to 1h (default: ${DEFAULT-VALUE}).")
+    Duration latencyFloor;
 
     @Option(names = "--max-replica-lag", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
         description = "Health bound: the replay lag of the slowest physical standby (pg_stat_replication.replay_lag) "
@@ -89,9 +95,11 @@ public class TuningOptions {
             + "a migrated table is always over its bound. docs/metrics.md describes every signal.")
     Duration maxXactAge;
 
-    @Option(names = "--throttle", description = "Slow the backfill down while a health signal is over its bound: fewer jobs, "
-        + "shorter batches, a pause after each; back to the options once healthy for 5 s. Off by default for now "
-        + "(docs/metrics.md, \"Throttling\"). An operator's uuidmig set wins over it.")
+    @Option(names = "--throttle", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Without it (the default), the backfill starts gently and slows down while a health signal is over "
+            + "its bound: fewer jobs, shorter batches, a pause after each; it speeds up one level per 10 healthy seconds. "
+            + "--no-throttle runs at the options' speed throughout, for a maintenance window (docs/metrics.md, "
+            + "\"Throttling\"). An operator's uuidmig set wins over either.")
     boolean throttle;
 
     /**
@@ -138,7 +146,8 @@ public class TuningOptions {
             backfillDurationProblem("--max-batch-time", maxBatchTime),
             backfillDurationProblem("--batch-delay", batchDelay),
             DurationConverter.outOfRange("--max-replica-lag", maxReplicaLag, ms, DurationConverter.MAX, null),
-            DurationConverter.outOfRange("--max-xact-age", maxXactAge, ms, DurationConverter.MAX, null)}) {
+            DurationConverter.outOfRange("--max-xact-age", maxXactAge, ms, DurationConverter.MAX, null),
+            DurationConverter.outOfRange("--latency-floor", latencyFloor, Duration.ZERO, Duration.ofHours(1), null)}) {
             if (problem != null) {
                 throw new ParameterException(spec.commandLine(), problem);
             }
@@ -151,6 +160,6 @@ public class TuningOptions {
         }
         return new MigrationSettings(new LockPolicy(lockTimeout, waitTimeout, lockAttempts, swapLockWait),
             new BackfillPolicy(batchSize, batchDelay, maxBatchTime, jobs, reindex, splitRows), run,
-            new HealthPolicy(maxLatencyFactor, maxReplicaLag, maxSlotWal, maxXactAge, throttle), null);
+            new HealthPolicy(maxLatencyFactor, latencyFloor, maxReplicaLag, maxSlotWal, maxXactAge, throttle), null);
     }
 }

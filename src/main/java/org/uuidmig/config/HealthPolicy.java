@@ -8,21 +8,29 @@ import java.time.Duration;
  * {@code uuidmig status} and exports as a metric.
  *
  * @param maxLatencyFactor the probe transaction's latency, as a multiple of its baseline measured before the steps start
+ * @param latencyFloor     how much slower than its baseline the probe must also be to be over its bound: on an idle
+ *                         server a probe of 0.5 ms that takes 1.6 ms is 3.2x its baseline and means nothing
  * @param maxReplicaLag    the replay lag of the slowest physical standby (pg_stat_replication.replay_lag)
  * @param maxSlotWalBytes  the WAL the most demanding replication slot retains (pg_current_wal_lsn() - restart_lsn)
  * @param maxXactAge       the age of the oldest transaction, other than uuidmig's own, that holds back the cleanup of
  *                         dead rows in the database
- * @param throttle         whether the backfill slows down while a signal is over its bound (--throttle)
+ * @param throttle         whether the backfill slows down while a signal is over its bound (on unless --no-throttle)
  */
-public record HealthPolicy(double maxLatencyFactor, Duration maxReplicaLag, long maxSlotWalBytes, Duration maxXactAge,
-                           boolean throttle) {
-    /** The bounds, without throttling. */
+public record HealthPolicy(double maxLatencyFactor, Duration latencyFloor, Duration maxReplicaLag, long maxSlotWalBytes,
+                           Duration maxXactAge, boolean throttle) {
+    /** The bounds, with the default latency floor, as a monitor watches them; throttling is the caller's (here off). */
     public HealthPolicy(double maxLatencyFactor, Duration maxReplicaLag, long maxSlotWalBytes, Duration maxXactAge) {
-        this(maxLatencyFactor, maxReplicaLag, maxSlotWalBytes, maxXactAge, false);
+        this(maxLatencyFactor, DEFAULT_LATENCY_FLOOR, maxReplicaLag, maxSlotWalBytes, maxXactAge, false);
+    }
+
+    public HealthPolicy withThrottle(boolean value) {
+        return new HealthPolicy(maxLatencyFactor, latencyFloor, maxReplicaLag, maxSlotWalBytes, maxXactAge, value);
     }
 
     /** Default of --max-latency-factor. */
     public static final double DEFAULT_LATENCY_FACTOR = 3.0;
+    /** Default of --latency-floor. */
+    public static final Duration DEFAULT_LATENCY_FLOOR = Duration.ofMillis(2);
     /** Default of --max-replica-lag. */
     public static final Duration DEFAULT_REPLICA_LAG = Duration.ofSeconds(10);
     /** Default of --max-slot-wal: 1 GB (1024 MB, as PostgreSQL counts). */
@@ -33,7 +41,7 @@ public record HealthPolicy(double maxLatencyFactor, Duration maxReplicaLag, long
     public static final double MIN_LATENCY_FACTOR = 1.0;
     public static final double MAX_LATENCY_FACTOR = 1000.0;
 
-    /** The defaults of --max-latency-factor, --max-replica-lag, --max-slot-wal and --max-xact-age. */
+    /** The defaults of the bounds (--max-latency-factor, --latency-floor, --max-replica-lag, --max-slot-wal, --max-xact-age), without throttling. */
     public static HealthPolicy defaults() {
         return new HealthPolicy(DEFAULT_LATENCY_FACTOR, DEFAULT_REPLICA_LAG, DEFAULT_SLOT_WAL, DEFAULT_XACT_AGE);
     }

@@ -22,12 +22,15 @@ public record MigrationSettings(LockPolicy lock, BackfillPolicy backfill, RunOpt
         CONTRACT
     }
 
-    /** With the health bounds at their defaults and no metrics endpoint. */
+    /** With the health bounds at their defaults, not throttled, and no metrics endpoint. */
     public MigrationSettings(LockPolicy lock, BackfillPolicy backfill, RunOptions run) {
         this(lock, backfill, run, HealthPolicy.defaults(), null);
     }
 
-    /** migrate with every option at its default. */
+    /**
+     * migrate with every option at its default but the throttle's: off, as with --no-throttle (the demo, on a scratch
+     * database nothing else uses, and tests that call a service directly).
+     */
     public static MigrationSettings defaults() {
         return new MigrationSettings(LockPolicy.defaults(), BackfillPolicy.defaults(), RunOptions.migrate());
     }

@@ -64,9 +64,15 @@ public final class RunControl {
     /** The health controller, when the run throttles (--throttle); set once, before the steps start. */
     private volatile Throttle throttle;
 
-    /** Lets the health controller adjust the knobs from the next poll on (below the operator's overrides). */
+    /**
+     * Lets the health controller adjust the knobs from the next poll on (below the operator's overrides); that poll is
+     * due at once, so that the first batch already runs at the throttle's start level.
+     */
     public void throttle(Throttle t) {
         this.throttle = t;
+        synchronized (lock) {
+            nextPoll = System.nanoTime();
+        }
     }
 
     /** Why the run is throttled now, or null. */

@@ -6,15 +6,21 @@ import java.util.function.Supplier;
 
 /**
  * The health controller (issue 15 item 2): turns "is a health signal over its bound, and which" into a throttle level
- * that {@link RunControl} applies to the backfill's knobs, below the operator's overrides. It backs off at once (one
- * level per second while a signal stays over) and ramps up slowly (one level after {@value #HEALTHY_SECONDS} healthy
- * seconds in a row). Level 0 is the run's options; each level halves the jobs (at least 1) and the batch time (at
+ * that {@link RunControl} applies to the backfill's knobs, below the operator's overrides. A run starts at level
+ * {@value #START_LEVEL}; it backs off at once (one level per second while a signal stays over) and ramps up slowly
+ * (one level after {@value #HEALTHY_SECONDS} healthy seconds in a row). Level 0 is the run's options; each level halves the jobs (at least 1) and the batch time (at
  * least 20 ms; fixed batches stay fixed), and adds a pause after each batch (50 ms, doubling to 400 ms at level 4).
  * Evaluated once per control poll, about once a second.
  */
 public final class Throttle {
     static final int MAX_LEVEL = 4;
-    static final int HEALTHY_SECONDS = 5;
+    static final int HEALTHY_SECONDS = 10;
+    /**
+     * The level a run starts at: the first seconds at full speed, before the first sample can say anything, were a
+     * large part of the application's slow transactions in the benchmark (docs/performance.md, "Calibrating the
+     * throttle"); a healthy server gets the options' speed back after 2 x {@value #HEALTHY_SECONDS} s.
+     */
+    public static final int START_LEVEL = 2;
 
     /**
      * One health sample as the controller sees it: when it was taken, and why the database is unhealthy in it ("probe
@@ -32,9 +38,21 @@ public final class Throttle {
     /** Whether the last evaluation found a signal over its bound. */
     private boolean over;
 
+    /** Whether the start level has been announced (and so applied). */
+    private boolean started;
+
     /** @param readings the latest health sample, or null before the first */
     public Throttle(Supplier<Reading> readings) {
+        this(readings, START_LEVEL);
+    }
+
+    /**
+     * @param readings   the latest health sample, or null before the first
+     * @param startLevel the level the run starts at, before any sample: it eases from there while healthy
+     */
+    public Throttle(Supplier<Reading> readings, int startLevel) {
         this.readings = readings;
+        this.level = Math.max(0, Math.min(MAX_LEVEL, startLevel));
     }
 
     /**
@@ -44,6 +62,13 @@ public final class Throttle {
      * twice) for one reading.
      */
     synchronized String evaluate() {
+        if (!started) {
+            started = true;
+            if (level > 0) {
+                reason = "the start: it eases one level per " + HEALTHY_SECONDS + " healthy seconds";
+                return "throttled (level " + level + "): " + reason;
+            }
+        }
         Reading r = readings.get();
         if (r == null || r.sampledAt().equals(lastSample)) {
             return null;

@@ -34,8 +34,10 @@ import org.uuidmig.engine.StateStore;
  *   <li><b>latency</b>: a probe transaction, a one-row upsert into uuidmig.probe committed on its own (so it pays for CPU,
  *   locks and the WAL flush as the application's writes do), timed against a baseline: the median of
  *   {@value #BASELINE_PROBES} probes taken {@value #BASELINE_SPACING_MILLIS} ms apart when the monitor opens, before the
- *   steps. The signal is the median of the last {@value #RECENT_PROBES} probes over the baseline, so that one slow commit
- *   does not flip it.</li>
+ *   steps. Between samples the monitor probes every {@value #PROBE_SPACING_MILLIS} ms; the signal is the 90th percentile
+ *   of the probes of the last {@value #PROBE_WINDOW_MILLIS} ms over the baseline, so that it sees the slow commits of the
+ *   application's tail but not one lone slow commit. It is over its bound only when that probe is also more than
+ *   {@link HealthPolicy#latencyFloor()} slower than the baseline.</li>
  *   <li><b>replica lag</b>: pg_stat_replication.replay_lag of the slowest physical standby (a streaming standby without a
  *   measured lag has replayed everything: 0).</li>
  *   <li><b>slot WAL</b>: pg_current_wal_lsn() - restart_lsn of the most demanding replication slot.</li>
@@ -66,8 +68,16 @@ public final class HealthMonitor implements AutoCloseable {
      * backend and walwriter have gone to sleep in between; 20 ms apart they already cost what a lone one does.
      */
     static final long BASELINE_SPACING_MILLIS = 25;
-    /** The latency signal is the median of this many of the latest probes. */
-    static final int RECENT_PROBES = 3;
+    /** Between two samples the monitor probes every this many ms, so that the window below holds enough probes to see a tail. */
+    static final long PROBE_SPACING_MILLIS = 200;
+    /** The latency signal reads the probes of the last this many ms ... */
+    static final long PROBE_WINDOW_MILLIS = 2_000;
+    /**
+     * ... at this percentile. The application's slow commits under a backfill are its tail (a few percent of its writes
+     * wait tens of ms for the WAL flush), which the median of one probe a second never saw: measured in
+     * docs/performance.md ("Calibrating the throttle").
+     */
+    static final double PROBE_PERCENTILE = 0.9;
     /** Longest transactions a snapshot lists. */
     static final int TRANSACTIONS_SHOWN = 5;
     static final long STATEMENT_TIMEOUT_MILLIS = 5_000;
@@ -94,7 +104,8 @@ public final class HealthMonitor implements AutoCloseable {
     private Boolean privileged;
     private Duration baseline;
     private String baselineProblem;
-    private final List<Duration> recent = new ArrayList<>();
+    /** The probes of the last {@link #PROBE_WINDOW_MILLIS}: when each ended (nanoTime) and how long it took. */
+    private final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
     private final Map<SignalKind, Boolean> wasOver = new EnumMap<>(SignalKind.class);
     private final Map<SignalKind, String> saidUnavailable = new EnumMap<>(SignalKind.class);
     private final Set<String> saidOnce = new HashSet<>();
@@ -201,15 +212,23 @@ public final class HealthMonitor implements AutoCloseable {
                 once("sample", "health: a sample failed: " + e.getMessage());
                 LOG.debug("health: sample failed", e);
             }
-            synchronized (sleeping) {
-                long wait;
-                while (!stopped && (wait = (next - System.nanoTime()) / 1_000_000) > 0) {
-                    try {
-                        sleeping.wait(wait);
-                    } catch (InterruptedException e) {
-                        return;
+            // probes in between, every PROBE_SPACING_MILLIS, so that the latency signal sees more than one commit a second
+            while (!stopped && !RunLock.interrupted()) {
+                long toNext = next - System.nanoTime();
+                long wait = Math.min(toNext, PROBE_SPACING_MILLIS * 1_000_000) / 1_000_000;
+                if (wait > 0) {
+                    synchronized (sleeping) {
+                        try {
+                            sleeping.wait(wait);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                 }
+                if (stopped || next - System.nanoTime() < PROBE_SPACING_MILLIS * 1_000_000 / 2) {
+                    break;
+                }
+                probeBetween();
             }
         }
     }
@@ -328,6 +347,35 @@ public final class HealthMonitor implements AutoCloseable {
         LOG.debug("health: probe baseline {} (median of {} probes)", baseline, BASELINE_PROBES);
     }
 
+    /** A probe between two samples: it only joins the latency signal's window. */
+    private void probeBetween() {
+        synchronized (sampling) {
+            Connection c = conn; // never opens one: the next sample does
+            if (c != null && baseline != null) {
+                Reading<Duration> p = probe(c);
+                if (p.unavailable == null) {
+                    remember(p.value);
+                }
+            }
+        }
+    }
+
+    private void remember(Duration probe) {
+        long now = System.nanoTime();
+        recent.addLast(new long[] {now, probe.toNanos()});
+        while (recent.size() > 1 && now - recent.peekFirst()[0] > PROBE_WINDOW_MILLIS * 1_000_000) {
+            recent.removeFirst();
+        }
+    }
+
+    /** The value at fraction {@code q} (0 to 1) of the sorted values, nearest rank. */
+    static Duration percentile(List<Duration> values, double q) {
+        List<Duration> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int rank = (int) Math.ceil(q * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
     /** One probe: its write and commit, timed. A probe that times out counts as that slow. */
     private Reading<Duration> probe(Connection c) {
         long t0 = System.nanoTime();
@@ -357,14 +405,18 @@ public final class HealthMonitor implements AutoCloseable {
         if (probe.unavailable != null) {
             return new Signal(SignalKind.LATENCY, null, bound, false, null, probe.unavailable);
         }
-        recent.add(probe.value);
-        while (recent.size() > RECENT_PROBES) {
-            recent.remove(0);
-        }
-        Duration typical = median(recent);
+        remember(probe.value);
+        List<Duration> window = recent.stream().map(x -> Duration.ofNanos(x[1])).toList();
+        Duration typical = percentile(window, PROBE_PERCENTILE);
         double factor = typical.toNanos() / (double) Math.max(1, baseline.toNanos());
-        String detail = Signal.seconds(typical.toNanos() / 1e9) + " vs " + Signal.seconds(baseline.toNanos() / 1e9);
-        return new Signal(SignalKind.LATENCY, factor, bound, factor > bound, detail, null);
+        Duration added = typical.minus(baseline);
+        boolean floored = added.compareTo(policy.latencyFloor()) <= 0;
+        boolean over = factor > bound && !floored;
+        String detail = "p" + Math.round(PROBE_PERCENTILE * 100) + " of " + window.size() + " probes " + Signal.seconds(typical.toNanos() / 1e9)
+            + " vs " + Signal.seconds(baseline.toNanos() / 1e9)
+            + (factor > bound && floored ? "; " + Signal.seconds(Math.max(0, added.toNanos()) / 1e9) + " slower is within --latency-floor "
+                + Signal.seconds(policy.latencyFloor().toNanos() / 1e9) : "");
+        return new Signal(SignalKind.LATENCY, factor, bound, over, detail, null);
     }
 
     static Duration median(List<Duration> values) {

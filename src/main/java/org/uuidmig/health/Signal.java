@@ -30,7 +30,8 @@ public record Signal(SignalKind kind, Double value, double bound, boolean over, 
         if (value == null) {
             return kind.words() + ": " + detail;
         }
-        return kind.words() + " " + show(kind, value) + (over ? " > " : " <= ") + show(kind, bound)
+        // "over" is the comparison, except for a latency within --latency-floor: over its factor, not over its bound
+        return kind.words() + " " + show(kind, value) + (over || value > bound ? " > " : " <= ") + show(kind, bound)
             + (kind == SignalKind.LATENCY ? " baseline" : "") + (detail == null ? "" : " (" + detail + ")");
     }
 

@@ -31,7 +31,8 @@ class SettingsOptionsTest {
 
     @Test
     void migrateDefaults() {
-        assertEquals(MigrationSettings.defaults(), parsed(MigrateCommand.class, "migrate").settings());
+        assertEquals(MigrationSettings.defaults().withHealth(HealthPolicy.defaults().withThrottle(true)),
+            parsed(MigrateCommand.class, "migrate").settings(), "the CLI's defaults are MigrationSettings.defaults(), throttled");
     }
 
     @Test
@@ -48,8 +49,8 @@ class SettingsOptionsTest {
 
     @Test
     void rollbackDefaults() {
-        assertEquals(new MigrationSettings(LockPolicy.defaults(), BackfillPolicy.defaults().withReindex(false), RunOptions.rollback()),
-            parsed(RollbackCommand.class, "rollback").settings());
+        assertEquals(new MigrationSettings(LockPolicy.defaults(), BackfillPolicy.defaults().withReindex(false), RunOptions.rollback())
+            .withHealth(HealthPolicy.defaults().withThrottle(true)), parsed(RollbackCommand.class, "rollback").settings());
     }
 
     @Test
@@ -63,13 +64,16 @@ class SettingsOptionsTest {
     @Test
     void healthAndMetricsOptions() {
         MigrationSettings defaults = parsed(MigrateCommand.class, "migrate").settings();
-        assertEquals(new HealthPolicy(3.0, Duration.ofSeconds(10), 1L << 30, Duration.ofMinutes(10)), defaults.health());
-        assertEquals(HealthPolicy.defaults(), defaults.health());
+        assertEquals(new HealthPolicy(3.0, Duration.ofMillis(2), Duration.ofSeconds(10), 1L << 30, Duration.ofMinutes(10), true),
+            defaults.health(), "throttled by default");
+        assertEquals(HealthPolicy.defaults().withThrottle(true), defaults.health(), "the bounds' constants are the options' defaults");
         assertNull(defaults.metrics(), "no endpoint without --metrics-port");
 
-        MigrationSettings s = parsed(MigrateCommand.class, "migrate", "--max-latency-factor", "2.5", "--max-replica-lag", "2s",
-            "--max-slot-wal", "512MB", "--max-xact-age", "5min", "--metrics-port", "0").settings();
-        assertEquals(new HealthPolicy(2.5, Duration.ofSeconds(2), 512L << 20, Duration.ofMinutes(5)), s.health());
+        MigrationSettings s = parsed(MigrateCommand.class, "migrate", "--max-latency-factor", "2.5", "--latency-floor", "5ms",
+            "--max-replica-lag", "2s", "--max-slot-wal", "512MB", "--max-xact-age", "5min", "--metrics-port", "0", "--no-throttle").settings();
+        assertEquals(new HealthPolicy(2.5, Duration.ofMillis(5), Duration.ofSeconds(2), 512L << 20, Duration.ofMinutes(5), false), s.health());
+        assertTrue(parsed(MigrateCommand.class, "migrate", "--throttle").settings().health().throttle(), "--throttle is still accepted");
+        assertTrue(parsed(RollbackCommand.class, "rollback").settings().health().throttle(), "rollback is throttled by default too");
         assertEquals(new MetricsEndpoint("127.0.0.1", 0), s.metrics());
 
         MigrationSettings r = parsed(RollbackCommand.class, "rollback", "--max-slot-wal", "2GB", "--metrics-port", "9187",

@@ -18,7 +18,7 @@ class ThrottleTest {
     /** A new sample at every read, one second apart, saying what {@code over} holds then. */
     private static Throttle throttleOn(AtomicReference<String> over) {
         AtomicLong second = new AtomicLong();
-        return new Throttle(() -> new Throttle.Reading(Instant.EPOCH.plusSeconds(second.incrementAndGet()), over.get()));
+        return new Throttle(() -> new Throttle.Reading(Instant.EPOCH.plusSeconds(second.incrementAndGet()), over.get()), 0);
     }
 
     @Test
@@ -39,7 +39,7 @@ class ThrottleTest {
         for (int i = 1; i < Throttle.HEALTHY_SECONDS; i++) {
             assertNull(t.evaluate(), "still waiting for " + Throttle.HEALTHY_SECONDS + " healthy polls");
         }
-        assertEquals("throttle eased (level 3): healthy for 5 s", t.evaluate());
+        assertEquals("throttle eased (level 3): healthy for " + Throttle.HEALTHY_SECONDS + " s", t.evaluate());
         assertNull(t.evaluate());
         assertEquals("throttled (level 3 of 4), easing: healthy for 1 s (was: replica lag 12 s > 10 s)", t.state());
         over.set("probe latency 4.3x > 3x baseline");
@@ -60,7 +60,7 @@ class ThrottleTest {
     @Test
     void theSameSampleReadAgainMovesNothing() {
         AtomicReference<Throttle.Reading> latest = new AtomicReference<>();
-        Throttle t = new Throttle(latest::get);
+        Throttle t = new Throttle(latest::get, 0);
         assertNull(t.evaluate(), "no sample yet");
         latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(1), "probe latency 7.5x > 3x baseline"));
         assertEquals("throttled (level 1): probe latency 7.5x > 3x baseline", t.evaluate());
@@ -74,6 +74,40 @@ class ThrottleTest {
             assertNull(t.evaluate(), "one healthy sample read many times is one healthy second");
         }
         assertEquals(2, t.level());
+    }
+
+    /**
+     * A run starts at {@link Throttle#START_LEVEL} before any sample, says so at the first poll, and eases one level per
+     * {@link Throttle#HEALTHY_SECONDS} healthy samples; a signal over its bound at the start backs off from there.
+     */
+    @Test
+    void aRunStartsGentlyAndEasesWhileHealthy() {
+        AtomicReference<Throttle.Reading> latest = new AtomicReference<>();
+        Throttle t = new Throttle(latest::get);
+        assertEquals(Throttle.START_LEVEL, t.level(), "before the first poll");
+        assertEquals(2, Throttle.START_LEVEL);
+        assertEquals(new RunControl.Knobs(1, Duration.ofMillis(50), Duration.ofMillis(100)), t.apply(OPTIONS));
+        assertEquals("throttled (level 2): the start: it eases one level per " + Throttle.HEALTHY_SECONDS + " healthy seconds",
+            t.evaluate(), "the first poll says why, so that the run's knobs are the throttle's from its first batch");
+        assertNull(t.evaluate(), "said once; no sample yet");
+        assertTrue(t.state().startsWith("throttled (level 2 of 4)"), t.state());
+        for (int s = 1; s <= 2 * Throttle.HEALTHY_SECONDS; s++) {
+            latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(s), null));
+            String line = t.evaluate();
+            if (s == Throttle.HEALTHY_SECONDS) {
+                assertEquals("throttle eased (level 1): healthy for " + Throttle.HEALTHY_SECONDS + " s", line);
+            } else if (s == 2 * Throttle.HEALTHY_SECONDS) {
+                assertEquals("throttle lifted: healthy for " + Throttle.HEALTHY_SECONDS + " s", line);
+            } else {
+                assertNull(line, "second " + s);
+            }
+        }
+        assertEquals(OPTIONS, t.apply(OPTIONS), "the options' speed once healthy long enough");
+
+        Throttle busy = new Throttle(latest::get);
+        busy.evaluate();
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(100), "probe latency 7.5x > 3x baseline"));
+        assertEquals("throttled (level 3): probe latency 7.5x > 3x baseline", busy.evaluate(), "backs off from the start level");
     }
 
     @Test

@@ -78,6 +78,29 @@ class HealthMonitorIT {
     }
 
     /**
+     * A probe slower than its baseline by less than --latency-floor is never over its bound, whatever the factor: with
+     * the factor at its least (1) and a floor of an hour, a sample whose factor is over 1 is not over, and says why; with
+     * no floor, such a sample is over.
+     */
+    @Test
+    void aProbeWithinTheLatencyFloorIsNotOver(TestDb db) throws Exception {
+        Database database = stateIn(db);
+        HealthPolicy floored = new HealthPolicy(1, Duration.ofHours(1), Duration.ofSeconds(10), 1L << 30, Duration.ofMinutes(10), false);
+        try (HealthMonitor m = HealthMonitor.open(database, "test", "public", TABLES, floored)) {
+            Signal latency = awaitSample(m, x -> x.signal(SignalKind.LATENCY).value() != null && x.signal(SignalKind.LATENCY).value() > 1)
+                .signal(SignalKind.LATENCY);
+            assertFalse(latency.over(), latency.toString());
+            assertTrue(latency.detail().contains("slower is within --latency-floor 1 h"), latency.toString());
+        }
+        HealthPolicy unfloored = new HealthPolicy(1, Duration.ZERO, Duration.ofSeconds(10), 1L << 30, Duration.ofMinutes(10), false);
+        try (HealthMonitor m = HealthMonitor.open(database, "test", "public", TABLES, unfloored)) {
+            Signal latency = awaitSample(m, x -> x.signal(SignalKind.LATENCY).value() != null && x.signal(SignalKind.LATENCY).value() > 1)
+                .signal(SignalKind.LATENCY);
+            assertTrue(latency.over(), latency.toString());
+        }
+    }
+
+    /**
      * A transaction the test holds open is reported with its pid and age, over a bound shorter than its age; uuidmig's
      * own sessions' transactions are not; once it ends, the signal is back under its bound.
      */

@@ -58,6 +58,26 @@ class SignalTest {
         assertEquals("3x", Signal.show(SignalKind.LATENCY, 3));
     }
 
+    /** The latency signal's percentile, nearest rank: of ten probes the 90th is the second slowest, not the slowest. */
+    @Test
+    void thePercentileOfTheProbes() {
+        List<Duration> ten = java.util.stream.IntStream.rangeClosed(1, 10).mapToObj(i -> Duration.ofMillis(11 - i)).toList();
+        assertEquals(Duration.ofMillis(9), HealthMonitor.percentile(ten, 0.9));
+        assertEquals(Duration.ofMillis(5), HealthMonitor.percentile(ten, 0.5));
+        assertEquals(Duration.ofMillis(7), HealthMonitor.percentile(List.of(Duration.ofMillis(7)), 0.9), "one probe is its own percentile");
+        assertEquals(Duration.ofMillis(3), HealthMonitor.percentile(List.of(Duration.ofMillis(3), Duration.ofMillis(1)), 0.9));
+    }
+
+    /** A latency over its factor but within --latency-floor reads "&gt;" its factor and is not over its bound. */
+    @Test
+    void aLatencyWithinTheFloorIsNotOver() {
+        Signal s = new Signal(SignalKind.LATENCY, 3.4, 3, false, "p90 of 10 probes 1.7 ms vs 0.5 ms; 1.2 ms slower is within --latency-floor 2 ms", null);
+        assertEquals("probe latency 3.4x > 3x baseline (p90 of 10 probes 1.7 ms vs 0.5 ms; 1.2 ms slower is within --latency-floor 2 ms)",
+            s.describe());
+        assertEquals(List.of(), new HealthSnapshot(java.time.Instant.EPOCH, Duration.ofNanos(500_000), Duration.ofNanos(1_700_000),
+            List.of(), List.of(), List.of(), List.of(), List.of(s)).over());
+    }
+
     @Test
     void theMedianOfTheProbes() {
         assertEquals(Duration.ofMillis(2), HealthMonitor.median(List.of(Duration.ofMillis(9), Duration.ofMillis(1), Duration.ofMillis(2))));

@@ -63,7 +63,7 @@ public final class Subprocess {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.uuidmig.Main");
-        cmd.addAll(List.of(args));
+        cmd.addAll(TestDb.atOptionsSpeed(args)); // --no-throttle unless the test says which
         return cmd;
     }
 

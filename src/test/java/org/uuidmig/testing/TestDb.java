@@ -178,14 +178,30 @@ public final class TestDb {
         return this;
     }
 
-    /** Runs the uuidmig CLI in-process against this database (--url is added unless args has it). */
+    /** Runs the uuidmig CLI in-process against this database (--url is added unless args has it; see {@link #atOptionsSpeed}). */
     public CliResult run(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
+        List<String> all = atOptionsSpeed(args);
         if (!all.isEmpty() && !all.contains("--url") && !all.get(0).startsWith("-")) {
             all.add(1, "--url");
             all.add(2, url());
         }
         return CliResult.run(all.toArray(new String[0]));
+    }
+
+    /**
+     * The arguments of a test's run, with {@code --no-throttle} added to a migrate or rollback that says neither it nor
+     * {@code --throttle}. The throttle (on by default) starts a run slowly and slows it down whenever the probe is slow,
+     * which on a test machine running two test JVMs and their servers is often: the tests of what the steps do would
+     * take minutes and their timings would follow the machine's load. The throttle's own tests say {@code --throttle}
+     * (ThrottleIT), and DefaultThrottleIT runs a migrate with nothing added.
+     */
+    public static List<String> atOptionsSpeed(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        boolean steps = !all.isEmpty() && (all.get(0).equals("migrate") || all.get(0).equals("rollback"));
+        if (steps && !all.contains("--throttle") && !all.contains("--no-throttle") && !all.contains("--help")) {
+            all.add(1, "--no-throttle");
+        }
+        return all;
     }
 
     /** The outcome of one CLI run. */
