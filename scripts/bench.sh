@@ -6,7 +6,8 @@
 #   d. uuidmig migrate at 1/10 of the scale, without load, to compare its peak heap;
 # with --standby, a streaming standby of the whole server (pg_basebackup -R, on a free port, in a temporary directory,
 # removed at the end with its replication slot) replays everything from the start; its replay lag is sampled once a
-# second during b, and b is run once more with --throttle --max-replica-lag (--standby-bound, default 2 s): b2;
+# second during b, and b is run once more with --throttle --max-replica-lag (--standby-bound, default 2 s): b2
+# (b is throttled too unless --uuidmig-args says --no-throttle, which gives the lag the migration causes unbounded);
 # then prints a result block per approach, the two ratios of issue 6 and which targets hold.
 #
 # usage: scripts/bench.sh [--scale N] [--rate TPS] [--duration-idle S] [--threads N] [--warmup S]
@@ -594,7 +595,7 @@ fi
     if [ $standby -eq 1 ]; then
         echo
         echo "streaming standby (pg_stat_replication.replay_lag, sampled about once a second during the migration):"
-        printf '  %-44s %22s %22s\n' "" "uuidmig (no bound)" "--throttle, lag ${standby_bound}s"
+        printf '  %-44s %22s %22s\n' "" "uuidmig (b's args)" "--throttle, lag ${standby_bound}s"
         printf '  %-44s %22s %22s\n' "exit code / wall time s" "$UM_RC / $UM_WALL_S" "$UT_RC / $UT_WALL_S"
         printf '  %-44s %22s %22s\n' "max replay lag s" "$UM_LAG_MAX_S" "$UT_LAG_MAX_S"
         printf '  %-44s %22s %22s\n' "max now() - last replayed commit s" "$UM_REPLAY_AGE_MAX_S" "$UT_REPLAY_AGE_MAX_S"
