@@ -135,7 +135,7 @@ echo "[$(date +%H:%M:%S)] $total runs in $(( $(date +%s) - started )) s" >&2
 
 # the median of each numeric column per setting (failed, wrong and lost: the largest, so that one bad run shows)
 {
-    printf '%s (median of %s runs per setting)\n%s\n' "$comment" "$repeat" "$header"
+    printf '%s, medians of %s\n%s\n' "$comment" "$repeat" "$header"
     for s in "${settings[@]}"; do
         label=${s%%|*}
         grep -F "\"$label\"," "$runs" | awk -F, -v q='"' '
