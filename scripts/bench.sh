@@ -185,11 +185,18 @@ heap_env() { # gclog prefix
 
 run_uuidmig() { # db dir [extra args] -> sets UM_RC, UM_FROM, UM_TO
     mkdir -p "$2"
+    # extra args that say --throttle or --no-throttle replace the one --uuidmig-args gives (picocli refuses both)
+    local base=$uuidmig_args
+    case " ${3:-} " in
+        *" --throttle "*|*" --no-throttle "*)
+            # shellcheck disable=SC2086
+            base=$(printf '%s\n' $uuidmig_args | grep -vx -e --throttle -e --no-throttle | tr '\n' ' ' || true) ;;
+    esac
     UM_FROM=$(now_ms)
     set +e
     # shellcheck disable=SC2086
     java -Xmx"$xmx" -Xlog:gc,gc+heap+exit:file="$2/gc.log":uptime,level,tags -jar target/uuidmig.jar migrate \
-        --url "$(url "$1")" $uuidmig_args ${3:-} > "$2/migrate.out" 2> "$2/migrate.err"
+        --url "$(url "$1")" $base ${3:-} > "$2/migrate.out" 2> "$2/migrate.err"
     UM_RC=$?
     set -e
     UM_TO=$(now_ms)
