@@ -2,7 +2,9 @@
 # Issue 15's scale check: uuidmig migrate without load on the fixture at scale N and at FACTOR x N, each on a fresh
 # database; for each, the wall time, rows/s and the JVM's peak heap (from its GC log, -Xmx the same for both), then
 # the ratios: time against rows (linear when they match) and heap (flat when it stays near 1). With --repeat R each
-# scale runs R times (in turn) and the medians are printed. Writes DIR/scale.csv.
+# scale runs R times (in turn) and the medians are printed. On PostgreSQL 14+ each run also records the WAL it wrote
+# and how many full-page images it held (pg_stat_wal, the whole server's: run it on a server nothing else uses).
+# Writes DIR/scale.csv.
 #
 # usage: scripts/bench-scale.sh [--scale N] [--factor F] [--repeat R] [--xmx SIZE] [--uuidmig-args "ARGS"]
 #                               [--out DIR] [--no-build]
@@ -60,7 +62,9 @@ fi
 
 csv="$out/scale.csv"
 echo "# $(nproc) cores, $(uname -r), PostgreSQL $(psql -X -Atq -d postgres -c 'SHOW server_version' | cut -d' ' -f1), -Xmx$xmx, uuidmig args: $uuidmig_args, $(date -u +%F)" > "$csv"
-echo "scale,run,rows,wall_s,rows_per_s,heap_peak_mb,heap_live_mb,gcs,rc" >> "$csv"
+echo "scale,run,rows,wall_s,rows_per_s,heap_peak_mb,heap_live_mb,gcs,rc,wal_mb,wal_fpi,wal_records" >> "$csv"
+# "bytes fpi records" of pg_stat_wal (PostgreSQL 14+), or "0 0 0"
+wal_now() { psql -X -Atq -F' ' -d postgres -c "SELECT wal_bytes, wal_fpi, wal_records FROM pg_stat_wal" 2>/dev/null || echo "0 0 0"; }
 
 for r in $(seq 1 "$repeat"); do
     for s in "$scale" $(( scale * factor )); do
@@ -76,6 +80,7 @@ for r in $(seq 1 "$repeat"); do
         dir="$out/$s.$r"
         mkdir -p "$dir"
         log "scale $s, run $r: uuidmig migrate $uuidmig_args ($rows rows)"
+        read -r wb0 wf0 wr0 < <(wal_now)
         t0=$(now_ms)
         set +e
         # shellcheck disable=SC2086
@@ -84,6 +89,7 @@ for r in $(seq 1 "$repeat"); do
         rc=$?
         set -e
         t1=$(now_ms)
+        read -r wb1 wf1 wr1 < <(wal_now)
         # peak heap used before a GC, max live after a GC, number of GCs (MB), as bench.sh reads them
         read -r peak live gcs < <(awk '
             /Pause/ && match($0, /[0-9]+M->[0-9]+M\(/) {
@@ -92,7 +98,8 @@ for r in $(seq 1 "$repeat"); do
             /total [0-9]+K, used [0-9]+K/ && match($0, /used [0-9]+K/) { u = substr($0, RSTART + 5, RLENGTH - 6) / 1024; if (u > peak) peak = u }
             END { printf "%d %d %d\n", peak, live, n }' "$dir/gc.log")
         awk -v s="$s" -v r="$r" -v n="$rows" -v a="$t0" -v b="$t1" -v p="$peak" -v l="$live" -v g="$gcs" -v rc="$rc" \
-            'BEGIN { w = (b - a) / 1000; printf "%s,%s,%s,%.1f,%.0f,%s,%s,%s,%s\n", s, r, n, w, n / w, p, l, g, rc }' >> "$csv"
+            -v wb=$(( wb1 - wb0 )) -v wf=$(( wf1 - wf0 )) -v wr=$(( wr1 - wr0 )) \
+            'BEGIN { w = (b - a) / 1000; printf "%s,%s,%s,%.1f,%.0f,%s,%s,%s,%s,%.0f,%d,%d\n", s, r, n, w, n / w, p, l, g, rc, wb / 1048576, wf, wr }' >> "$csv"
         tail -1 "$csv" >&2
         [ "$rc" -eq 0 ] || log "uuidmig migrate failed (exit $rc): see $dir/migrate.err"
         drop_db "$db"
