@@ -173,6 +173,8 @@ class EstimateModelTest {
             new EstimateModel.ColumnInput("u.user_id", "u", true, locked)), ONE_JOB);
         assertEquals(e.columns().get(0).backfillSeconds(), e.columns().get(1).backfillSeconds(), 1e-9);
         assertTrue(e.time().assumptions().stream().anyMatch(a -> a.contains("median speed")), e.time().assumptions().toString());
+        assertTrue(e.time().assumptions().stream().anyMatch(a -> a.startsWith("the options' speed throughout, as with --no-throttle: "
+            + "throttled (the default), a run starts at level 2")), "the estimate says it does not model the throttle: " + e.time().assumptions());
         assertTrue(Estimate.line(e.columns().get(1)).contains("not sampled: a row was locked"), Estimate.line(e.columns().get(1)));
 
         Estimate none = EstimateModel.estimate(SERVER, List.of(table("u", 100_000)), List.of(
