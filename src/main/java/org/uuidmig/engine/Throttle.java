@@ -8,7 +8,8 @@ import java.util.function.Supplier;
  * The health controller (issue 15 item 2): turns "is a health signal over its bound, and which" into a throttle level
  * that {@link RunControl} applies to the backfill's knobs, below the operator's overrides. A run starts at level
  * {@value #START_LEVEL}; it backs off at once (one level per second while a signal stays over) and ramps up slowly
- * (one level after {@value #HEALTHY_SECONDS} healthy seconds in a row). Level 0 is the run's options; each level halves the jobs (at least 1) and the batch time (at
+ * (one level after {@value #HEALTHY_SECONDS} healthy seconds in a row), or at once to level 0 when a healthy sample saw
+ * no other session busy. Level 0 is the run's options; each level halves the jobs (at least 1) and the batch time (at
  * least 20 ms; fixed batches stay fixed), and adds a pause after each batch (50 ms, doubling to 400 ms at level 4).
  * Evaluated once per control poll, about once a second.
  */
@@ -23,10 +24,14 @@ public final class Throttle {
     public static final int START_LEVEL = 2;
 
     /**
-     * One health sample as the controller sees it: when it was taken, and why the database is unhealthy in it ("probe
-     * latency 4.3x > 3x baseline"), or null when it is not.
+     * One health sample as the controller sees it: when it was taken, why the database is unhealthy in it ("probe
+     * latency 4.3x > 3x baseline") or null when it is not, and whether no other session was busy (nobody whose latency
+     * the run could hurt).
      */
-    public record Reading(Instant sampledAt, String overReason) {
+    public record Reading(Instant sampledAt, String overReason, boolean quiet) {
+        public Reading(Instant sampledAt, String overReason) {
+            this(sampledAt, overReason, false);
+        }
     }
 
     private final Supplier<Reading> readings;
@@ -84,6 +89,13 @@ public final class Throttle {
                 return "throttled (level " + level + "): " + why;
             }
             return null;
+        }
+        if (level > 0 && r.quiet()) {
+            // the gentle start and the backing off protect other sessions' latency; with none busy there is nothing to
+            // protect, and the run's own load on the probe is no reason to crawl (a server in a maintenance window)
+            level = 0;
+            healthyPolls = 0;
+            return "throttle lifted: no other session is busy, so nobody to protect";
         }
         if (level > 0 && ++healthyPolls >= HEALTHY_SECONDS) {
             healthyPolls = 0;

@@ -43,6 +43,29 @@ final class HealthQueries {
         }
     }
 
+    /** A session counts as busy when it is in a statement or a transaction, or changed state this recently. */
+    static final int BUSY_SECONDS = 2;
+
+    /**
+     * The server's client sessions, in any database, other than this process's ({@code excluded}) and this one, that are
+     * busy: in a statement or a transaction now, or done with one within the last {@value #BUSY_SECONDS} s. An
+     * application of a few transactions a second always has one; an idle pool has none.
+     */
+    static int busySessions(Connection c, List<Integer> excluded) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+            SELECT count(*) FROM pg_catalog.pg_stat_activity a
+             WHERE a.backend_type = 'client backend' AND a.pid <> pg_catalog.pg_backend_pid() AND a.pid <> ALL (?)
+               AND (a.state IS DISTINCT FROM 'idle'
+                    OR a.state_change > pg_catalog.now() - pg_catalog.make_interval(secs => ?))""")) {
+            ps.setArray(1, c.createArrayOf("int4", excluded.toArray()));
+            ps.setInt(2, BUSY_SECONDS);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** The walsenders, slowest first; Hidden when every one belongs to a role whose sessions this one may not read. */
     static List<HealthSnapshot.Standby> standbys(Connection c) throws SQLException {
         List<HealthSnapshot.Standby> out = new ArrayList<>();

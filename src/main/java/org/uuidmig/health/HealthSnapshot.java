@@ -20,9 +20,23 @@ import java.util.Map;
  * @param transactions the oldest transactions, other than uuidmig's own, that hold back the cleanup of dead rows in the
  *                     database (at most {@value HealthMonitor#TRANSACTIONS_SHOWN}, oldest first)
  * @param signals      one per {@link SignalKind}, in its order
+ * @param busySessions the server's client sessions, other than this process's, busy now or within the last
+ *                     {@value HealthQueries#BUSY_SECONDS} s (any database: they share the WAL and the CPU); null when
+ *                     not known (a role without pg_read_all_stats cannot see other roles' sessions' state)
  */
 public record HealthSnapshot(Instant sampledAt, Duration baseline, Duration probe, List<Standby> standbys, List<Slot> slots,
-                             List<Vacuum> wraparound, List<Transaction> transactions, List<Signal> signals) {
+                             List<Vacuum> wraparound, List<Transaction> transactions, List<Signal> signals, Integer busySessions) {
+    /** A sample whose busy sessions are not known. */
+    public HealthSnapshot(Instant sampledAt, Duration baseline, Duration probe, List<Standby> standbys, List<Slot> slots,
+                          List<Vacuum> wraparound, List<Transaction> transactions, List<Signal> signals) {
+        this(sampledAt, baseline, probe, standbys, slots, wraparound, transactions, signals, null);
+    }
+
+    /** Whether no other session is known to be busy: no application traffic whose latency the run could hurt. */
+    public boolean quiet() {
+        return busySessions != null && busySessions == 0;
+    }
+
     public HealthSnapshot {
         standbys = List.copyOf(standbys);
         slots = List.copyOf(slots);

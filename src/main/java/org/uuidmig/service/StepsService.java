@@ -118,7 +118,7 @@ public abstract class StepsService {
             ctx.control().throttle(new org.uuidmig.engine.Throttle(() -> {
                 var snap = m.latest();
                 return snap == null ? null
-                    : new org.uuidmig.engine.Throttle.Reading(snap.sampledAt(), snap.anyOver() ? snap.overReason() : null);
+                    : new org.uuidmig.engine.Throttle.Reading(snap.sampledAt(), snap.anyOver() ? snap.overReason() : null, snap.quiet());
             }));
             ctx.progress().throttle(ctx.control()::throttleState); // the progress display shows the throttle's state
         }

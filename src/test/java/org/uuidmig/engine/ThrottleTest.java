@@ -110,6 +110,30 @@ class ThrottleTest {
         assertEquals("throttled (level 3): probe latency 7.5x > 3x baseline", busy.evaluate(), "backs off from the start level");
     }
 
+    /**
+     * A healthy sample that saw no other session busy lifts the throttle at once, from the start level or from a backing
+     * off: nobody is there to protect. A signal over its bound still backs off, quiet or not.
+     */
+    @Test
+    void aQuietServerLiftsTheThrottleAtOnce() {
+        AtomicReference<Throttle.Reading> latest = new AtomicReference<>();
+        Throttle t = new Throttle(latest::get);
+        t.evaluate(); // the start, level 2
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(1), null, true));
+        assertEquals("throttle lifted: no other session is busy, so nobody to protect", t.evaluate());
+        assertEquals(0, t.level());
+        assertEquals(OPTIONS, t.apply(OPTIONS));
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(2), "slot WAL 37.2 MB > 1 byte", true));
+        assertEquals("throttled (level 1): slot WAL 37.2 MB > 1 byte", t.evaluate(), "a signal over its bound backs off, quiet or not");
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(3), null, false));
+        assertNull(t.evaluate(), "healthy but busy: eases only after " + Throttle.HEALTHY_SECONDS + " healthy samples");
+        assertEquals(1, t.level());
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(4), null, true));
+        assertEquals("throttle lifted: no other session is busy, so nobody to protect", t.evaluate());
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(5), null, true));
+        assertNull(t.evaluate(), "at level 0 a quiet sample changes nothing");
+    }
+
     @Test
     void fixedBatchesStayFixed() {
         assertEquals(new RunControl.Knobs(1, Duration.ZERO, Duration.ofMillis(60)),
