@@ -9,7 +9,7 @@
 # usage: scripts/bench-scale.sh [--scale N] [--factor F] [--repeat R] [--xmx SIZE] [--uuidmig-args "ARGS"]
 #                               [--out DIR] [--no-build]
 # Defaults: scale 130 (about 590,000 rows), factor 10, repeat 1, -Xmx64m, --uuidmig-args "--no-throttle" (nothing
-# else runs, so the throttle's gentle start would only add its 20 s). Server: PGHOST (default 127.0.0.1), PGPORT
+# else runs: the throttle would lift after its first sample anyway). Server: PGHOST (default 127.0.0.1), PGPORT
 # (5432), PGUSER (postgres), PGPASSWORD; it creates and drops databases named uuidmig_scale_<pid>_*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
