@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.uuidmig.localpg.LocalPostgres;
-import org.uuidmig.testing.PostgresServer;
+import org.uuidmig.testing.StandbyPair;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -29,26 +29,21 @@ import org.uuidmig.testing.TestDb.CliResult;
 // the slow suite's: it starts a primary and a standby of its own
 @Tag("slow")
 class ThrottleStandbyIT {
-    private static LocalPostgres primary;
-    private static LocalPostgres standby;
+    private static StandbyPair servers;
     private static TestDb app;
     private static TestDb onStandby;
 
     @BeforeAll
     static void startPrimaryAndStandby() throws Exception {
-        primary = LocalPostgres.start(LocalPostgres.DEFAULT_VERSION, msg -> { });
-        app = PostgresServer.of(primary.jdbcUrl("postgres"), "primary on port " + primary.port()).createDatabase("app").loadFixture(1);
-        standby = primary.startStandby();
-        onStandby = PostgresServer.of(standby.jdbcUrl("postgres"), "standby on port " + standby.port()).database("postgres");
+        servers = StandbyPair.start();
+        app = servers.app;
+        onStandby = servers.appOnStandby;
     }
 
     @AfterAll
     static void stopServers() {
-        if (standby != null) {
-            standby.close();
-        }
-        if (primary != null) {
-            primary.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -56,7 +51,7 @@ class ThrottleStandbyIT {
     void aLaggingStandbyThrottles() throws Exception {
         assertEquals(1, app.queryLong("SELECT count(*) FROM pg_stat_replication"), "the standby streams from the primary");
         assertEquals(0, app.run("pause").exitCode());
-        Path conf = standby.dataDir().resolve("postgresql.auto.conf");
+        Path conf = servers.standby.dataDir().resolve("postgresql.auto.conf");
         String before = Files.readString(conf, StandardCharsets.UTF_8);
         Files.writeString(conf, "\nrecovery_min_apply_delay = '3s'\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         onStandby.exec("SELECT pg_catalog.pg_reload_conf()");

@@ -21,7 +21,7 @@ import org.uuidmig.ExitCode;
 import org.uuidmig.localpg.LocalPostgres;
 import org.uuidmig.testing.CatalogSnapshot;
 import org.uuidmig.testing.Fixture;
-import org.uuidmig.testing.PostgresServer;
+import org.uuidmig.testing.StandbyPair;
 import org.uuidmig.testing.TestDb;
 import org.uuidmig.testing.TestDb.CliResult;
 
@@ -34,28 +34,24 @@ import org.uuidmig.testing.TestDb.CliResult;
 // the slow suite's: it starts a primary and a standby of its own
 @Tag("slow")
 class HotStandbyIT {
-    private static LocalPostgres primary;
+    private static StandbyPair servers;
     private static LocalPostgres standby;
     private static TestDb onPrimary;
     private static TestDb onStandby;
 
     @BeforeAll
     static void startPrimaryAndStandby() throws Exception {
-        primary = LocalPostgres.start(LocalPostgres.DEFAULT_VERSION, msg -> { });
-        PostgresServer p = PostgresServer.of(primary.jdbcUrl("postgres"), "primary on port " + primary.port());
-        onPrimary = p.createDatabase("app").loadFixture(1);
-        standby = primary.startStandby();
-        onStandby = PostgresServer.of(standby.jdbcUrl("postgres"), "standby on port " + standby.port()).database("app");
+        servers = StandbyPair.start();
+        standby = servers.standby;
+        onPrimary = servers.app;
+        onStandby = servers.appOnStandby;
         waitForReplay();
     }
 
     @AfterAll
     static void stopServers() {
-        if (standby != null) {
-            standby.close();
-        }
-        if (primary != null) {
-            primary.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
