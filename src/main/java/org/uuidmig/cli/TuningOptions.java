@@ -96,10 +96,10 @@ public class TuningOptions {
     Duration maxXactAge;
 
     @Option(names = "--throttle", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "Without it (the default), the backfill starts gently and slows down while a health signal is over "
-            + "its bound: fewer jobs, shorter batches, a pause after each; it speeds up one level per 10 healthy seconds. "
-            + "--no-throttle runs at the options' speed throughout, for a maintenance window (docs/metrics.md, "
-            + "\"Throttling\"). An operator's uuidmig set wins over either.")
+        description = "On by default: the backfill starts gently (level 2 of 4) and slows down while a health signal is over "
+            + "its bound: fewer jobs, shorter batches, a pause after each; it speeds up one level per 10 healthy seconds, or "
+            + "at once when no other session is busy. --no-throttle runs at the options' speed throughout, for a maintenance "
+            + "window (docs/metrics.md, \"Throttling\"). An operator's uuidmig set wins over either.")
     boolean throttle;
 
     /**
