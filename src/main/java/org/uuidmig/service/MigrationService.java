@@ -107,7 +107,7 @@ public final class MigrationService extends StepsService {
             List<PlannedColumn> originals = originals(c, plan, state);
             UsersTable users = StateStore.users(c, schema);
             // uuidmig.control: what an operator set before this run (a pause, a swap hold, overrides) applies from the start
-            RunControl control = RunControl.open(c, schema, command().word(), settings.backfill(), err);
+            RunControl control = RunControl.open(c, schema, command().word(), settings.backfill(), controlLines());
             StepContext ctx = new StepContext(db, c, plan.schema(), users, originals, settings, plan.serverVersionNum(), shown, control);
             StepPlan steps = Steps.forPlan(originals, swappedTables(c, schema), settings.run().phase(), settings.run().swapPerTable(), settings.backfill().reindex());
             StepRunner runner = runner(ctx);

@@ -126,7 +126,7 @@ public final class RollbackService extends StepsService {
                     + String.join("; ", StateStore.describeProgress(c, schema)) + ")");
             }
             // uuidmig.control: a pause, a swap hold or overrides set before this run apply from the start
-            StepRunner runner = runner(ctx.withControl(RunControl.open(c, schema, command().word(), settings.backfill(), err)));
+            StepRunner runner = runner(ctx.withControl(RunControl.open(c, schema, command().word(), settings.backfill(), controlLines())));
             // the health signals are watched while the steps run; the monitor stops (and deletes its row) before the state goes
             try (HealthMonitor health = health(ctx, metrics)) {
                 runThroughFlyway(c, () -> runner.run(steps));

@@ -125,6 +125,15 @@ public abstract class StepsService {
         return m.startSampling();
     }
 
+    /**
+     * Where the run's control lines go ("applied: throttled (level 2): the start: ...", "applied: paused by operator"):
+     * stderr, or nowhere with --quiet (then only the log at info, which --quiet silences, and uuidmig.events, which
+     * uuidmig status shows).
+     */
+    final PrintWriter controlLines() {
+        return progress == RunProgress.Mode.OFF ? null : err;
+    }
+
     /** Where validate-pre's long scans are announced. */
     final Progress scans() {
         return progress == RunProgress.Mode.OFF ? Progress.silent() : Progress.lines(err);

@@ -47,10 +47,14 @@ class LogOptionsIT {
     @Test
     void quietPrintsTheResultAndNothingOnStderr(TestDb db) throws Exception {
         db.loadFixture(1);
-        String[] r = run(ExitCode.OK, "migrate", "--quiet", "--url", db.url());
+        // --throttle, the default, said so that the harness does not add --no-throttle: the throttle's start line is a
+        // control line, which --quiet keeps off stderr
+        String[] r = run(ExitCode.OK, "migrate", "--quiet", "--throttle", "--url", db.url());
         assertEquals("", r[1], "no target line, no progress, no log line");
         assertTrue(r[0].contains("migration complete in "), r[0]);
         assertEquals("done", db.queryString("SELECT step FROM uuidmig.columns WHERE table_name = 'chat_messages'"));
+        assertEquals(1, db.queryLong("SELECT count(*) FROM uuidmig.events WHERE message LIKE 'applied: throttled (level 2): the start%'"),
+            "the throttle's start was recorded for uuidmig status, not printed");
 
         // before the subcommand too, and its short form; an error is still printed, alone
         String[] missing = run(ExitCode.USAGE_OR_CONNECTION, "-q", "status", "--url", db.url(), "--schema", "no_such_schema");
