@@ -19,7 +19,8 @@ public final class Throttle {
     /**
      * The level a run starts at: the first seconds at full speed, before the first sample can say anything, were a
      * large part of the application's slow transactions in the benchmark (docs/performance.md, "Calibrating the
-     * throttle"); a healthy server gets the options' speed back after 2 x {@value #HEALTHY_SECONDS} s.
+     * throttle"); a healthy server gets the options' speed back after 2 x {@value #HEALTHY_SECONDS} s, a quiet one (no
+     * other session busy) at its first sample.
      */
     public static final int START_LEVEL = 2;
 

@@ -238,7 +238,7 @@ public final class EstimateModel {
         timeAssumptions.add("no application load: under load the backfill competes for CPU and WAL (the benchmark: about 1.1x slower "
             + "at 100 tx/s); pauses (uuidmig pause), a held swap and lock retries are not counted");
         timeAssumptions.add("the options' speed throughout, as with --no-throttle: throttled (the default), a run starts at level 2 "
-            + "for at least its first 20 s, and slows down further while a health signal is over its bound; under the benchmark's "
+            + "(for at least 20 s unless no other session is busy), and slows down further while a health signal is over its bound; under the benchmark's "
             + "load that made it 12x the one-transaction time instead of 1.2x (docs/performance.md, \"Calibrating the throttle\")");
         if (anyUnmeasured) {
             timeAssumptions.add("columns not sampled are timed at the median speed of the sampled ones");

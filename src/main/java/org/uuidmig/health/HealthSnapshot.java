@@ -21,8 +21,9 @@ import java.util.Map;
  *                     database (at most {@value HealthMonitor#TRANSACTIONS_SHOWN}, oldest first)
  * @param signals      one per {@link SignalKind}, in its order
  * @param busySessions the server's client sessions, other than this process's, busy now or within the last
- *                     {@value HealthQueries#BUSY_SECONDS} s (any database: they share the WAL and the CPU); null when
- *                     not known (a role without pg_read_all_stats cannot see other roles' sessions' state)
+ *                     {@value HealthQueries#BUSY_SECONDS} s (any database: they share the WAL and the CPU); a session
+ *                     whose state this role may not see (without pg_read_all_stats) counts as busy; null when the count
+ *                     could not be read
  */
 public record HealthSnapshot(Instant sampledAt, Duration baseline, Duration probe, List<Standby> standbys, List<Slot> slots,
                              List<Vacuum> wraparound, List<Transaction> transactions, List<Signal> signals, Integer busySessions) {
