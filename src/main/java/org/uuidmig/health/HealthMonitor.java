@@ -37,7 +37,8 @@ import org.uuidmig.engine.StateStore;
  *   steps. Between samples the monitor probes every {@value #PROBE_SPACING_MILLIS} ms; the signal is the 90th percentile
  *   of the probes of the last {@value #PROBE_WINDOW_MILLIS} ms over the baseline, so that it sees the slow commits of the
  *   application's tail but not one lone slow commit. It is over its bound only when that probe is also more than
- *   {@link HealthPolicy#latencyFloor()} slower than the baseline.</li>
+ *   {@link HealthPolicy#latencyFloor()} slower than the baseline, and while some other session is busy
+ *   ({@link HealthSnapshot#busySessions()}): with none, nobody's latency is at stake.</li>
  *   <li><b>replica lag</b>: pg_stat_replication.replay_lag of the slowest physical standby (a streaming standby without a
  *   measured lag has replayed everything: 0).</li>
  *   <li><b>slot WAL</b>: pg_current_wal_lsn() - restart_lsn of the most demanding replication slot.</li>
@@ -416,12 +417,16 @@ public final class HealthMonitor implements AutoCloseable {
         boolean quiet = busy != null && busy == 0;
         // a probe slowed by the run alone, with no other session busy, hurts nobody: the latency is only over its bound
         // while some application (or other client) is there to feel it
-        boolean over = factor > bound && !floored && !quiet;
+        boolean beyondFactor = factor > bound;
+        boolean over = beyondFactor && !floored && !quiet;
         String detail = "p" + Math.round(PROBE_PERCENTILE * 100) + " of " + window.size() + " probes " + Signal.seconds(typical.toNanos() / 1e9)
-            + " vs " + Signal.seconds(baseline.toNanos() / 1e9)
-            + (factor > bound && floored ? "; " + Signal.seconds(Math.max(0, added.toNanos()) / 1e9) + " slower is within --latency-floor "
-                + Signal.seconds(policy.latencyFloor().toNanos() / 1e9) : "")
-            + (factor > bound && !floored && quiet ? "; no other session is busy, so nobody to protect" : "");
+            + " vs " + Signal.seconds(baseline.toNanos() / 1e9);
+        if (beyondFactor && floored) {
+            detail += "; " + Signal.seconds(Math.max(0, added.toNanos()) / 1e9) + " slower is within --latency-floor "
+                + Signal.seconds(policy.latencyFloor().toNanos() / 1e9);
+        } else if (beyondFactor && quiet) {
+            detail += "; no other session is busy, so nobody to protect";
+        }
         return new Signal(SignalKind.LATENCY, factor, bound, over, detail, null);
     }
 

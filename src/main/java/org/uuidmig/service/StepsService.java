@@ -92,7 +92,7 @@ public abstract class StepsService {
             return null;
         }
         RunMetrics m = RunMetrics.start(endpoint, command().word(), schema, ValidationService.where(db));
-        if (progress != RunProgress.Mode.OFF || endpoint.port() == 0) {
+        if (!quiet() || endpoint.port() == 0) {
             err.println("uuidmig " + command().word() + ": serving metrics at " + m.url());
             err.flush();
         }
@@ -131,12 +131,17 @@ public abstract class StepsService {
      * uuidmig status shows).
      */
     final PrintWriter controlLines() {
-        return progress == RunProgress.Mode.OFF ? null : err;
+        return quiet() ? null : err;
+    }
+
+    /** --quiet: no progress display, and nothing on stderr but errors. */
+    private boolean quiet() {
+        return progress == RunProgress.Mode.OFF;
     }
 
     /** Where validate-pre's long scans are announced. */
     final Progress scans() {
-        return progress == RunProgress.Mode.OFF ? Progress.silent() : Progress.lines(err);
+        return quiet() ? Progress.silent() : Progress.lines(err);
     }
 
     final RunCommand command() {
