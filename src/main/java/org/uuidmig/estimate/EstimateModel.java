@@ -124,8 +124,10 @@ public final class EstimateModel {
                     }
                     size = policy.maxBatchTime().isZero() ? first : Math.min(perBatch, Math.max(size, Math.min(2 * size, perBatch)));
                 }
-                // each VACUUM reads the pages rewritten since the last one (about a fifth of the heap) and every index page
-                double vacuumSeconds = vacuums * (0.2 * t.heapBytes() + 1.5 * indexBytes(t)) / VACUUM_BYTES_PER_SECOND;
+                // each VACUUM reads the pages rewritten since the last one (about a fifth of the heap), and every index page
+                // unless a REINDEX follows (then the backfill's VACUUMs skip the indexes: BackfillStep)
+                double vacuumSeconds = vacuums * (0.2 * t.heapBytes() + (policy.reindex() ? 0 : 1.5 * indexBytes(t)))
+                    / VACUUM_BYTES_PER_SECOND;
                 seconds = (rows * r.writePerRow() + batches * (r.fixed() + BATCH_OVERHEAD_SECONDS) + vacuumSeconds) * contention
                     + batches * policy.batchDelay().toNanos() / 1e9;
                 batchRowsByTable.merge(c.table(), perBatch, Math::max);
@@ -213,8 +215,9 @@ public final class EstimateModel {
             + columns.size() + " columns sampled: an UPDATE rewriting the rows of one batch, as large as --max-batch-time lets "
             + "the migration's batches grow, joined to the users table as the real batch is, rolled back; a smaller batch gives "
             + "what each batch costs whatever its size), in batches growing from --batch-size " + policy.batchSize() + ", plus " + Math.round(BATCH_OVERHEAD_SECONDS * 1000) + " ms per batch for its "
-            + "checkpoint and commit, and the VACUUM after every tenth of a table (its rewritten pages and its indexes read at "
-            + Bytes.human((long) VACUUM_BYTES_PER_SECOND) + "/s)");
+            + "checkpoint and commit, and the VACUUM after every tenth of a table (its rewritten pages" + (policy.reindex() ? ""
+            : " and its indexes") + " read at " + Bytes.human((long) VACUUM_BYTES_PER_SECOND) + "/s"
+            + (policy.reindex() ? "; it skips the indexes, which the REINDEX after the backfill rebuilds" : "") + ")");
         timeAssumptions.add("--jobs " + policy.jobs() + ": " + (policy.jobs() == 1 ? "one table at a time"
             : policy.jobs() + " tables backfilled at once, largest first, each " + String.format(java.util.Locale.ROOT, "%.1f", contention)
             + "x slower than its sample alone (on the 2-core benchmark machine --jobs 2 made the backfills 1.33x as fast as "

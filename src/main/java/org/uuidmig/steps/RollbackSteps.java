@@ -84,7 +84,7 @@ public final class RollbackSteps {
         plan.then(StepIds.COUNT, byTable.keySet().stream().map(CountRowsStep::new).toList());
         List<MigrationStep> perTable = new ArrayList<>();
         for (PlannedColumn c : reverse) {
-            perTable.add(new BackfillStep(c));
+            perTable.add(new BackfillStep(c, true)); // no REINDEX follows a rollback's backfill
         }
         for (PlannedColumn c : reverse) {
             for (IndexInfo idx : c.indexes()) {

@@ -39,7 +39,7 @@ public final class Steps {
             List<MigrationStep> perTable = new ArrayList<>();
             // largest tables first, so that with --jobs the last one to finish is a small one
             columns.stream().sorted(java.util.Comparator.comparingLong((PlannedColumn c) -> -c.table().estimatedRows()))
-                .forEach(c -> perTable.add(new BackfillStep(c)));
+                .forEach(c -> perTable.add(new BackfillStep(c, !reindex)));
             if (reindex) {
                 // each table's reindex joins its backfill's group (same worker, right after it)
                 byTable.keySet().forEach(t -> perTable.add(new ReindexStep(t)));
