@@ -13,6 +13,7 @@
 # (5432), PGUSER (postgres), PGPASSWORD; it creates and drops databases named uuidmig_scale_<pid>_*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 
 scale=130
 factor=10
@@ -34,23 +35,11 @@ while [ $# -gt 0 ]; do
         *) echo "bench-scale.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-for v in "$scale" "$factor" "$repeat"; do
-    [[ $v =~ ^[0-9]+$ ]] && [ "$v" -ge 1 ] || { echo "bench-scale.sh: --scale, --factor and --repeat take positive integers" >&2; exit 2; }
-done
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+positive_ints "$scale" "$factor" "$repeat"
 out=${out:-target/bench/scale-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 prefix="uuidmig_scale_$$"
-fixture_dir=src/main/resources/fixture
-[ -f "$fixture_dir/schema.sql" ] || fixture_dir=src/test/resources/fixture
-
-psqlx() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-now_ms() { date +%s%3N; }
-force=""
-[ "$(psql -X -Atq -d postgres -c 'SHOW server_version_num')" -ge 130000 ] && force=" WITH (FORCE)"
-drop_db() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\"$force" >/dev/null 2>&1 || true; }
 DBS=()
 cleanup() { for d in "${DBS[@]}"; do drop_db "$d"; done; }
 trap cleanup EXIT
@@ -61,7 +50,7 @@ fi
 [ -f target/uuidmig.jar ] || { echo "bench-scale.sh: target/uuidmig.jar is missing; run without --no-build" >&2; exit 2; }
 
 csv="$out/scale.csv"
-echo "# $(nproc) cores, $(uname -r), PostgreSQL $(psql -X -Atq -d postgres -c 'SHOW server_version' | cut -d' ' -f1), -Xmx$xmx, uuidmig args: $uuidmig_args, $(date -u +%F)" > "$csv"
+echo "# $(machine_line), -Xmx$xmx, uuidmig args: $uuidmig_args, $(date -u +%F)" > "$csv"
 echo "scale,run,rows,wall_s,rows_per_s,heap_peak_mb,heap_live_mb,gcs,rc,wal_mb,wal_fpi,wal_records" >> "$csv"
 # "bytes fpi records" of pg_stat_wal (PostgreSQL 14+), or "0 0 0"
 wal_now() { psql -X -Atq -F' ' -d postgres -c "SELECT wal_bytes, wal_fpi, wal_records FROM pg_stat_wal" 2>/dev/null || echo "0 0 0"; }
@@ -72,10 +61,8 @@ for r in $(seq 1 "$repeat"); do
         DBS+=("$db")
         drop_db "$db"
         log "scale $s, run $r: generating the fixture in $db"
-        psqlx -d postgres -c "CREATE DATABASE \"$db\""
-        psqlx -d "$db" -f "$fixture_dir/schema.sql" -f "$fixture_dir/data.sql" \
-            -c "SELECT pg_temp.uuidmig_fixture_generate($s)" -c "VACUUM ANALYZE" >/dev/null
-        rows=$(psql -X -Atq -d "$db" -c "SELECT sum(n_live_tup) FROM pg_stat_user_tables")
+        new_fixture "$db" "$s"
+        rows=$(live_rows "$db")
         psql -X -q -d postgres -c "CHECKPOINT" >/dev/null 2>&1 || true
         dir="$out/$s.$r"
         mkdir -p "$dir"
