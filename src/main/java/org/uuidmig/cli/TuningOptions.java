@@ -69,8 +69,8 @@ public class TuningOptions {
 
     @Option(names = "--max-latency-factor", paramLabel = "FACTOR", defaultValue = "3",
         description = "Health bound: the probe transaction (a one-row write and its commit in schema uuidmig, five times a "
-            + "second) may take this many times its baseline, at the 90th percentile of the last 2 s against the "
-            + "90th percentile of probes before the steps start; 1 to 1000 (default: ${DEFAULT-VALUE}). A signal over its bound is logged, shown by "
+            + "second) may take this many times its baseline, the median of probes before the steps start, at the 90th "
+            + "percentile of the last 2 s; 1 to 1000 (default: ${DEFAULT-VALUE}). A signal over its bound is logged, shown by "
             + "uuidmig status and exported as a metric.")
     double maxLatencyFactor;
 

@@ -32,9 +32,9 @@ import org.uuidmig.engine.StateStore;
  * bound ({@link HealthPolicy}) and whether it is over it. The signals:
  * <ul>
  *   <li><b>latency</b>: a probe transaction, a one-row upsert into uuidmig.probe committed on its own (so it pays for CPU,
- *   locks and the WAL flush as the application's writes do), timed against a baseline: the 90th percentile
- *   of {@value #BASELINE_PROBES} probes taken {@value #BASELINE_SPACING_MILLIS} ms apart when the monitor opens, before the
- *   steps (with the throttle off, while they start). Between samples the monitor probes every {@value #PROBE_SPACING_MILLIS} ms; the signal is the 90th percentile
+ *   locks and the WAL flush as the application's writes do), timed against a baseline: the median of
+ *   {@value #BASELINE_PROBES} probes taken {@value #BASELINE_SPACING_MILLIS} ms apart when the monitor opens, before the
+ *   steps. Between samples the monitor probes every {@value #PROBE_SPACING_MILLIS} ms; the signal is the 90th percentile
  *   of the probes of the last {@value #PROBE_WINDOW_MILLIS} ms over the baseline, so that it sees the slow commits of the
  *   application's tail but not one lone slow commit. It is over its bound only when that probe is also more than
  *   {@link HealthPolicy#latencyFloor()} slower than the baseline, and while some other session is busy
@@ -61,19 +61,14 @@ public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     /** How often the monitor samples. */
     public static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** Probes of the baseline (after one that warms the session up). */
+    static final int BASELINE_PROBES = 5;
     /**
-     * Probes of the baseline (after one that warms the session up). The baseline is their 90th percentile, the statistic
-     * the latency signal reads during the run: the application's own tail (its p90 was 1.7 times its median in the
-     * benchmark's idle phase) is then in the baseline too, and not taken for the backfill's doing.
+     * The pause before each probe of the baseline. Back-to-back commits of an otherwise idle session are several times
+     * faster (0.2 ms against 1 ms on the project's machine) than the lone commit the monitor times once a second, whose
+     * backend and walwriter have gone to sleep in between; 20 ms apart they already cost what a lone one does.
      */
-    public static final int BASELINE_PROBES = 20;
-    /**
-     * The pause before each probe of the baseline, about a second for all of them. Back-to-back commits of an otherwise
-     * idle session are several times faster (0.2 ms against 1 ms on the project's machine) than the lone commit the
-     * monitor times once a second, whose backend and walwriter have gone to sleep in between; 20 ms apart they already cost
-     * what a lone one does.
-     */
-    static final long BASELINE_SPACING_MILLIS = 50;
+    static final long BASELINE_SPACING_MILLIS = 25;
     /** Between two samples the monitor probes every this many ms, so that the window below holds enough probes to see a tail. */
     static final long PROBE_SPACING_MILLIS = 200;
     /** The latency signal reads the probes of the last this many ms ... */
@@ -110,8 +105,6 @@ public final class HealthMonitor implements AutoCloseable {
     private Boolean privileged;
     private Duration baseline;
     private String baselineProblem;
-    /** Measures the baseline while the run starts, when no throttle waits for it (null: measured in {@link #open}). */
-    private volatile Thread baselineThread;
     /** The probes of the last {@link #PROBE_WINDOW_MILLIS}: when each ended (nanoTime) and how long it took. */
     private final java.util.ArrayDeque<long[]> recent = new java.util.ArrayDeque<>();
     private final Map<SignalKind, Boolean> wasOver = new EnumMap<>(SignalKind.class);
@@ -132,10 +125,7 @@ public final class HealthMonitor implements AutoCloseable {
     /**
      * Opens the monitor's connection and measures the probe's baseline; {@link #startSampling} then samples every
      * {@link #INTERVAL} on a daemon thread (until then, {@link #sampleNow} samples on the caller's). Never fails the run:
-     * what cannot be measured is unavailable, and said so once. With the throttle on, the baseline is measured here, before
-     * any step loads the server. Without it nothing acts on the latency signal, so the baseline (about a second) is
-     * measured on a thread of its own while the run goes on with its start (Flyway, the first DDL), and the first sample
-     * waits for it.
+     * what cannot be measured is unavailable, and said so once.
      *
      * @param command the run ("migrate", "rollback"): its session is named "uuidmig COMMAND health"
      * @param schema  the application schema (the probe's and the health row's key)
@@ -143,19 +133,8 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public static HealthMonitor open(Database db, String command, String schema, List<String> tables, HealthPolicy policy) {
         HealthMonitor m = new HealthMonitor(db, command, schema, tables, policy);
-        if (policy.throttle()) {
-            synchronized (m.sampling) {
-                m.measureBaseline();
-            }
-        } else {
-            Thread t = new Thread(() -> {
-                synchronized (m.sampling) {
-                    m.measureBaseline();
-                }
-            }, "uuidmig-health-baseline");
-            t.setDaemon(true);
-            m.baselineThread = t;
-            t.start();
+        synchronized (m.sampling) {
+            m.measureBaseline();
         }
         return m;
     }
@@ -182,9 +161,8 @@ public final class HealthMonitor implements AutoCloseable {
         return latest;
     }
 
-    /** The probe's baseline (once its measurement has ended), or null when it could not be measured. */
+    /** The probe's baseline, or null when it could not be measured. */
     public Duration baseline() {
-        awaitBaseline();
         synchronized (sampling) {
             return baseline;
         }
@@ -226,20 +204,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    /** Waits for the baseline's thread, if there is one, to end (it ends early when the monitor is closed). */
-    private void awaitBaseline() {
-        Thread t = baselineThread;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private void loop() {
-        awaitBaseline(); // the first sample compares with the baseline
         while (!stopped && !RunLock.interrupted()) {
             long next = System.nanoTime() + INTERVAL.toNanos();
             try {
@@ -362,10 +327,6 @@ public final class HealthMonitor implements AutoCloseable {
         }
         List<Duration> probes = new ArrayList<>();
         for (int i = 0; i <= BASELINE_PROBES; i++) {
-            if (stopped) {
-                baselineProblem = "the run ended first";
-                return;
-            }
             if (i > 0) {
                 try {
                     Thread.sleep(BASELINE_SPACING_MILLIS);
@@ -384,8 +345,8 @@ public final class HealthMonitor implements AutoCloseable {
                 probes.add(p.value);
             }
         }
-        baseline = percentile(probes, PROBE_PERCENTILE);
-        LOG.debug("health: probe baseline {} (p{} of {} probes)", baseline, Math.round(PROBE_PERCENTILE * 100), BASELINE_PROBES);
+        baseline = median(probes);
+        LOG.debug("health: probe baseline {} (median of {} probes)", baseline, BASELINE_PROBES);
     }
 
     /** A probe between two samples: it only joins the latency signal's window. */
@@ -467,6 +428,13 @@ public final class HealthMonitor implements AutoCloseable {
             detail += "; no other session is busy, so nobody to protect";
         }
         return new Signal(SignalKind.LATENCY, factor, bound, over, detail, null);
+    }
+
+    static Duration median(List<Duration> values) {
+        List<Duration> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).plus(sorted.get(n / 2)).dividedBy(2);
     }
 
     // --- replication

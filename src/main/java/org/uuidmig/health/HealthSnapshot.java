@@ -12,7 +12,7 @@ import java.util.Map;
  * whether it is over it ({@link #signals}), and what the signals were computed from.
  *
  * @param sampledAt    when the sample was taken
- * @param baseline     the probe's baseline: the 90th percentile of the probes before the steps started (null: none could be measured)
+ * @param baseline     the probe's baseline: the median of the probes before the steps started (null: none could be measured)
  * @param probe        the last probe's latency, its write and commit (null: it could not run)
  * @param standbys     the walsenders of pg_stat_replication (physical standbys and logical subscribers)
  * @param slots        the replication slots that retain WAL, most demanding first

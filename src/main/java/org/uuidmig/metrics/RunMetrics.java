@@ -153,7 +153,7 @@ public final class RunMetrics implements AutoCloseable {
                 }
             }).register(registry);
         GaugeWithCallback.builder().name("uuidmig_probe_baseline_seconds").unit(Unit.SECONDS)
-            .help("The probe's baseline: the 90th percentile of the probes before the steps started")
+            .help("The probe's baseline: the median of the probes before the steps started")
             .callback(cb -> {
                 HealthMonitor m = monitor;
                 if (m != null && m.baseline() != null) {

@@ -78,4 +78,10 @@ class SignalTest {
             List.of(), List.of(), List.of(), List.of(), List.of(s)).over());
     }
 
+    @Test
+    void theMedianOfTheProbes() {
+        assertEquals(Duration.ofMillis(2), HealthMonitor.median(List.of(Duration.ofMillis(9), Duration.ofMillis(1), Duration.ofMillis(2))));
+        assertEquals(Duration.ofMillis(3), HealthMonitor.median(List.of(Duration.ofMillis(4), Duration.ofMillis(1), Duration.ofMillis(2),
+            Duration.ofMillis(9))));
+    }
 }
