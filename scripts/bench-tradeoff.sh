@@ -88,7 +88,8 @@ csv="$out/tradeoff.csv"
 if [ $build -eq 1 ]; then
     MVN=${MVN:-mvn -B -q}
     $MVN -DskipTests package
-    $MVN dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test >/dev/null
+    cp_log=$($MVN dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test 2>&1) \
+        || { echo "$cp_log" >&2; echo "bench-tradeoff.sh: mvn dependency:build-classpath failed (an offline build needs the plugin in the local repository: run once without -o)" >&2; exit 2; }
 fi
 
 header="label,args,wall_ratio,p99_ratio,uuidmig_wall_s,onetx_wall_s,idle_p99_ms,p99_ms,max_ms,failed,wrong,lost,uuidmig_rc,load_avg_end"

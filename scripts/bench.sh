@@ -128,7 +128,8 @@ load_fixture() { # db scale
 if [ $build -eq 1 ]; then
     log "building (mvn package, test classes, classpath)"
     $MVN -DskipTests package
-    $MVN dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test >/dev/null
+    cp_log=$($MVN dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test 2>&1) \
+        || { echo "$cp_log" >&2; echo "bench.sh: mvn dependency:build-classpath failed (an offline build needs the plugin in the local repository: run once without -o)" >&2; exit 2; }
 fi
 [ -f target/uuidmig.jar ] && [ -f target/cp.txt ] && [ -d target/test-classes/org/uuidmig/bench ] \
     || { echo "bench.sh: target/uuidmig.jar, target/cp.txt or the test classes are missing; run without --no-build" >&2; exit 2; }
