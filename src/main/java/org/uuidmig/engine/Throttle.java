@@ -30,9 +30,6 @@ public final class Throttle {
      * the run could hurt).
      */
     public record Reading(Instant sampledAt, String overReason, boolean quiet) {
-        public Reading(Instant sampledAt, String overReason) {
-            this(sampledAt, overReason, false);
-        }
     }
 
     private final Supplier<Reading> readings;

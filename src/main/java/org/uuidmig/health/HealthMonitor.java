@@ -414,7 +414,7 @@ public final class HealthMonitor implements AutoCloseable {
         double factor = typical.toNanos() / (double) Math.max(1, baseline.toNanos());
         Duration added = typical.minus(baseline);
         boolean floored = added.compareTo(policy.latencyFloor()) <= 0;
-        boolean quiet = busy != null && busy == 0;
+        boolean quiet = HealthSnapshot.noneBusy(busy);
         // a probe slowed by the run alone, with no other session busy, hurts nobody: the latency is only over its bound
         // while some application (or other client) is there to feel it
         boolean beyondFactor = factor > bound;

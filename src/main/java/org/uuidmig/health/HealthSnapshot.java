@@ -27,14 +27,13 @@ import java.util.Map;
  */
 public record HealthSnapshot(Instant sampledAt, Duration baseline, Duration probe, List<Standby> standbys, List<Slot> slots,
                              List<Vacuum> wraparound, List<Transaction> transactions, List<Signal> signals, Integer busySessions) {
-    /** A sample whose busy sessions are not known. */
-    public HealthSnapshot(Instant sampledAt, Duration baseline, Duration probe, List<Standby> standbys, List<Slot> slots,
-                          List<Vacuum> wraparound, List<Transaction> transactions, List<Signal> signals) {
-        this(sampledAt, baseline, probe, standbys, slots, wraparound, transactions, signals, null);
-    }
-
     /** Whether no other session is known to be busy: no application traffic whose latency the run could hurt. */
     public boolean quiet() {
+        return noneBusy(busySessions);
+    }
+
+    /** Whether a count of busy sessions (null: not known, taken as some) says none is busy. */
+    static boolean noneBusy(Integer busySessions) {
         return busySessions != null && busySessions == 0;
     }
 

@@ -18,7 +18,7 @@ class ThrottleTest {
     /** A new sample at every read, one second apart, saying what {@code over} holds then. */
     private static Throttle throttleOn(AtomicReference<String> over) {
         AtomicLong second = new AtomicLong();
-        return new Throttle(() -> new Throttle.Reading(Instant.EPOCH.plusSeconds(second.incrementAndGet()), over.get()), 0);
+        return new Throttle(() -> new Throttle.Reading(Instant.EPOCH.plusSeconds(second.incrementAndGet()), over.get(), false), 0);
     }
 
     @Test
@@ -62,14 +62,14 @@ class ThrottleTest {
         AtomicReference<Throttle.Reading> latest = new AtomicReference<>();
         Throttle t = new Throttle(latest::get, 0);
         assertNull(t.evaluate(), "no sample yet");
-        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(1), "probe latency 7.5x > 3x baseline"));
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(1), "probe latency 7.5x > 3x baseline", false));
         assertEquals("throttled (level 1): probe latency 7.5x > 3x baseline", t.evaluate());
         assertNull(t.evaluate(), "the same sample again");
         assertNull(t.evaluate(), "and again");
         assertEquals(1, t.level());
-        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(2), "probe latency 7.5x > 3x baseline"));
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(2), "probe latency 7.5x > 3x baseline", false));
         assertEquals("throttled (level 2): probe latency 7.5x > 3x baseline", t.evaluate(), "a new sample, still over");
-        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(3), null));
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(3), null, false));
         for (int i = 0; i < 2 * Throttle.HEALTHY_SECONDS; i++) {
             assertNull(t.evaluate(), "one healthy sample read many times is one healthy second");
         }
@@ -92,7 +92,7 @@ class ThrottleTest {
         assertNull(t.evaluate(), "said once; no sample yet");
         assertTrue(t.state().startsWith("throttled (level 2 of 4)"), t.state());
         for (int s = 1; s <= 2 * Throttle.HEALTHY_SECONDS; s++) {
-            latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(s), null));
+            latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(s), null, false));
             String line = t.evaluate();
             if (s == Throttle.HEALTHY_SECONDS) {
                 assertEquals("throttle eased (level 1): healthy for " + Throttle.HEALTHY_SECONDS + " s", line);
@@ -106,7 +106,7 @@ class ThrottleTest {
 
         Throttle busy = new Throttle(latest::get);
         busy.evaluate();
-        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(100), "probe latency 7.5x > 3x baseline"));
+        latest.set(new Throttle.Reading(Instant.EPOCH.plusSeconds(100), "probe latency 7.5x > 3x baseline", false));
         assertEquals("throttled (level 3): probe latency 7.5x > 3x baseline", busy.evaluate(), "backs off from the start level");
     }
 

@@ -36,7 +36,7 @@ class SignalTest {
         assertEquals("wraparound vacuum: not available (the autovacuum workers' queries need pg_read_all_stats or superuser)", hidden.describe());
 
         HealthSnapshot s = new HealthSnapshot(Instant.EPOCH, Duration.ofMillis(1), Duration.ofMillis(1), List.of(), List.of(), List.of(),
-            List.of(), List.of(latency, lag, slot, vacuum, xact));
+            List.of(), List.of(latency, lag, slot, vacuum, xact), null);
         assertEquals(List.of(lag, vacuum, xact), s.over());
         assertEquals("replica lag 12 s > 10 s (standby 'replica_1' at 10.0.0.7, streaming); autovacuum to prevent wraparound on "
             + "public.chat_messages (pid 77); long transaction 12 min 5 s > 10 min (pid 4242, psql, user app, idle in transaction)",
@@ -75,7 +75,7 @@ class SignalTest {
         assertEquals("probe latency 3.4x > 3x baseline (p90 of 10 probes 1.7 ms vs 0.5 ms; 1.2 ms slower is within --latency-floor 2 ms)",
             s.describe());
         assertEquals(List.of(), new HealthSnapshot(java.time.Instant.EPOCH, Duration.ofNanos(500_000), Duration.ofNanos(1_700_000),
-            List.of(), List.of(), List.of(), List.of(), List.of(s)).over());
+            List.of(), List.of(), List.of(), List.of(), List.of(s), null).over());
     }
 
     @Test
