@@ -31,14 +31,8 @@ done
 positive_ints "$scale" "$repeat"
 [ ${#variants[@]} -ge 1 ] || { echo "bench-ab.sh: give at least one --variant (see --help)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench-ab.sh: needs GNU time (Debian: apt-get install -y time)" >&2; exit 2; }
-out=${out:-target/bench/ab-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-prefix="uuidmig_ab_$$"
-pristine="${prefix}_pristine"
-work="${prefix}_work"
-cleanup() { drop_db "$work"; drop_db "$pristine"; }
-trap cleanup EXIT
+out=$(results_dir "${out:-target/bench/ab-$(date +%Y%m%d-%H%M%S)}")
+template_dbs "uuidmig_ab_$$"
 
 for v in "${variants[@]}"; do
     IFS='|' read -r label _ _ jar <<< "$v"
@@ -57,8 +51,8 @@ for r in $(seq 1 "$repeat"); do
     for v in "${variants[@]}"; do
         IFS='|' read -r label jvm args jar <<< "$v"
         jar=${jar:-target/uuidmig.jar}
-        drop_db "$work"
-        psqlx -d postgres -c "CREATE DATABASE \"$work\" TEMPLATE \"$pristine\"" -c "CHECKPOINT"
+        fresh_work
+        psqlx -d postgres -c "CHECKPOINT"
         load0=$(cut -d' ' -f1 /proc/loadavg)
         log "run $r: $label"
         t0=$(now_ms)
@@ -78,11 +72,10 @@ for r in $(seq 1 "$repeat"); do
     done
 done
 
-awk -F, 'NR <= 2 { next }
+awk -F, "$bench_awk_median"'
+    NR <= 2 { next }
     { k = $1; if (!(k in n)) order[++m] = k; n[k]++; w[k, n[k]] = $3 + 0; c[k, n[k]] = $4 + $5; f[k, n[k]] = $6 + 0 }
-    function med(arr, k,    i, j, t, a, q) { q = n[k]; for (i = 1; i <= q; i++) a[i] = arr[k, i];
-        for (i = 1; i <= q; i++) for (j = i + 1; j <= q; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-        return q % 2 ? a[(q + 1) / 2] : (a[q / 2] + a[q / 2 + 1]) / 2 }
+    function med(arr, k,    i, a) { for (i = 1; i <= n[k]; i++) a[i] = arr[k, i]; return median(a, n[k]) }
     END { printf "%-16s %5s %10s %12s %12s\n", "variant", "runs", "wall s", "JVM CPU s", "backfill s";
         for (i = 1; i <= m; i++) { k = order[i]; printf "%-16s %5d %10.2f %12.2f %12.2f\n", k, n[k], med(w, k), med(c, k), med(f, k) } }' "$csv"
 echo "results: $csv"

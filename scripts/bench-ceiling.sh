@@ -34,14 +34,8 @@ done
 positive_ints "$scale" "$repeat" "$pages"
 [ "$(server_version_num)" -ge 140000 ] \
     || { echo "bench-ceiling.sh: needs PostgreSQL 14 or later (TID range scans)" >&2; exit 2; }
-out=${out:-target/bench/ceiling-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-prefix="uuidmig_ceiling_$$"
-pristine="${prefix}_pristine"
-work="${prefix}_work"
-cleanup() { drop_db "$work"; drop_db "$pristine"; }
-trap cleanup EXIT
+out=$(results_dir "${out:-target/bench/ceiling-$(date +%Y%m%d-%H%M%S)}")
+template_dbs "uuidmig_ceiling_$$"
 
 # the fixture's nine user columns: table column
 columns="chat_messages sender_id
@@ -57,11 +51,6 @@ service_request_notes created_by"
 log "generating the fixture at scale $scale in $pristine"
 new_fixture "$pristine" "$scale"
 rows=$(live_rows "$pristine")
-
-fresh() {
-    drop_db "$work"
-    psqlx -d postgres -c "CREATE DATABASE \"$work\" TEMPLATE \"$pristine\""
-}
 
 # Writes the batches of worker W of N (0-based) into a SQL file: every table's pages cut in N parts, part W in
 # batches of $pages pages. Rows whose new version lands beyond the table's first pages are set already.
@@ -119,19 +108,18 @@ echo "# $(machine_line), scale $scale ($rows rows), batches of $pages pages, $(d
 echo "run,one_tx_s,ideal1_s,ideal2_s,ideal1_ratio,ideal2_ratio,load_start,load_end" >> "$csv"
 for r in $(seq 1 "$repeat"); do
     load0=$(cut -d' ' -f1 /proc/loadavg)
-    fresh; log "run $r: one-transaction migration"; a=$(onetx)
-    fresh; log "run $r: ideal batches, one session"; b=$(ideal 1)
-    fresh; log "run $r: ideal batches, two sessions"; c=$(ideal 2)
+    fresh_work; log "run $r: one-transaction migration"; a=$(onetx)
+    fresh_work; log "run $r: ideal batches, one session"; b=$(ideal 1)
+    fresh_work; log "run $r: ideal batches, two sessions"; c=$(ideal 2)
     awk -v r="$r" -v a="$a" -v b="$b" -v c="$c" -v l0="$load0" -v l1="$(cut -d' ' -f1 /proc/loadavg)" \
         'BEGIN { printf "%d,%.2f,%.2f,%.2f,%.2f,%.2f,%s,%s\n", r, a / 1000, b / 1000, c / 1000, b / a, c / a, l0, l1 }' >> "$csv"
     tail -1 "$csv" >&2
 done
 
-awk -F, 'NR <= 2 { next }
+awk -F, "$bench_awk_median"'
+    NR <= 2 { next }
     { n++; for (i = 2; i <= 6; i++) v[i, n] = $i + 0 }
-    function med(i,    k, j, t, a) { for (k = 1; k <= n; k++) a[k] = v[i, k];
-        for (k = 1; k <= n; k++) for (j = k + 1; j <= n; j++) if (a[j] < a[k]) { t = a[k]; a[k] = a[j]; a[j] = t }
-        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    function med(i,    k, a) { for (k = 1; k <= n; k++) a[k] = v[i, k]; return median(a, n) }
     END { printf "medians of %d runs: one-tx %.2f s, ideal-1 %.2f s (%.2fx), ideal-2 %.2f s (%.2fx)\n",
         n, med(2), med(3), med(5), med(4), med(6) }' "$csv"
 echo "results: $csv"

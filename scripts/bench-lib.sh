@@ -1,4 +1,4 @@
-# Shared by the benchmark scripts that run without the load generator (bench-ab.sh, bench-ceiling.sh,
+# Shared by the benchmark scripts (bench.sh, bench-tradeoff.sh, bench-ab.sh, bench-ceiling.sh,
 # bench-scale.sh): sourced from the project root, not run. Server: PGHOST (default 127.0.0.1), PGPORT (5432), PGUSER
 # (postgres), PGPASSWORD.
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
@@ -46,4 +46,38 @@ positive_ints() {
         [[ $v =~ ^[0-9]+$ ]] && [ "$v" -ge 1 ] \
             || { echo "$(basename "$0"): $v: --scale, --repeat and the other counts take positive integers" >&2; exit 2; }
     done
+}
+
+# results_dir DIR: makes the results directory DIR and prints its absolute path
+results_dir() {
+    mkdir -p "$1"
+    (cd "$1" && pwd)
+}
+
+# template_dbs PREFIX: the names of a pristine fixture database ($pristine) and of the copy each run works on ($work);
+# both are dropped when the script exits. fresh_work makes $work a new copy of $pristine.
+template_dbs() {
+    pristine="$1_pristine"
+    work="$1_work"
+    trap 'drop_db "$work"; drop_db "$pristine"' EXIT
+}
+fresh_work() {
+    drop_db "$work"
+    psqlx -d postgres -c "CREATE DATABASE \"$work\" TEMPLATE \"$pristine\""
+}
+
+# An awk function for the summaries: median(a, n) of a[1..n] (sorts a in place). Use: awk "$bench_awk_median"' ...'
+bench_awk_median='
+function median(a, n,    i, j, t) {
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}'
+
+# build_jar_and_classpath: the jar, the test classes and target/cp.txt (the load generator's classpath) with
+# $MVN (default "mvn -B -q"); says why when the classpath cannot be resolved
+build_jar_and_classpath() {
+    local mvn=${MVN:-mvn -B -q} cp_log
+    $mvn -DskipTests package
+    cp_log=$($mvn dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test 2>&1) \
+        || { echo "$cp_log" >&2; echo "$(basename "$0"): mvn dependency:build-classpath failed (an offline build needs the plugin in the local repository: run once without -o)" >&2; exit 2; }
 }

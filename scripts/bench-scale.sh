@@ -36,9 +36,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 positive_ints "$scale" "$factor" "$repeat"
-out=${out:-target/bench/scale-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+out=$(results_dir "${out:-target/bench/scale-$(date +%Y%m%d-%H%M%S)}")
 prefix="uuidmig_scale_$$"
 DBS=()
 cleanup() { for d in "${DBS[@]}"; do drop_db "$d"; done; }
@@ -94,13 +92,10 @@ for r in $(seq 1 "$repeat"); do
 done
 
 # medians per scale, and the ratios of the large scale to the small one
-awk -F, -v small="$scale" -v large="$(( scale * factor ))" '
+awk -F, -v small="$scale" -v large="$(( scale * factor ))" "$bench_awk_median"'
     NR <= 2 { next }
     { k = $1; n[k]++; rows[k, n[k]] = $3; wall[k, n[k]] = $4; rps[k, n[k]] = $5; peak[k, n[k]] = $6; live[k, n[k]] = $7 }
-    function med(arr, k, m,    i, j, t, a) {
-        for (i = 1; i <= m; i++) a[i] = arr[k, i] + 0;
-        for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-        return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
+    function med(arr, k, m,    i, a) { for (i = 1; i <= m; i++) a[i] = arr[k, i] + 0; return median(a, m) }
     END {
         printf "%-8s %12s %10s %12s %14s %14s\n", "scale", "rows", "wall s", "rows/s", "heap peak MB", "heap live MB";
         for (x = 0; x < 2; x++) {

@@ -14,6 +14,7 @@
 # Needs gnuplot (Debian: apt-get install -y gnuplot-nox). Server and variables as for scripts/bench.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 
 scale=260
 out=""
@@ -78,19 +79,12 @@ if [ -n "$plot_only" ]; then
     exit 0
 fi
 
-[[ $scale =~ ^[0-9]+$ ]] && [ "$scale" -ge 1 ] || { echo "bench-tradeoff.sh: --scale must be a positive integer" >&2; exit 2; }
-out=${out:-target/bench/tradeoff-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+positive_ints "$scale"
+out=$(results_dir "${out:-target/bench/tradeoff-$(date +%Y%m%d-%H%M%S)}")
 png=${png:-$out/tradeoff.png}
 csv="$out/tradeoff.csv"
 
-if [ $build -eq 1 ]; then
-    MVN=${MVN:-mvn -B -q}
-    $MVN -DskipTests package
-    cp_log=$($MVN dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test 2>&1) \
-        || { echo "$cp_log" >&2; echo "bench-tradeoff.sh: mvn dependency:build-classpath failed (an offline build needs the plugin in the local repository: run once without -o)" >&2; exit 2; }
-fi
+[ $build -eq 1 ] && build_jar_and_classpath
 
 header="label,args,wall_ratio,p99_ratio,uuidmig_wall_s,onetx_wall_s,idle_p99_ms,p99_ms,max_ms,failed,wrong,lost,uuidmig_rc,load_avg_end"
 comment="# scale $scale, $(nproc) cores, $(uname -r), PostgreSQL $(psql -X -Atq -h "${PGHOST:-127.0.0.1}" -p "${PGPORT:-5432}" -U "${PGUSER:-postgres}" -d postgres -c 'SHOW server_version' | cut -d' ' -f1), $(date -u +%F)"

@@ -20,6 +20,7 @@
 # /usr/lib/postgresql/<major>/bin), a free walsender and a pg_hba.conf line that allows replication connections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-lib.sh
 
 scale=1300
 rate=100
@@ -63,11 +64,7 @@ for v in scale rate idle threads warmup standby_bound; do
     [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -ge 1 ] || { echo "bench.sh: --${v} must be a positive integer" >&2; exit 2; }
 done
 
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
-MVN=${MVN:-mvn -B -q}
-out=${out:-target/bench/run-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+out=$(results_dir "${out:-target/bench/run-$(date +%Y%m%d-%H%M%S)}")
 results="$out/results.txt"
 envf="$out/results.env"
 : > "$envf"
@@ -81,20 +78,14 @@ SB_PORT=""
 SB_STARTED=0
 SAMPLER_PID=""
 
-psqlx() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$out/bench.log" >&2; }
-now_ms() { date +%s%3N; }
+log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$out/bench.log" >&2; } # bench-lib.sh's, also into bench.log
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 url() { echo "jdbc:postgresql://$PGHOST:$PGPORT/$1?user=$PGUSER"; }
 dbsize() { psql -X -Atq -d postgres -c "SELECT pg_database_size('$1')"; }
 setenv() { echo "$1=$2" >> "$envf"; }
 
-server_num=$(psql -X -Atq -d postgres -c "SHOW server_version_num")
-force=""
-[ "$server_num" -ge 130000 ] && force=" WITH (FORCE)"
-
-drop_db() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$1\"$force" >/dev/null 2>&1 || true; }
+server_num=$(server_version_num)
 
 cleanup() {
     local rc=$?
@@ -117,19 +108,15 @@ new_db() { DBS+=("$1"); drop_db "$1"; psqlx -d postgres -c "CREATE DATABASE \"$1
 settle() { psql -X -q -d postgres -c "CHECKPOINT" >/dev/null 2>&1 || true; }
 done_db() { drop_db "$1"; }
 
-fixture_dir=src/main/resources/fixture
-[ -f "$fixture_dir/schema.sql" ] || fixture_dir=src/test/resources/fixture
-load_fixture() { # db scale
-    psqlx -d "$1" -f "$fixture_dir/schema.sql" -f "$fixture_dir/data.sql" \
+load_fixture() { # db scale (in a database new_db made, so that the cleanup drops it)
+    psqlx -d "$1" -f "$bench_fixture_dir/schema.sql" -f "$bench_fixture_dir/data.sql" \
         -c "SELECT pg_temp.uuidmig_fixture_generate($2)" -c "VACUUM ANALYZE" >/dev/null
 }
 
 # ---------------------------------------------------------------- build
 if [ $build -eq 1 ]; then
     log "building (mvn package, test classes, classpath)"
-    $MVN -DskipTests package
-    cp_log=$($MVN dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test 2>&1) \
-        || { echo "$cp_log" >&2; echo "bench.sh: mvn dependency:build-classpath failed (an offline build needs the plugin in the local repository: run once without -o)" >&2; exit 2; }
+    build_jar_and_classpath
 fi
 [ -f target/uuidmig.jar ] && [ -f target/cp.txt ] && [ -d target/test-classes/org/uuidmig/bench ] \
     || { echo "bench.sh: target/uuidmig.jar, target/cp.txt or the test classes are missing; run without --no-build" >&2; exit 2; }
